@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/reliable_signup'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('reliable-signup'),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().default('Reliable Signup <no-reply@reliable-signup.local>'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  mongodbUri: string;
+  redisUrl: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  smtpUrl: string;
+  mailFrom: string;
+  port: number;
+  publicBaseUrl: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+};
+
+/** Reads every setting from the environment, with defaults that match the local stack of `npm start`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,136 @@
+import { Connection } from '@temporalio/client';
+import Redis from 'ioredis';
+import mongoose from 'mongoose';
+import { join } from 'node:path';
+import { binaries } from './paths';
+import type { ProcessSpec } from './process';
+
+/** A server the stack can run locally, and the environment that points the application at it. */
+export interface Component {
+  name: 'temporal' | 'mongodb' | 'redis' | 'smtp';
+  ports: number[];
+  process: Omit<ProcessSpec, 'logFile'>;
+  ready: () => Promise<unknown>;
+  readyTimeoutMs: number;
+  env: Record<string, string>;
+  urls: Record<string, string>;
+}
+
+export function temporal(port: number, uiPort: number, dataDir: string): Component {
+  const address = `127.0.0.1:${port}`;
+  return {
+    name: 'temporal',
+    ports: [port, uiPort],
+    process: {
+      name: 'temporal',
+      command: binaries.temporal(),
+      args: [
+        'server', 'start-dev',
+        '--ip', '127.0.0.1',
+        '--port', String(port),
+        '--ui-port', String(uiPort),
+        '--db-filename', join(dataDir, 'temporal.db'),
+        '--namespace', 'default',
+        '--log-level', 'warn',
+      ],
+    },
+    ready: async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+      } finally {
+        await connection.close();
+      }
+      const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
+      if (!ui.ok) throw new Error(`Web UI answered ${ui.status}`);
+    },
+    readyTimeoutMs: 90_000,
+    env: { TEMPORAL_ADDRESS: address },
+    urls: { 'Temporal Web UI': `http://localhost:${uiPort}` },
+  };
+}
+
+export function mongodb(port: number, dataDir: string): Component {
+  const uri = `mongodb://127.0.0.1:${port}/reliable_signup`;
+  return {
+    name: 'mongodb',
+    ports: [port],
+    process: {
+      name: 'mongodb (FerretDB)',
+      command: binaries.ferretdb(),
+      args: [
+        '--handler=sqlite',
+        `--sqlite-url=file:${join(dataDir, 'ferretdb')}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        `--state-dir=${join(dataDir, 'ferretdb')}`,
+        '--telemetry=disable',
+        '--debug-addr=-',
+        '--log-level=warn',
+      ],
+    },
+    ready: async () => {
+      const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 1000 }).asPromise();
+      try {
+        await connection.db!.admin().ping();
+      } finally {
+        await connection.close();
+      }
+    },
+    readyTimeoutMs: 30_000,
+    env: { MONGODB_URI: uri },
+    urls: {},
+  };
+}
+
+export function redis(port: number): Component {
+  const url = `redis://127.0.0.1:${port}`;
+  return {
+    name: 'redis',
+    ports: [port],
+    process: {
+      name: 'redis',
+      command: binaries.redisServer(),
+      args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    },
+    ready: async () => {
+      const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await client.connect();
+        await client.ping();
+      } finally {
+        client.disconnect();
+      }
+    },
+    readyTimeoutMs: 15_000,
+    env: { REDIS_URL: url },
+    urls: {},
+  };
+}
+
+/** maildev: keeps every mail it receives, shows it on a web page and lists it as JSON at /email. */
+export function smtp(port: number, webPort: number, dataDir: string): Component {
+  const web = `http://127.0.0.1:${webPort}`;
+  return {
+    name: 'smtp',
+    ports: [port, webPort],
+    process: {
+      name: 'smtp (maildev)',
+      command: process.execPath,
+      args: [
+        binaries.maildev(),
+        '--ip', '127.0.0.1',
+        '--smtp', String(port),
+        '--web', String(webPort),
+        '--mail-directory', join(dataDir, 'mail'),
+        '--silent',
+      ],
+    },
+    ready: async () => {
+      const res = await fetch(`${web}/email`);
+      if (!res.ok) throw new Error(`maildev answered ${res.status}`);
+    },
+    readyTimeoutMs: 20_000,
+    env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_API_URL: web },
+    urls: { 'Mail (caught e-mails)': `http://localhost:${webPort}` },
+  };
+}

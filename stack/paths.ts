@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export const repoRoot = join(__dirname, '..');
+
+/** Where stack/install.sh puts the servers it installs: per user, outside the clone, shared by every clone. */
+export const cacheDir =
+  process.env.RELIABLE_SIGNUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'reliable-signup');
+
+export const ferretdbVersion = 'v1.24.2';
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function venvDir(): string {
+  const id = createHash('sha256').update(readFileSync(join(__dirname, 'requirements.txt'))).digest('hex').slice(0, 12);
+  return join(cacheDir, `py-${id}`);
+}
+
+/** A binary on PATH wins over the cached one. */
+export const binaries = {
+  temporal: () => onPath('temporal') ?? join(venvDir(), 'bin', 'temporal'),
+  temporalTestServer: () => onPath('temporal-test-server') ?? join(venvDir(), 'bin', 'temporal-test-server'),
+  ferretdb: () => onPath('ferretdb') ?? join(cacheDir, `ferretdb-${ferretdbVersion}`, 'ferretdb'),
+  redisServer: () => onPath('redis-server') ?? '/usr/bin/redis-server',
+  maildev: () => require.resolve('maildev/bin/maildev'),
+};

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as components from './components';
+import type { Component } from './components';
+import { assertPortFree } from './ports';
+import { ManagedProcess, waitUntilReady } from './process';
+
+export interface StackPorts {
+  temporal: number;
+  temporalUi: number;
+  mongodb: number;
+  redis: number;
+  smtp: number;
+  smtpWeb: number;
+}
+
+export const defaultPorts: StackPorts = {
+  temporal: 7233,
+  temporalUi: 8233,
+  mongodb: 27017,
+  redis: 6379,
+  smtp: 1025,
+  smtpWeb: 1080,
+};
+
+export interface Stack {
+  /** What the application needs to reach the stack: given settings plus those of the servers started here. */
+  env: Record<string, string>;
+  urls: Record<string, string>;
+  processes: Map<Component['name'], ManagedProcess>;
+  component(name: Component['name']): Component | undefined;
+  stop(): Promise<void>;
+}
+
+/** Which local servers to run: those whose URL the environment does not already give. */
+export function wantedComponents(ports: StackPorts, dataDir: string, given: NodeJS.ProcessEnv): Component[] {
+  const wanted: Component[] = [];
+  if (!given.TEMPORAL_ADDRESS) wanted.push(components.temporal(ports.temporal, ports.temporalUi, dataDir));
+  if (!given.MONGODB_URI) wanted.push(components.mongodb(ports.mongodb, dataDir));
+  if (!given.REDIS_URL) wanted.push(components.redis(ports.redis));
+  if (!given.SMTP_URL) wanted.push(components.smtp(ports.smtp, ports.smtpWeb, dataDir));
+  return wanted;
+}
+
+/** Starts every wanted component, waits until each answers, and stops them all again if one fails. */
+export async function startStack(opts: { dataDir: string; ports: StackPorts; given?: NodeJS.ProcessEnv }): Promise<Stack> {
+  const given = opts.given ?? process.env;
+  const logDir = join(opts.dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(join(opts.dataDir, 'ferretdb'), { recursive: true });
+  mkdirSync(join(opts.dataDir, 'mail'), { recursive: true });
+
+  const wanted = wantedComponents(opts.ports, opts.dataDir, given);
+  for (const c of wanted) for (const port of c.ports) await assertPortFree(port, c.name);
+
+  const processes = new Map<Component['name'], ManagedProcess>();
+  const stop = async () => {
+    await Promise.all([...processes.values()].map((p) => p.stop()));
+  };
+  try {
+    await Promise.all(
+      wanted.map(async (c) => {
+        const proc = new ManagedProcess({ ...c.process, logFile: join(logDir, `${c.name}.log`) });
+        processes.set(c.name, proc);
+        proc.start();
+        await waitUntilReady(proc, c.ready, c.readyTimeoutMs);
+      }),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const env: Record<string, string> = {};
+  for (const key of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'MAIL_API_URL']) {
+    if (given[key]) env[key] = given[key]!;
+  }
+  const urls: Record<string, string> = {};
+  for (const c of wanted) {
+    Object.assign(env, c.env);
+    Object.assign(urls, c.urls);
+  }
+  return { env, urls, processes, component: (name) => wanted.find((c) => c.name === name), stop };
+}
