@@ -1,0 +1,35 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { logger } from '../infra/logger';
+
+/** An error the client caused or should know about: its code is stable, its message is for people. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const notFound: RequestHandler = (req, _res, next) =>
+  next(new HttpError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
+
+/** Every error becomes `{"error": {"code", "message"}}`; only the unexpected ones are 500 and logged as such. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let error: HttpError;
+  if (err instanceof HttpError) {
+    error = err;
+  } else if (err?.type === 'entity.too.large') {
+    error = new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
+  } else if (err?.type === 'entity.parse.failed') {
+    error = new HttpError(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
+  } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+    error = new HttpError(err.status, 'BAD_REQUEST', err.expose ? err.message : 'The request could not be read.');
+  } else {
+    (req.log ?? logger).error({ err }, 'unhandled error');
+    error = new HttpError(500, 'INTERNAL', 'Something went wrong on our side. Try again later.');
+  }
+  res.status(error.status).set(error.headers).json({ error: { code: error.code, message: error.message } });
+};

@@ -1,0 +1,38 @@
+/** The API process: connects to its dependencies, serves HTTP, and drains in-flight requests on SIGTERM. */
+import { loadConfig } from '../config';
+import { checkHealth } from '../infra/health';
+import { logger } from '../infra/logger';
+import { createMailer } from '../infra/mailer';
+import { connectMongo } from '../infra/mongo';
+import { createRedis } from '../infra/redis';
+import { createTemporalClient } from '../infra/temporal';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const [mongo, temporal] = await Promise.all([connectMongo(config.mongodbUri), createTemporalClient(config)]);
+  const redis = createRedis(config.redisUrl);
+  const mailer = createMailer(config.smtpUrl);
+
+  const app = createApp({
+    checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
+  });
+  const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
+
+  const stop = () => {
+    logger.info('API stopping: finishing in-flight requests');
+    server.close(async () => {
+      await Promise.allSettled([mongo.disconnect(), redis.quit(), temporal.connection.close()]);
+      mailer.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'API failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+/**
+ * `npm start`: installs what is missing, starts the servers the environment does not give, then one
+ * worker and the API, prints the URLs, and on Ctrl-C (or SIGTERM) stops everything it started.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config';
+import { installStack } from './install';
+import { acquireLock } from './lock';
+import { repoRoot } from './paths';
+import { assertPortFree } from './ports';
+import { ManagedProcess, sleep } from './process';
+import { defaultPorts, startStack, type Stack } from './supervisor';
+
+const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
+
+export function appProcess(name: 'worker' | 'api', env: NodeJS.ProcessEnv): ManagedProcess {
+  const entry = name === 'worker' ? 'workers/worker.ts' : 'api/server.ts';
+  return new ManagedProcess({ name, command: process.execPath, args: ['--import', 'tsx', join(repoRoot, entry)], env });
+}
+
+async function waitForApi(url: string, api: ManagedProcess): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if (!api.running) throw new Error('The API exited during start-up (see its log above).');
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await sleep(250);
+    }
+  }
+  throw new Error(`The API did not answer at ${url} within 60 s.`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = acquireLock(join(dataDir, 'stack.lock'));
+  const config = loadConfig();
+  let stack: Stack | undefined;
+  const apps: ManagedProcess[] = [];
+  let stopping = false;
+
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping reliable-signup…');
+    // The API first, so no new work arrives; then the worker finishes what it has; then the servers.
+    for (const app of [...apps].reverse()) await app.stop(30_000);
+    await stack?.stop();
+    lock.release();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    await assertPortFree(config.port, 'api');
+    installStack();
+    stack = await startStack({ dataDir, ports: defaultPorts });
+    lock.update([...stack.processes.values()].map((p) => p.pid!));
+
+    const env = { ...process.env, ...stack.env };
+    for (const name of ['worker', 'api'] as const) {
+      const app = appProcess(name, env);
+      app.start();
+      apps.push(app);
+      void app.exited().then((code) => {
+        if (stopping) return;
+        console.error(`The ${name} exited unexpectedly (code ${code}); stopping everything.`);
+        void shutdown(1);
+      });
+    }
+    lock.update([...stack.processes.values(), ...apps].map((p) => p.pid!));
+    await waitForApi(`http://127.0.0.1:${config.port}/health`, apps[1]);
+
+    const urls: Record<string, string> = {
+      API: config.publicBaseUrl,
+      Health: `${config.publicBaseUrl}/health`,
+      ...stack.urls,
+    };
+    console.log('\nreliable-signup is running:');
+    for (const [name, url] of Object.entries(urls)) console.log(`  ${name.padEnd(24)} ${url}`);
+    console.log(`  ${'Server logs'.padEnd(24)} ${join(dataDir, 'logs')}`);
+    console.log('Press Ctrl-C to stop.\n');
+  } catch (err) {
+    console.error(`\n${(err as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

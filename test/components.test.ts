@@ -1,0 +1,73 @@
+/** Each real component of the stack is reached and behaves as a server of its kind does. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import Redis from 'ioredis';
+import mongoose, { Schema } from 'mongoose';
+import nodemailer from 'nodemailer';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../config';
+import { greet } from './fixtures/timer-workflows';
+import { waitForMail } from './setup/mailbox';
+
+const config = loadConfig();
+
+test('a document written through mongoose is read back from a second connection', async () => {
+  const schema = new Schema({ key: { type: String, unique: true }, value: Number });
+  const writer = await mongoose.createConnection(config.mongodbUri).asPromise();
+  const reader = await mongoose.createConnection(config.mongodbUri).asPromise();
+  try {
+    const key = randomUUID();
+    await writer.model('Probe', schema).create({ key, value: 42 });
+    const found = await reader.model('Probe', schema).findOne({ key }).lean();
+    expect(found?.value).toBe(42);
+  } finally {
+    await Promise.all([writer.close(), reader.close()]);
+  }
+});
+
+test('a key set in Redis with an expiry is gone after it', async () => {
+  const redis = new Redis(config.redisUrl);
+  try {
+    const key = `probe:${randomUUID()}`;
+    await redis.set(key, 'v', 'PX', 300);
+    expect(await redis.get(key)).toBe('v');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await redis.get(key)).toBeNull();
+  } finally {
+    redis.disconnect();
+  }
+});
+
+test('a mail sent with nodemailer is read back from the catcher', async () => {
+  const transport = nodemailer.createTransport(config.smtpUrl);
+  const to = `probe-${randomUUID()}@example.test`;
+  await transport.sendMail({ from: config.mailFrom, to, subject: 'Probe', text: 'It arrived.' });
+  transport.close();
+  const [mail] = await waitForMail(to);
+  expect(mail.subject).toBe('Probe');
+  expect(mail.text?.trim()).toBe('It arrived.');
+});
+
+test('a workflow runs on the dev server and is visible through the client', async () => {
+  const taskQueue = `probe-${randomUUID()}`;
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  try {
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue,
+      workflowsPath: require.resolve('./fixtures/timer-workflows'),
+    });
+    const workflowId = `probe-${randomUUID()}`;
+    const result = await worker.runUntil(client.workflow.execute(greet, { taskQueue, workflowId, args: ['stack'] }));
+    expect(result).toBe('hello, stack');
+    const description = await client.workflow.getHandle(workflowId).describe();
+    expect(description.status.name).toBe('COMPLETED');
+    expect(description.type).toBe('greet');
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+  }
+});
