@@ -5,9 +5,16 @@ import type { Health } from '../infra/health';
 import { logger } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
 import { healthRouter } from './routes/health';
+import { messagesRouter } from './routes/messages';
+import { usersRouter } from './routes/users';
+import type { createActivationService } from './services/activation';
+import type { createRegistrationService } from './services/registration';
 
 export interface AppDeps {
   checkHealth: () => Promise<Health>;
+  registration: ReturnType<typeof createRegistrationService>;
+  activation: ReturnType<typeof createActivationService>;
+  adminToken: string;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -26,6 +33,8 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(express.json({ limit: '16kb' }));
   app.use(healthRouter(deps.checkHealth));
+  app.use(usersRouter(deps));
+  app.use(messagesRouter(deps));
   app.use(notFound);
   app.use(errorHandler);
   return app;

@@ -7,6 +7,9 @@ import { connectMongo } from '../infra/mongo';
 import { createRedis } from '../infra/redis';
 import { createTemporalClient } from '../infra/temporal';
 import { createApp } from './app';
+import { createActivationService } from './services/activation';
+import { createPasswordHasher } from './services/password';
+import { createRegistrationService } from './services/registration';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,6 +19,9 @@ async function main(): Promise<void> {
 
   const app = createApp({
     checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
+    registration: createRegistrationService({ client: temporal, config, hashPassword: createPasswordHasher(config.passwordHash) }),
+    activation: createActivationService({ client: temporal, redis }),
+    adminToken: config.adminToken,
   });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
 

@@ -10,6 +10,12 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Reliable Signup <no-reply@reliable-signup.local>'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().optional(),
+  ADMIN_TOKEN: z.string().min(1).default('dev-admin-token'),
+  ACTIVATION_TOKEN_SECRET: z.string().min(16).default('dev-only-activation-secret-change-me'),
+  ACTIVATION_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
+  PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).default(2),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -21,6 +27,10 @@ export type Config = {
   mailFrom: string;
   port: number;
   publicBaseUrl: string;
+  adminToken: string;
+  activation: { tokenSecret: string; ttlSeconds: number };
+  passwordHash: { memoryKib: number; passes: number };
+  delivery: { maxAttempts: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -40,6 +50,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     port: e.PORT,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    adminToken: e.ADMIN_TOKEN,
+    activation: { tokenSecret: e.ACTIVATION_TOKEN_SECRET, ttlSeconds: e.ACTIVATION_TTL_SECONDS },
+    passwordHash: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, passes: e.PASSWORD_HASH_PASSES },
+    delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,0 +1,13 @@
+import { isDuplicateKeyError, UserEvent } from '../../domain/models';
+import type { MessageHandler } from './delivery';
+
+/** CID_EVENTS: records each message as an event on the user's timeline (the insert into a unique index is idempotent). */
+export function createEventsHandler(): MessageHandler {
+  return async (message) => {
+    try {
+      await UserEvent.create({ messageKey: message.messageKey, userId: message.userId, type: message.tag });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+  };
+}

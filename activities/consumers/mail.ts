@@ -1,0 +1,37 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Transporter } from 'nodemailer';
+import { ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
+import { MAIL_CONSUMER } from '../../domain/subscriptions';
+import { deriveActivationToken } from '../../domain/tokens';
+import type { MessageHandler } from './delivery';
+import { activationMail, activationSucceededMail } from './mail-templates';
+
+/** CID_OPC, paascloud's mail sender: renders the mail for the message's tag and sends it over SMTP. */
+export function createMailHandler(deps: {
+  mailer: Transporter;
+  from: string;
+  publicBaseUrl: string;
+  tokenSecret: string;
+  tokenTtlSeconds: number;
+}): MessageHandler {
+  return async (message) => {
+    const { loginName, email, tokenSalt } = message.body;
+    let mail;
+    if (message.tag === ACTIVE_USER && tokenSalt) {
+      const token = deriveActivationToken(deps.tokenSecret, tokenSalt);
+      const link = `${deps.publicBaseUrl}/api/users/activate/${token}`;
+      mail = activationMail(loginName, link, Math.round(deps.tokenTtlSeconds / 3600));
+    } else if (message.tag === ACTIVE_USER_SUCCESS) {
+      mail = activationSucceededMail(loginName);
+    } else {
+      throw ApplicationFailure.create({ type: 'UNKNOWN_TAG', message: `no mail template for tag ${message.tag}`, nonRetryable: true });
+    }
+    await deps.mailer.sendMail({
+      from: deps.from,
+      to: email,
+      ...mail,
+      // The same Message-ID on a repeated delivery lets mail systems drop the duplicate.
+      messageId: `<${message.messageKey}.${MAIL_CONSUMER}@reliable-signup>`,
+    });
+  };
+}

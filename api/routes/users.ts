@@ -1,0 +1,36 @@
+import { Router } from 'express';
+import { registerBody, tokenParams, userIdParams } from '../schemas';
+import type { createActivationService } from '../services/activation';
+import type { createRegistrationService } from '../services/registration';
+import { getUser } from '../services/users';
+import { validate } from '../validate';
+import { activationPage } from '../views/activation-page';
+
+export function usersRouter(deps: {
+  registration: ReturnType<typeof createRegistrationService>;
+  activation: ReturnType<typeof createActivationService>;
+}): Router {
+  const router = Router();
+
+  router.post('/api/users/register', validate('body', registerBody), async (_req, res) => {
+    res.status(201).json(await deps.registration.register(res.locals.body));
+  });
+
+  router.get('/api/users/activate/:token', validate('params', tokenParams), async (req, res) => {
+    const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
+    try {
+      const activated = await deps.activation.activate(res.locals.params.token);
+      if (wantsHtml) res.status(200).type('html').send(activationPage(true));
+      else res.json(activated);
+    } catch (err) {
+      if (wantsHtml && (err as { status?: number }).status === 410) res.status(410).type('html').send(activationPage(false));
+      else throw err;
+    }
+  });
+
+  router.get('/api/users/:userId', validate('params', userIdParams), async (_req, res) => {
+    res.json(await getUser(res.locals.params.userId));
+  });
+
+  return router;
+}

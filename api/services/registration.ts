@@ -1,0 +1,62 @@
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import type { Config } from '../../config';
+import { User } from '../../domain/models';
+import { normaliseEmail, normaliseLoginName } from '../../domain/users';
+import { registeredUpdate, registration, type Registered } from '../../workflows/registration';
+import { HttpError } from '../errors';
+import type { RegisterBody } from '../schemas';
+import { toHttpError } from './temporal-errors';
+
+/** One registration per e-mail at a time: the id is a hash, so the address itself is not shown in the Web UI. */
+export function registrationWorkflowId(email: string): string {
+  return `registration-${createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32)}`;
+}
+
+export function createRegistrationService(deps: { client: Client; config: Config; hashPassword: (p: string) => Promise<string> }) {
+  const { client, config } = deps;
+
+  /** Quick answer for accounts that exist for good; the unique indexes in the workflow's saveUser stay the real guarantee. */
+  async function rejectTaken(email: string, loginName: string): Promise<void> {
+    const taken = await User.find({ $or: [{ email }, { loginName }] }, { email: 1, loginName: 1, status: 1 }).lean();
+    if (taken.some((u) => u.email === email && u.status === 'ENABLED')) {
+      throw new HttpError(409, 'EMAIL_TAKEN', 'This e-mail address is already registered.');
+    }
+    if (taken.some((u) => u.loginName === loginName && u.email !== email)) {
+      throw new HttpError(409, 'LOGIN_NAME_TAKEN', 'This login name is already taken.');
+    }
+  }
+
+  return {
+    /**
+     * Starts the registration workflow, or attaches to the one already running for this e-mail
+     * (update-with-start, USE_EXISTING), and answers once the user is saved.
+     */
+    async register(body: RegisterBody): Promise<Registered> {
+      const email = normaliseEmail(body.email);
+      const loginName = normaliseLoginName(body.loginName);
+      await rejectTaken(email, loginName);
+      const passwordHash = await deps.hashPassword(body.password);
+      const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
+        workflowId: registrationWorkflowId(email),
+        taskQueue: config.temporal.taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [
+          {
+            email,
+            loginName,
+            passwordHash,
+            mobileNo: body.mobileNo,
+            activationTtlSeconds: config.activation.ttlSeconds,
+            deliveryMaxAttempts: config.delivery.maxAttempts,
+          },
+        ],
+      });
+      try {
+        return await client.workflow.executeUpdateWithStart(registeredUpdate, { args: [{ loginName }], startWorkflowOperation });
+      } catch (err) {
+        throw toHttpError(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { RequestHandler } from 'express';
+import type { z } from 'zod';
+import { HttpError } from './errors';
+
+type Part = 'body' | 'params' | 'query';
+
+/** Parses a part of the request with its schema; the parsed value replaces the raw one in `res.locals[part]`. */
+export function validate(part: Part, schema: z.ZodType): RequestHandler {
+  return (req, res, next) => {
+    if (part === 'body' && !req.is('application/json')) {
+      return next(new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'));
+    }
+    const result = schema.safeParse(req[part] ?? {});
+    if (!result.success) {
+      const message = result.error.issues
+        .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+        .join('; ');
+      return next(new HttpError(400, 'VALIDATION_FAILED', message));
+    }
+    res.locals[part] = result.data;
+    next();
+  };
+}

@@ -1,0 +1,36 @@
+/** Topics, tags and states of the reliable-message flow (the seeds' names, see DESIGN.md). */
+export const SEND_EMAIL_TOPIC = 'SEND_EMAIL_TOPIC';
+export const ACTIVE_USER = 'ACTIVE_USER';
+export const ACTIVE_USER_SUCCESS = 'ACTIVE_USER_SUCCESS';
+export const PRODUCER_GROUP = 'PID_UAC';
+
+export const MESSAGE_STATUSES = ['WAIT_SEND', 'SENDING', 'FINISHED', 'CANCELLED', 'DEAD'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const CONFIRM_STATUSES = ['UNCONFIRMED', 'CONFIRMED', 'CONSUMED', 'DEAD'] as const;
+export type ConfirmStatus = (typeof CONFIRM_STATUSES)[number];
+
+/** What a producer hands to the flow: the body is what every consumer of the topic receives. */
+export interface OutgoingMessage {
+  messageKey: string;
+  topic: string;
+  tag: string;
+  userId: string;
+  /** The workflow that publishes it, so an operator's resend reaches the flow that waits for it. */
+  workflowId: string;
+  body: MailBody;
+}
+
+/** Body of the SEND_EMAIL_TOPIC messages. The activation link's token is derived from `tokenSalt` with a server secret. */
+export interface MailBody {
+  userId: string;
+  loginName: string;
+  email: string;
+  tokenSalt?: string;
+}
+
+/** A consumer group subscribed to a topic, and the task queue its deliveries go to. */
+export interface Consumer {
+  consumerGroup: string;
+  taskQueue: string;
+}

@@ -1,0 +1,29 @@
+import { model, Schema } from 'mongoose';
+import { CONFIRM_STATUSES, type ConfirmStatus } from '../messaging';
+import { historyEntry } from './history';
+
+export interface ConfirmDoc {
+  messageKey: string;
+  consumerGroup: string;
+  status: ConfirmStatus;
+  consumeCount: number;
+  lastError?: string;
+  history: { status: string; at: Date; detail?: string }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const schema = new Schema<ConfirmDoc>(
+  {
+    messageKey: { type: String, required: true },
+    consumerGroup: { type: String, required: true },
+    status: { type: String, enum: CONFIRM_STATUSES, required: true },
+    consumeCount: { type: Number, default: 0 },
+    lastError: String,
+    history: { type: [historyEntry], default: [] },
+  },
+  { timestamps: true, versionKey: false },
+);
+schema.index({ messageKey: 1, consumerGroup: 1 }, { unique: true });
+
+export const Confirm = model<ConfirmDoc>('Confirm', schema, 'confirms');

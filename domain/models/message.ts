@@ -1,0 +1,38 @@
+import { model, Schema } from 'mongoose';
+import { MESSAGE_STATUSES, type MailBody, type MessageStatus } from '../messaging';
+import { historyEntry } from './history';
+
+export interface MessageDoc {
+  messageKey: string;
+  topic: string;
+  tag: string;
+  producerGroup: string;
+  userId: string;
+  workflowId: string;
+  body: MailBody;
+  status: MessageStatus;
+  resendCount: number;
+  lastError?: string;
+  history: { status: string; at: Date; detail?: string }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const schema = new Schema<MessageDoc>(
+  {
+    messageKey: { type: String, required: true, unique: true },
+    topic: { type: String, required: true, index: true },
+    tag: { type: String, required: true },
+    producerGroup: { type: String, required: true },
+    userId: { type: String, required: true, index: true },
+    workflowId: { type: String, required: true },
+    body: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: MESSAGE_STATUSES, required: true, index: true },
+    resendCount: { type: Number, default: 0 },
+    lastError: String,
+    history: { type: [historyEntry], default: [] },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+export const Message = model<MessageDoc>('Message', schema, 'messages');

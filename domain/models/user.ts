@@ -1,0 +1,40 @@
+import { model, Schema } from 'mongoose';
+import { USER_STATUSES, type UserStatus } from '../users';
+
+export interface UserDoc {
+  _id: string;
+  loginName: string;
+  email: string;
+  passwordHash: string;
+  mobileNo?: string;
+  status: UserStatus;
+  workflowId: string;
+  roleIds: string[];
+  groupIds: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  activatedAt?: Date;
+  expiredAt?: Date;
+  /** An expired registration gives its e-mail and login name back; they are kept here for the record. */
+  released?: { email: string; loginName: string };
+}
+
+const schema = new Schema<UserDoc>(
+  {
+    _id: { type: String, required: true },
+    loginName: { type: String, required: true, unique: true },
+    email: { type: String, required: true, unique: true },
+    passwordHash: { type: String, required: true },
+    mobileNo: String,
+    status: { type: String, enum: USER_STATUSES, required: true },
+    workflowId: { type: String, required: true },
+    roleIds: { type: [String], default: [] },
+    groupIds: { type: [String], default: [] },
+    activatedAt: Date,
+    expiredAt: Date,
+    released: { email: String, loginName: String },
+  },
+  { timestamps: true, versionKey: false },
+);
+
+export const User = model<UserDoc>('User', schema, 'users');

@@ -1,0 +1,26 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/**
+ * The activation token is derived from a per-registration salt with a server-side secret, so the
+ * raw token is never stored: MongoDB holds the salt (in the message body), Redis the token's SHA-256,
+ * and only the mail carries the token itself.
+ */
+export function deriveActivationToken(secret: string, salt: string): string {
+  return createHmac('sha256', secret).update(`activation:${salt}`).digest('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** 32 bytes in base64url: anything else cannot be a token we issued. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+export const tokenKey = (tokenHash: string) => `activation:token:${tokenHash}`;
+export const userTokenKey = (userId: string) => `activation:user:${userId}`;
+
+/** What Redis keeps under a token's hash: enough to find the registration the token belongs to. */
+export interface TokenRecord {
+  userId: string;
+  workflowId: string;
+}

@@ -1,0 +1,26 @@
+import type Redis from 'ioredis';
+import type { Transporter } from 'nodemailer';
+import { createDeliverActivity, type DeliverActivity } from '../activities/consumers/delivery';
+import { createEventsHandler } from '../activities/consumers/events';
+import { createMailHandler } from '../activities/consumers/mail';
+import type { Config } from '../config';
+import { defaultSubscriptions, EVENTS_CONSUMER, MAIL_CONSUMER } from '../domain/subscriptions';
+
+/** Every consumer group this worker serves, with the task queue its deliveries arrive on. */
+export function createConsumers(deps: { config: Config; redis: Redis; mailer: Transporter }) {
+  const { config, redis, mailer } = deps;
+  const handlers = {
+    [MAIL_CONSUMER]: createMailHandler({
+      mailer,
+      from: config.mailFrom,
+      publicBaseUrl: config.publicBaseUrl,
+      tokenSecret: config.activation.tokenSecret,
+      tokenTtlSeconds: config.activation.ttlSeconds,
+    }),
+    [EVENTS_CONSUMER]: createEventsHandler(),
+  };
+  return defaultSubscriptions.map((s): { taskQueue: string; deliver: DeliverActivity } => ({
+    taskQueue: s.taskQueue,
+    deliver: createDeliverActivity(s.consumerGroup, handlers[s.consumerGroup as keyof typeof handlers], redis),
+  }));
+}

@@ -1,0 +1,11 @@
+import { Subscription } from '../domain/models';
+import { defaultSubscriptions } from '../domain/subscriptions';
+
+/** Upserts the default subscriptions, so that a topic's consumers are known before its first message. */
+export async function seedSubscriptions(): Promise<void> {
+  await Promise.all(
+    defaultSubscriptions.map((s) =>
+      Subscription.updateOne({ topic: s.topic, consumerGroup: s.consumerGroup }, { $set: { taskQueue: s.taskQueue } }, { upsert: true }),
+    ),
+  );
+}

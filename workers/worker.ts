@@ -1,0 +1,55 @@
+/**
+ * The worker process: the registration workflows and their activities on the main task queue, and
+ * one activity worker per consumer group on that group's task queue. SIGTERM / SIGINT let in-flight
+ * tasks finish before it exits.
+ */
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { createProducerActivities } from '../activities';
+import { loadConfig } from '../config';
+import { ensureIndexes } from '../domain/models';
+import { logger } from '../infra/logger';
+import { createMailer } from '../infra/mailer';
+import { connectMongo } from '../infra/mongo';
+import { createRedis } from '../infra/redis';
+import { createConsumers } from './consumers';
+import { seedSubscriptions } from './subscriptions';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  Runtime.install({
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  });
+  const mongo = await connectMongo(config.mongodbUri);
+  await ensureIndexes();
+  await seedSubscriptions();
+  const redis = createRedis(config.redisUrl);
+  const mailer = createMailer(config.smtpUrl);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const { namespace, taskQueue } = config.temporal;
+
+  const workers = await Promise.all([
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue,
+      workflowsPath: require.resolve('../workflows'),
+      activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
+    }),
+    ...createConsumers({ config, redis, mailer }).map((consumer) =>
+      Worker.create({ connection, namespace, taskQueue: consumer.taskQueue, activities: { deliver: consumer.deliver } }),
+    ),
+  ]);
+  logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker running');
+  await Promise.all(workers.map((w) => w.run()));
+
+  await connection.close();
+  mailer.close();
+  await Promise.allSettled([redis.quit(), mongo.disconnect()]);
+  logger.info('worker stopped');
+}
+
+main().catch((err) => {
+  logger.fatal({ err }, 'worker failed');
+  process.exit(1);
+});

@@ -1,0 +1,176 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ProducerActivities } from '../activities';
+import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../domain/messaging';
+import { ReliableMessages } from './reliable-message';
+
+export interface RegistrationInput {
+  email: string;
+  loginName: string;
+  passwordHash: string;
+  mobileNo?: string;
+  activationTtlSeconds: number;
+  deliveryMaxAttempts: number;
+}
+
+export type RegistrationStage = 'REGISTERING' | 'AWAITING_ACTIVATION' | 'ACTIVATING' | 'ENABLED' | 'EXPIRED' | 'REJECTED';
+
+export interface Registered {
+  userId: string;
+  status: 'DISABLED';
+  workflowId: string;
+}
+
+export interface Activated {
+  userId: string;
+  status: 'ENABLED';
+}
+
+export interface RegistrationResult {
+  userId: string;
+  stage: RegistrationStage;
+}
+
+/** Answers once the user is saved (or rejected): the API's register call, attached with update-with-start. */
+export const registeredUpdate = defineUpdate<Registered, [{ loginName: string }]>('registered');
+/** The click on the activation link: answers once the user is ENABLED. */
+export const activateUpdate = defineUpdate<Activated, [{ tokenHash: string }]>('activate');
+export const stageQuery = defineQuery<RegistrationStage>('stage');
+
+/** Local transactions: a conflict fails for good at once, anything else is retried for a while, then fails for good. */
+const local = proxyActivities<ProducerActivities>({
+  startToCloseTimeout: '10s',
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '10s',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['EMAIL_TAKEN', 'LOGIN_NAME_TAKEN'],
+  },
+});
+
+/** Book-keeping that must get through, retried until it does. */
+const bookkeeping = proxyActivities<ProducerActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
+});
+
+function failure(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+/** The type an activity failed with (EMAIL_TAKEN, …), or the generic one. */
+function rejectionOf(err: unknown): ApplicationFailure {
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof ApplicationFailure && cause.type) return failure(cause.type, cause.message);
+  return failure('REGISTRATION_FAILED', 'The registration could not be saved. Try again later.');
+}
+
+/**
+ * One registration, from the pre-send message to activation or expiry (paascloud's UAC register →
+ * TPC → OPC flow, see DESIGN.md). The workflow id is derived from the e-mail, so there is one
+ * registration per address at a time.
+ */
+export async function registration(input: RegistrationInput): Promise<RegistrationResult> {
+  const { workflowId } = workflowInfo();
+  const userId = uuid4();
+  const messages = new ReliableMessages({ maxAttempts: input.deliveryMaxAttempts });
+  const mailBody = { userId, loginName: input.loginName, email: input.email };
+  const outgoing = (tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage => ({
+    messageKey: uuid4(),
+    topic: SEND_EMAIL_TOPIC,
+    tag,
+    userId,
+    workflowId,
+    body: { ...mailBody, ...extra },
+  });
+
+  let stage: RegistrationStage = 'REGISTERING';
+  let rejection: ApplicationFailure | undefined;
+  let tokenHash: string | undefined;
+  let successMessage: OutgoingMessage | undefined;
+
+  const currentStage = () => stage;
+  setHandler(stageQuery, currentStage);
+
+  setHandler(registeredUpdate, async ({ loginName }) => {
+    // The same e-mail with another login name is somebody else's registration, not a repeat of this one.
+    if (loginName !== input.loginName || stage === 'ACTIVATING' || stage === 'ENABLED') {
+      throw failure('EMAIL_TAKEN', 'This e-mail address is already registered.');
+    }
+    await condition(() => stage !== 'REGISTERING');
+    if (rejection) throw rejection;
+    if (stage === 'EXPIRED') throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
+    return { userId, status: 'DISABLED', workflowId };
+  });
+
+  setHandler(activateUpdate, async (request) => {
+    if (stage !== 'AWAITING_ACTIVATION' || request.tokenHash !== tokenHash) {
+      throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
+    }
+    stage = 'ACTIVATING';
+    const message = outgoing(ACTIVE_USER_SUCCESS);
+    await bookkeeping.recordPendingMessage(message);
+    try {
+      await local.enableUser({ userId });
+      await local.revokeActivationToken({ userId });
+    } catch (err) {
+      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
+      stage = 'AWAITING_ACTIVATION';
+      throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
+    }
+    successMessage = message;
+    stage = 'ENABLED';
+    return { userId, status: 'ENABLED' };
+  });
+
+  // 1. Pre-send message, then the local transaction; the message is cancelled if that fails for good.
+  const tokenSalt = uuid4();
+  const activationMessage = outgoing(ACTIVE_USER, { tokenSalt });
+  await bookkeeping.recordPendingMessage(activationMessage);
+  try {
+    await local.saveUser({ workflowId, ...mailBody, passwordHash: input.passwordHash, mobileNo: input.mobileNo });
+    ({ tokenHash } = await local.issueActivationToken({ userId, workflowId, salt: tokenSalt, ttlSeconds: input.activationTtlSeconds }));
+  } catch (err) {
+    rejection = rejectionOf(err);
+    await bookkeeping.cancelMessage({ messageKey: activationMessage.messageKey, reason: rejection.type ?? 'failed' });
+    stage = 'REJECTED';
+    await condition(allHandlersFinished);
+    return { userId, stage };
+  }
+  const expiresAt = Date.now() + input.activationTtlSeconds * 1000;
+  stage = 'AWAITING_ACTIVATION';
+
+  // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
+  const activationDelivery = messages.deliver(activationMessage.messageKey);
+  for (;;) {
+    const remaining = expiresAt - Date.now();
+    const clicked = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION', remaining));
+    if (!clicked) {
+      stage = 'EXPIRED';
+      await bookkeeping.expireUser({ userId });
+      await bookkeeping.revokeActivationToken({ userId });
+      await activationDelivery;
+      await condition(allHandlersFinished);
+      return { userId, stage };
+    }
+    await condition(() => stage !== 'ACTIVATING');
+    // The activate handler moves the stage on; read it through a function so the compiler does not narrow it.
+    if (currentStage() === 'ENABLED') break;
+  }
+
+  // 3. Activated: the success mail through the same reliable-message flow.
+  await messages.deliver(successMessage!.messageKey);
+  await activationDelivery;
+  await condition(allHandlersFinished);
+  return { userId, stage };
+}

@@ -1,0 +1,61 @@
+import { ActivityFailure, condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { DeliverActivity, ProducerActivities } from '../activities';
+import { DELIVERY_ATTEMPT_TIMEOUT_MS } from '../domain/delivery';
+import type { Consumer } from '../domain/messaging';
+
+/** An operator's resend of a DEAD message (roncoo-pay's reSendMessageByMessageId). */
+export const resendSignal = defineSignal<[{ messageKey: string }]>('resendMessage');
+
+/** Book-keeping on the `messages` and `confirms` collections must get through: retried until it does. */
+const bookkeeping = proxyActivities<ProducerActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
+});
+
+export interface DeliveryPolicy {
+  /** Attempts per consumer before its confirm and the message become DEAD. */
+  maxAttempts: number;
+}
+
+/**
+ * The workflow side of the reliable-message flow after the local transaction: confirm the message
+ * (SENDING + one confirm per subscribed consumer), deliver it to every consumer on its own task queue,
+ * FINISHED when all have consumed it. A consumer that exhausts its attempts makes the message DEAD,
+ * and the flow waits, durably and without polling, for an operator's resend.
+ */
+export class ReliableMessages {
+  private readonly resent = new Set<string>();
+
+  constructor(private readonly policy: DeliveryPolicy) {
+    setHandler(resendSignal, ({ messageKey }) => {
+      this.resent.add(messageKey);
+    });
+  }
+
+  async deliver(messageKey: string): Promise<void> {
+    const consumers = await bookkeeping.confirmMessage({ messageKey });
+    await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, messageKey)));
+    await bookkeeping.finishMessage({ messageKey });
+  }
+
+  private async deliverTo(consumer: Consumer, messageKey: string): Promise<void> {
+    const { deliver } = proxyActivities<{ deliver: DeliverActivity }>({
+      taskQueue: consumer.taskQueue,
+      startToCloseTimeout: DELIVERY_ATTEMPT_TIMEOUT_MS,
+      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: this.policy.maxAttempts },
+    });
+    for (;;) {
+      try {
+        await deliver({ messageKey });
+        return;
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        const error = err.cause?.message ?? err.message;
+        this.resent.delete(messageKey);
+        await bookkeeping.markDead({ messageKey, consumerGroup: consumer.consumerGroup, error });
+        await condition(() => this.resent.has(messageKey));
+        await bookkeeping.markResent({ messageKey, consumerGroup: consumer.consumerGroup });
+      }
+    }
+  }
+}
