@@ -24,7 +24,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   } else if (err?.type === 'entity.too.large') {
     error = new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
   } else if (err?.type === 'entity.parse.failed') {
-    error = new HttpError(400, 'MALFORMED_JSON', 'The request body is not valid JSON.');
+    error = new HttpError(400, 'MALFORMED_JSON', 'The request body is not a valid JSON object.');
   } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     error = new HttpError(err.status, 'BAD_REQUEST', err.expose ? err.message : 'The request could not be read.');
   } else {

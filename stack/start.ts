@@ -9,15 +9,12 @@ import { installStack } from './install';
 import { acquireLock } from './lock';
 import { repoRoot } from './paths';
 import { assertPortFree } from './ports';
+import { appProcess } from './apps';
 import { ManagedProcess, sleep } from './process';
 import { defaultPorts, startStack, type Stack } from './supervisor';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
 
-export function appProcess(name: 'worker' | 'api', env: NodeJS.ProcessEnv): ManagedProcess {
-  const entry = name === 'worker' ? 'workers/worker.ts' : 'api/server.ts';
-  return new ManagedProcess({ name, command: process.execPath, args: ['--import', 'tsx', join(repoRoot, entry)], env });
-}
 
 async function waitForApi(url: string, api: ManagedProcess): Promise<void> {
   for (let i = 0; i < 240; i++) {

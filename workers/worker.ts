@@ -3,7 +3,7 @@
  * one activity worker per consumer group on that group's task queue. SIGTERM / SIGINT let in-flight
  * tasks finish before it exits.
  */
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { createProducerActivities } from '../activities';
 import { loadConfig } from '../config';
 import { ensureIndexes } from '../domain/models';
@@ -14,9 +14,19 @@ import { createRedis } from '../infra/redis';
 import { createConsumers } from './consumers';
 import { seedSubscriptions } from './subscriptions';
 
+const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
 async function main(): Promise<void> {
   const config = loadConfig();
   Runtime.install({
+    // The SDK's own messages go through the same JSON logger; its lifecycle chatter is left out.
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => logger[pinoLevel[level]]({ ...meta }, message)),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
   });

@@ -1,0 +1,188 @@
+/**
+ * REST → Temporal → MongoDB → SMTP, on the real stack: the worker and the API run as processes,
+ * mails are read back from the SMTP catcher, the audit trail from the API and from MongoDB.
+ */
+import mongoose from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { User, UserEvent } from '../domain/models';
+import { startApp, type RunningApp } from './setup/app';
+import { eventually, request } from './setup/http';
+import { mailTo, waitForMail } from './setup/mailbox';
+
+let app: RunningApp;
+const admin = { authorization: 'Bearer test-admin-token' };
+
+beforeAll(async () => {
+  app = await startApp({ ADMIN_TOKEN: 'test-admin-token' });
+  await mongoose.connect(process.env.MONGODB_URI!);
+});
+afterAll(async () => {
+  await mongoose.disconnect();
+  await app?.stop();
+});
+
+const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) => request(app.baseUrl, method, path, opts);
+
+function newUser() {
+  const id = randomUUID().slice(0, 8);
+  return { loginName: `user_${id}`, email: `User.${id}@Example.test`, password: 'correct horse battery staple' };
+}
+
+async function messagesOf(userId: string) {
+  const res = await api('GET', '/api/messages?limit=200', { headers: admin });
+  expect(res.status).toBe(200);
+  return (res.body.items as { messageKey: string; userId: string; tag: string; status: string }[]).filter((m) => m.userId === userId);
+}
+
+/** Waits until the user's message with `tag` is FINISHED (all consumers done), and returns it with its confirms. */
+async function finishedMessage(userId: string, tag: string) {
+  const message = await eventually(
+    async () => (await messagesOf(userId)).find((m) => m.tag === tag && m.status === 'FINISHED'),
+    `${tag} message FINISHED`,
+  );
+  const detail = await api('GET', `/api/messages/${message.messageKey}`, { headers: admin });
+  expect(detail.status).toBe(200);
+  return detail.body;
+}
+
+const activationLink = (text: string) => /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
+
+test('register → one activation mail → its link activates → one success mail, with the whole audit trail', async () => {
+  const user = newUser();
+  const registered = await api('POST', '/api/users/register', { json: user });
+  expect(registered.status).toBe(201);
+  expect(registered.body).toEqual({ userId: expect.any(String), status: 'DISABLED', workflowId: expect.stringMatching(/^registration-/) });
+  const { userId } = registered.body;
+
+  const pending = await api('GET', `/api/users/${userId}`);
+  expect(pending.body).toMatchObject({ userId, loginName: user.loginName.toLowerCase(), email: user.email.toLowerCase(), status: 'DISABLED' });
+  expect(pending.body).not.toHaveProperty('passwordHash');
+
+  const activation = await finishedMessage(userId, 'ACTIVE_USER');
+  const [mail] = await waitForMail(user.email);
+  expect(await mailTo(user.email)).toHaveLength(1);
+  expect(mail.subject).toBe('Activate your account');
+  expect(mail.text).toContain(user.loginName.toLowerCase());
+  const link = activationLink(mail.text!);
+  expect(link).toBeDefined();
+
+  const activated = await request(link!, 'GET', '');
+  expect(activated.status).toBe(200);
+  expect(activated.body).toEqual({ userId, status: 'ENABLED' });
+  const again = await request(link!, 'GET', '');
+  expect(again.status).toBe(410);
+  expect(again.body.error.code).toBe('TOKEN_INVALID');
+
+  const success = await finishedMessage(userId, 'ACTIVE_USER_SUCCESS');
+  const mails = await waitForMail(user.email, 2);
+  expect(mails.map((m) => m.subject).sort()).toEqual(['Activate your account', 'Your account is active']);
+
+  for (const message of [activation, success]) {
+    expect(message.status).toBe('FINISHED');
+    expect(message.history.map((h: { status: string }) => h.status)).toEqual(['WAIT_SEND', 'SENDING', 'FINISHED']);
+    expect(message.confirms.map((c: { consumerGroup: string }) => c.consumerGroup)).toEqual(['CID_EVENTS', 'CID_OPC']);
+    for (const confirm of message.confirms) {
+      expect(confirm.status).toBe('CONSUMED');
+      expect(confirm.consumeCount).toBeGreaterThanOrEqual(1);
+    }
+  }
+  // The second consumer of the topic recorded one event per message.
+  const events = await UserEvent.find({ userId }).lean();
+  expect(events.map((e) => e.type).sort()).toEqual(['ACTIVE_USER', 'ACTIVE_USER_SUCCESS']);
+
+  const enabled = await api('GET', `/api/users/${userId}`);
+  expect(enabled.body).toMatchObject({ status: 'ENABLED', activatedAt: expect.any(String) });
+  const stored = await User.findById(userId).lean();
+  expect(stored?.roleIds).toEqual(['10000']);
+  expect(stored?.groupIds).toEqual(['default']);
+  expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
+
+  // The activated account's e-mail and login name are taken for good.
+  const sameEmail = await api('POST', '/api/users/register', { json: { ...newUser(), email: user.email } });
+  expect(sameEmail.status).toBe(409);
+  expect(sameEmail.body.error.code).toBe('EMAIL_TAKEN');
+  const sameLogin = await api('POST', '/api/users/register', { json: { ...newUser(), loginName: user.loginName } });
+  expect(sameLogin.status).toBe(409);
+  expect(sameLogin.body.error.code).toBe('LOGIN_NAME_TAKEN');
+});
+
+test('the same register request sent 10 times at once makes one user and one mail', async () => {
+  const user = newUser();
+  const responses = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/api/users/register', { json: user })));
+  expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
+  const userIds = new Set(responses.map((r) => r.body.userId));
+  expect(userIds.size).toBe(1);
+  const [userId] = userIds;
+
+  await finishedMessage(userId, 'ACTIVE_USER');
+  expect(await User.countDocuments({ email: user.email.toLowerCase() })).toBe(1);
+  expect((await messagesOf(userId)).filter((m) => m.tag === 'ACTIVE_USER')).toHaveLength(1);
+  expect(await mailTo(user.email)).toHaveLength(1);
+});
+
+test('a second registration of a pending e-mail under another login name is refused', async () => {
+  const user = newUser();
+  expect((await api('POST', '/api/users/register', { json: user })).status).toBe(201);
+  const other = await api('POST', '/api/users/register', { json: { ...user, loginName: `${user.loginName}x` } });
+  expect(other.status).toBe(409);
+  expect(other.body.error.code).toBe('EMAIL_TAKEN');
+});
+
+test('unknown, malformed and used tokens answer 410, as JSON or as a page', async () => {
+  const unknown = await api('GET', `/api/users/activate/${'A'.repeat(43)}`);
+  expect(unknown.status).toBe(410);
+  expect(unknown.body.error.code).toBe('TOKEN_INVALID');
+  expect((await api('GET', '/api/users/activate/not-a-token')).status).toBe(410);
+  const page = await fetch(`${app.baseUrl}/api/users/activate/${'B'.repeat(43)}`, { headers: { accept: 'text/html' } });
+  expect(page.status).toBe(410);
+  expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  expect(await page.text()).toContain('This link does not work');
+});
+
+test.each([
+  ['invalid JSON', 400, 'MALFORMED_JSON', { raw: '{"loginName":', headers: { 'content-type': 'application/json' } }],
+  ['not JSON at all', 415, 'UNSUPPORTED_MEDIA_TYPE', { raw: 'loginName=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+  ['an empty object', 400, 'VALIDATION_FAILED', { json: {} }],
+  ['an array', 400, 'VALIDATION_FAILED', { json: [] }],
+  ['null', 400, 'MALFORMED_JSON', { json: null }],
+  ['a short login name', 400, 'VALIDATION_FAILED', { json: { loginName: 'ab', email: 'a@b.test', password: 'long enough' } }],
+  ['a login name with spaces', 400, 'VALIDATION_FAILED', { json: { loginName: 'a b c', email: 'a@b.test', password: 'long enough' } }],
+  ['a malformed e-mail', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'not-an-email', password: 'long enough' } }],
+  ['a short password', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'short' } }],
+  ['a too long password', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'x'.repeat(129) } }],
+  ['a mobile number with letters', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'long enough', mobileNo: '12ab' } }],
+  ['an unknown field', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'long enough', admin: true } }],
+  ['a number for a string', 400, 'VALIDATION_FAILED', { json: { loginName: 123, email: 'a@b.test', password: 'long enough' } }],
+  ['a huge body', 413, 'PAYLOAD_TOO_LARGE', { json: { loginName: 'abc', email: 'a@b.test', password: 'x'.repeat(100_000) } }],
+])('register with %s → %i %s', async (_name, status, code, opts) => {
+  const res = await api('POST', '/api/users/register', opts as Parameters<typeof request>[3]);
+  expect(res.status).toBe(status);
+  expect(res.body.error).toEqual({ code, message: expect.any(String) });
+});
+
+test('unknown users and routes answer 404; the audit trail wants the admin token and a valid query', async () => {
+  const noUser = await api('GET', `/api/users/${randomUUID()}`);
+  expect(noUser.status).toBe(404);
+  expect(noUser.body.error.code).toBe('USER_NOT_FOUND');
+  expect((await api('GET', '/api/nothing-here')).body.error.code).toBe('NOT_FOUND');
+
+  expect((await api('GET', '/api/messages')).status).toBe(401);
+  expect((await api('GET', '/api/messages', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+  const badQuery = await api('GET', '/api/messages?status=NOPE', { headers: admin });
+  expect(badQuery.status).toBe(400);
+  expect(badQuery.body.error.code).toBe('VALIDATION_FAILED');
+  const noMessage = await api('GET', '/api/messages/unknown-key', { headers: admin });
+  expect(noMessage.status).toBe(404);
+  expect(noMessage.body.error.code).toBe('MESSAGE_NOT_FOUND');
+});
+
+test('the audit trail pages with a cursor and filters by status', async () => {
+  const first = await api('GET', '/api/messages?limit=1&status=FINISHED', { headers: admin });
+  expect(first.status).toBe(200);
+  expect(first.body.items).toHaveLength(1);
+  expect(first.body.items[0].status).toBe('FINISHED');
+  if (first.body.nextCursor) {
+    const second = await api('GET', `/api/messages?limit=1&status=FINISHED&cursor=${first.body.nextCursor}`, { headers: admin });
+    expect(second.body.items[0].messageKey).not.toBe(first.body.items[0].messageKey);
+  }
+});

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { appProcess } from '../../stack/apps';
+import { freePort } from '../../stack/ports';
+import { sleep, type ManagedProcess } from '../../stack/process';
+
+export interface RunningApp {
+  baseUrl: string;
+  worker: ManagedProcess;
+  api: ManagedProcess;
+  env: NodeJS.ProcessEnv;
+  /** Starts a fresh worker process (after the previous one was killed or stopped). */
+  restartWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let started = 0;
+
+/** The worker and the API as real processes against the test stack, the API on a free port. */
+export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'info', ...overrides };
+  const logDir = join(process.env.TEST_DATA_DIR!, 'logs');
+  const n = ++started;
+  const worker = appProcess('worker', env, join(logDir, `worker-${process.pid}-${n}.log`));
+  const api = appProcess('api', env, join(logDir, `api-${process.pid}-${n}.log`));
+  worker.start();
+  api.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const app: RunningApp = {
+    baseUrl,
+    worker,
+    api,
+    env,
+    async restartWorker() {
+      await app.worker.stop();
+      app.worker = appProcess('worker', env, join(logDir, `worker-${process.pid}-${++started}.log`));
+      app.worker.start();
+    },
+    async stop() {
+      await Promise.all([app.api.stop(), app.worker.stop()]);
+    },
+  };
+  try {
+    await waitForHealth(app);
+  } catch (err) {
+    await app.stop();
+    throw err;
+  }
+  return app;
+}
+
+async function waitForHealth(app: RunningApp): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (!app.api.running) throw new Error(`API exited:\n${app.api.logTail()}`);
+    if (!app.worker.running) throw new Error(`worker exited:\n${app.worker.logTail()}`);
+    try {
+      const res = await fetch(`${app.baseUrl}/health`);
+      if (res.ok && /worker running/.test(app.worker.logTail(50))) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`the app did not come up:\n${app.api.logTail()}\n${app.worker.logTail()}`);
+}
