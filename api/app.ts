@@ -7,13 +7,10 @@ import { errorHandler, notFound } from './errors';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
 import { usersRouter } from './routes/users';
-import type { createActivationService } from './services/activation';
-import type { createRegistrationService } from './services/registration';
+import type { Services } from './services';
 
-export interface AppDeps {
+export interface AppDeps extends Services {
   checkHealth: () => Promise<Health>;
-  registration: ReturnType<typeof createRegistrationService>;
-  activation: ReturnType<typeof createActivationService>;
   adminToken: string;
 }
 

@@ -30,3 +30,12 @@ export const messagesQuery = z.strictObject({
 export type MessagesQuery = z.infer<typeof messagesQuery>;
 
 export const messageKeyParams = z.object({ messageKey: z.string().min(1).max(128) });
+
+export const resendDeadQuery = z.strictObject({
+  topic: z.string().min(1).max(128).optional(),
+  consumerGroup: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type ResendDeadQuery = z.infer<typeof resendDeadQuery>;
+
+export const resendActivationBody = z.strictObject({ email: z.email().max(254) });

@@ -7,9 +7,7 @@ import { connectMongo } from '../infra/mongo';
 import { createRedis } from '../infra/redis';
 import { createTemporalClient } from '../infra/temporal';
 import { createApp } from './app';
-import { createActivationService } from './services/activation';
-import { createPasswordHasher } from './services/password';
-import { createRegistrationService } from './services/registration';
+import { createServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,8 +17,7 @@ async function main(): Promise<void> {
 
   const app = createApp({
     checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
-    registration: createRegistrationService({ client: temporal, config, hashPassword: createPasswordHasher(config.passwordHash) }),
-    activation: createActivationService({ client: temporal, redis }),
+    ...createServices({ client: temporal, redis, config }),
     adminToken: config.adminToken,
   });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));

@@ -16,6 +16,9 @@ const schema = z.object({
   PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
   PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).default(2),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_REGISTER_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  RATE_LIMIT_RESEND_PER_MINUTE: z.coerce.number().int().positive().default(5),
+  ACTIVATION_RESENDS_PER_HOUR: z.coerce.number().int().positive().default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -31,6 +34,7 @@ export type Config = {
   activation: { tokenSecret: string; ttlSeconds: number };
   passwordHash: { memoryKib: number; passes: number };
   delivery: { maxAttempts: number };
+  rateLimits: { registerPerMinute: number; resendPerMinute: number; activationResendsPerHour: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -54,6 +58,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     activation: { tokenSecret: e.ACTIVATION_TOKEN_SECRET, ttlSeconds: e.ACTIVATION_TTL_SECONDS },
     passwordHash: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, passes: e.PASSWORD_HASH_PASSES },
     delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS },
+    rateLimits: {
+      registerPerMinute: e.RATE_LIMIT_REGISTER_PER_MINUTE,
+      resendPerMinute: e.RATE_LIMIT_RESEND_PER_MINUTE,
+      activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

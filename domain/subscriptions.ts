@@ -5,9 +5,13 @@ export const EVENTS_CONSUMER = 'CID_EVENTS';
 
 /**
  * Subscriptions written at worker start-up (upserted: an operator may add more in MongoDB).
- * A topic may have several consumer groups; each gets its own confirm and its own delivery.
+ * A topic may have several consumer groups; each gets its own confirm and its own delivery, on a task
+ * queue of its own named after the deployment's main task queue.
  */
-export const defaultSubscriptions = [
-  { topic: SEND_EMAIL_TOPIC, consumerGroup: MAIL_CONSUMER, taskQueue: 'consumer-CID_OPC' },
-  { topic: SEND_EMAIL_TOPIC, consumerGroup: EVENTS_CONSUMER, taskQueue: 'consumer-CID_EVENTS' },
-];
+export function defaultSubscriptions(mainTaskQueue: string) {
+  return [MAIL_CONSUMER, EVENTS_CONSUMER].map((consumerGroup) => ({
+    topic: SEND_EMAIL_TOPIC,
+    consumerGroup,
+    taskQueue: `${mainTaskQueue}.${consumerGroup}`,
+  }));
+}

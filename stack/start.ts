@@ -8,13 +8,12 @@ import { loadConfig } from '../config';
 import { installStack } from './install';
 import { acquireLock } from './lock';
 import { repoRoot } from './paths';
-import { assertPortFree } from './ports';
 import { appProcess } from './apps';
-import { ManagedProcess, sleep } from './process';
+import { assertPortFree } from './ports';
+import { sleep, type ManagedProcess } from './process';
 import { defaultPorts, startStack, type Stack } from './supervisor';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
-
 
 async function waitForApi(url: string, api: ManagedProcess): Promise<void> {
   for (let i = 0; i < 240; i++) {

@@ -13,8 +13,8 @@ let app: RunningApp;
 const admin = { authorization: 'Bearer test-admin-token' };
 
 beforeAll(async () => {
-  app = await startApp({ ADMIN_TOKEN: 'test-admin-token' });
-  await mongoose.connect(process.env.MONGODB_URI!);
+  app = await startApp({ ADMIN_TOKEN: 'test-admin-token', RATE_LIMIT_REGISTER_PER_MINUTE: '1000' });
+  await mongoose.connect(app.env.MONGODB_URI!);
 });
 afterAll(async () => {
   await mongoose.disconnect();

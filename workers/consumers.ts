@@ -19,7 +19,7 @@ export function createConsumers(deps: { config: Config; redis: Redis; mailer: Tr
     }),
     [EVENTS_CONSUMER]: createEventsHandler(),
   };
-  return defaultSubscriptions.map((s): { taskQueue: string; deliver: DeliverActivity } => ({
+  return defaultSubscriptions(config.temporal.taskQueue).map((s): { taskQueue: string; deliver: DeliverActivity } => ({
     taskQueue: s.taskQueue,
     deliver: createDeliverActivity(s.consumerGroup, handlers[s.consumerGroup as keyof typeof handlers], redis),
   }));

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   });
   const mongo = await connectMongo(config.mongodbUri);
   await ensureIndexes();
-  await seedSubscriptions();
+  await seedSubscriptions(config.temporal.taskQueue);
   const redis = createRedis(config.redisUrl);
   const mailer = createMailer(config.smtpUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   proxyActivities,
   setHandler,
@@ -45,6 +46,8 @@ export const registeredUpdate = defineUpdate<Registered, [{ loginName: string }]
 /** The click on the activation link: answers once the user is ENABLED. */
 export const activateUpdate = defineUpdate<Activated, [{ tokenHash: string }]>('activate');
 export const stageQuery = defineQuery<RegistrationStage>('stage');
+/** A new activation mail with a new token (the old one stops working); ignored unless activation is pending. */
+export const resendActivationSignal = defineSignal('resendActivation');
 
 /** Local transactions: a conflict fails for good at once, anything else is retried for a while, then fails for good. */
 const local = proxyActivities<ProducerActivities>({
@@ -98,6 +101,8 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   let rejection: ApplicationFailure | undefined;
   let tokenHash: string | undefined;
   let successMessage: OutgoingMessage | undefined;
+  let resendRequested = false;
+  let resending = false;
 
   const currentStage = () => stage;
   setHandler(stageQuery, currentStage);
@@ -113,7 +118,13 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     return { userId, status: 'DISABLED', workflowId };
   });
 
+  setHandler(resendActivationSignal, () => {
+    if (stage === 'AWAITING_ACTIVATION') resendRequested = true;
+  });
+
   setHandler(activateUpdate, async (request) => {
+    // A click during a resend is judged against the token that resend issues.
+    await condition(() => !resending);
     if (stage !== 'AWAITING_ACTIVATION' || request.tokenHash !== tokenHash) {
       throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
     }
@@ -133,36 +144,64 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     return { userId, status: 'ENABLED' };
   });
 
-  // 1. Pre-send message, then the local transaction; the message is cancelled if that fails for good.
-  const tokenSalt = uuid4();
-  const activationMessage = outgoing(ACTIVE_USER, { tokenSalt });
-  await bookkeeping.recordPendingMessage(activationMessage);
+  /** Pre-send message (WAIT_SEND) with a fresh token salt, then the token itself; the message is cancelled if that fails. */
+  async function prepareActivationMail(): Promise<OutgoingMessage> {
+    const tokenSalt = uuid4();
+    const message = outgoing(ACTIVE_USER, { tokenSalt });
+    await bookkeeping.recordPendingMessage(message);
+    try {
+      if (stage === 'REGISTERING') {
+        await local.saveUser({ workflowId, ...mailBody, passwordHash: input.passwordHash, mobileNo: input.mobileNo });
+      }
+      ({ tokenHash } = await local.issueActivationToken({ userId, workflowId, salt: tokenSalt, ttlSeconds: input.activationTtlSeconds }));
+    } catch (err) {
+      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: rejectionOf(err).type ?? 'failed' });
+      throw err;
+    }
+    return message;
+  }
+
+  // 1. Pre-send message, then the local transaction (save the user, issue the token).
+  let activationMessage: OutgoingMessage;
   try {
-    await local.saveUser({ workflowId, ...mailBody, passwordHash: input.passwordHash, mobileNo: input.mobileNo });
-    ({ tokenHash } = await local.issueActivationToken({ userId, workflowId, salt: tokenSalt, ttlSeconds: input.activationTtlSeconds }));
+    activationMessage = await prepareActivationMail();
   } catch (err) {
     rejection = rejectionOf(err);
-    await bookkeeping.cancelMessage({ messageKey: activationMessage.messageKey, reason: rejection.type ?? 'failed' });
     stage = 'REJECTED';
     await condition(allHandlersFinished);
     return { userId, stage };
   }
-  const expiresAt = Date.now() + input.activationTtlSeconds * 1000;
+  let expiresAt = Date.now() + input.activationTtlSeconds * 1000;
   stage = 'AWAITING_ACTIVATION';
 
   // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
-  const activationDelivery = messages.deliver(activationMessage.messageKey);
+  const deliveries = [messages.deliver(activationMessage.messageKey)];
   for (;;) {
     const remaining = expiresAt - Date.now();
-    const clicked = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION', remaining));
-    if (!clicked) {
+    const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendRequested, remaining));
+    if (!woke) {
       stage = 'EXPIRED';
       await bookkeeping.expireUser({ userId });
       await bookkeeping.revokeActivationToken({ userId });
-      await activationDelivery;
+      await Promise.all(deliveries);
       await condition(allHandlersFinished);
       return { userId, stage };
     }
+    if (resendRequested && currentStage() === 'AWAITING_ACTIVATION') {
+      resendRequested = false;
+      resending = true;
+      try {
+        const message = await prepareActivationMail();
+        expiresAt = Date.now() + input.activationTtlSeconds * 1000;
+        deliveries.push(messages.deliver(message.messageKey));
+      } catch {
+        // the previous token stays valid; the message is CANCELLED in the trail
+      } finally {
+        resending = false;
+      }
+      continue;
+    }
+    resendRequested = false;
     await condition(() => stage !== 'ACTIVATING');
     // The activate handler moves the stage on; read it through a function so the compiler does not narrow it.
     if (currentStage() === 'ENABLED') break;
@@ -170,7 +209,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
 
   // 3. Activated: the success mail through the same reliable-message flow.
   await messages.deliver(successMessage!.messageKey);
-  await activationDelivery;
+  await Promise.all(deliveries);
   await condition(allHandlersFinished);
   return { userId, stage };
 }

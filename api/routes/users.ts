@@ -1,18 +1,15 @@
 import { Router } from 'express';
-import { registerBody, tokenParams, userIdParams } from '../schemas';
-import type { createActivationService } from '../services/activation';
-import type { createRegistrationService } from '../services/registration';
+import { perClientIp } from '../rate-limits';
+import { registerBody, resendActivationBody, tokenParams, userIdParams } from '../schemas';
+import type { Services } from '../services';
 import { getUser } from '../services/users';
 import { validate } from '../validate';
 import { activationPage } from '../views/activation-page';
 
-export function usersRouter(deps: {
-  registration: ReturnType<typeof createRegistrationService>;
-  activation: ReturnType<typeof createActivationService>;
-}): Router {
+export function usersRouter(deps: Pick<Services, 'registration' | 'activation' | 'limits'>): Router {
   const router = Router();
 
-  router.post('/api/users/register', validate('body', registerBody), async (_req, res) => {
+  router.post('/api/users/register', perClientIp(deps.limits.register), validate('body', registerBody), async (_req, res) => {
     res.status(201).json(await deps.registration.register(res.locals.body));
   });
 
@@ -27,6 +24,15 @@ export function usersRouter(deps: {
       else throw err;
     }
   });
+
+  router.post(
+    '/api/users/activation/resend',
+    perClientIp(deps.limits.resend),
+    validate('body', resendActivationBody),
+    async (_req, res) => {
+      res.status(202).json(await deps.activation.resendActivation(res.locals.body.email));
+    },
+  );
 
   router.get('/api/users/:userId', validate('params', userIdParams), async (_req, res) => {
     res.json(await getUser(res.locals.params.userId));

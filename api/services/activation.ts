@@ -1,13 +1,22 @@
 import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import type Redis from 'ioredis';
+import { createHash } from 'node:crypto';
 import { hashToken, TOKEN_PATTERN, tokenKey, type TokenRecord } from '../../domain/tokens';
-import { activateUpdate, type Activated } from '../../workflows/registration';
+import { normaliseEmail } from '../../domain/users';
+import { activateUpdate, resendActivationSignal, type Activated } from '../../workflows/registration';
 import { HttpError } from '../errors';
+import type { Limiter } from '../rate-limits';
+import { registrationWorkflowId } from './registration';
 import { toHttpError } from './temporal-errors';
 
 const invalid = () => new HttpError(410, 'TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
 
-export function createActivationService(deps: { client: Client; redis: Redis }) {
+export const RESEND_ACCEPTED = {
+  message: 'If a registration is waiting for activation at this address, a new activation mail is on its way.',
+};
+
+export function createActivationService(deps: { client: Client; redis: Redis; perAccountLimit: Limiter }) {
   return {
     /** Finds the registration by the token's hash and asks its workflow to activate; the workflow decides, once. */
     async activate(token: string): Promise<Activated> {
@@ -21,6 +30,22 @@ export function createActivationService(deps: { client: Client; redis: Redis }) 
       } catch (err) {
         throw toHttpError(err);
       }
+    },
+
+    /**
+     * A new activation mail for a pending registration. The answer is the same whether or not the
+     * address is known, and the per-account limit counts every address alike, so neither tells who
+     * has an account.
+     */
+    async resendActivation(email: string): Promise<typeof RESEND_ACCEPTED> {
+      const normalised = normaliseEmail(email);
+      await deps.perAccountLimit(createHash('sha256').update(normalised).digest('hex'));
+      try {
+        await deps.client.workflow.getHandle(registrationWorkflowId(normalised)).signal(resendActivationSignal);
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      return RESEND_ACCEPTED;
     },
   };
 }

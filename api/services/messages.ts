@@ -1,27 +1,61 @@
+import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
 import { Confirm, Message } from '../../domain/models';
+import { resendSignal } from '../../workflows/reliable-message';
 import { HttpError } from '../errors';
-import type { MessagesQuery } from '../schemas';
+import type { MessagesQuery, ResendDeadQuery } from '../schemas';
 
 const project = { _id: 0 } as const;
 
-/** The audit trail, newest first, paged by an opaque cursor (the last item's id). */
-export async function listMessages(query: MessagesQuery) {
-  const filter: Record<string, unknown> = {};
-  if (query.status) filter.status = query.status;
-  if (query.topic) filter.topic = query.topic;
-  if (query.cursor) filter._id = { $lt: new Types.ObjectId(query.cursor) };
-  const docs = await Message.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean();
-  const page = docs.slice(0, query.limit);
-  return {
-    items: page.map(({ _id, ...m }) => m),
-    nextCursor: docs.length > query.limit ? String(page[page.length - 1]._id) : null,
-  };
-}
+/** The audit trail and the operator's resends (roncoo-pay's reSendMessageByMessageId / reSendAllDeadMessageByQueueName). */
+export function createMessageService(deps: { client: Client }) {
+  const signalResend = (workflowId: string, messageKey: string) =>
+    deps.client.workflow.getHandle(workflowId).signal(resendSignal, { messageKey });
 
-export async function getMessage(messageKey: string) {
-  const message = await Message.findOne({ messageKey }, project).lean();
-  if (!message) throw new HttpError(404, 'MESSAGE_NOT_FOUND', `No message ${messageKey}.`);
-  const confirms = await Confirm.find({ messageKey }, project).sort({ consumerGroup: 1 }).lean();
-  return { ...message, confirms };
+  return {
+    /** Newest first, paged by an opaque cursor (the last item's id). */
+    async list(query: MessagesQuery) {
+      const filter: Record<string, unknown> = {};
+      if (query.status) filter.status = query.status;
+      if (query.topic) filter.topic = query.topic;
+      if (query.cursor) filter._id = { $lt: new Types.ObjectId(query.cursor) };
+      const docs = await Message.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean();
+      const page = docs.slice(0, query.limit);
+      return {
+        items: page.map(({ _id, ...m }) => m),
+        nextCursor: docs.length > query.limit ? String(page[page.length - 1]._id) : null,
+      };
+    },
+
+    async get(messageKey: string) {
+      const message = await Message.findOne({ messageKey }, project).lean();
+      if (!message) throw new HttpError(404, 'MESSAGE_NOT_FOUND', `No message ${messageKey}.`);
+      const confirms = await Confirm.find({ messageKey }, project).sort({ consumerGroup: 1 }).lean();
+      return { ...message, confirms };
+    },
+
+    /** Sends one DEAD message again: its workflow is waiting for exactly this signal. */
+    async resend(messageKey: string) {
+      const message = await Message.findOne({ messageKey }, { status: 1, workflowId: 1 }).lean();
+      if (!message) throw new HttpError(404, 'MESSAGE_NOT_FOUND', `No message ${messageKey}.`);
+      if (message.status !== 'DEAD') {
+        throw new HttpError(409, 'MESSAGE_NOT_DEAD', `Message ${messageKey} is ${message.status}; only DEAD messages are resent.`);
+      }
+      await signalResend(message.workflowId, messageKey);
+      return { messageKey, resent: true };
+    },
+
+    /** Sends every DEAD message of a topic (and consumer group) again, oldest first, up to `limit`. */
+    async resendDead(query: ResendDeadQuery) {
+      const filter: Record<string, unknown> = { status: 'DEAD' };
+      if (query.topic) filter.topic = query.topic;
+      if (query.consumerGroup) {
+        const dead = await Confirm.find({ consumerGroup: query.consumerGroup, status: 'DEAD' }, { messageKey: 1 }).lean();
+        filter.messageKey = { $in: dead.map((c) => c.messageKey) };
+      }
+      const messages = await Message.find(filter, { messageKey: 1, workflowId: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
+      await Promise.all(messages.map((m) => signalResend(m.workflowId, m.messageKey)));
+      return { resent: messages.length, messageKeys: messages.map((m) => m.messageKey) };
+    },
+  };
 }

@@ -18,7 +18,17 @@ let started = 0;
 /** The worker and the API as real processes against the test stack, the API on a free port. */
 export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'info', ...overrides };
+  // A database and task queues of its own, so that no other test file's worker takes its tasks.
+  const id = `t${process.pid}_${started + 1}`;
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    MONGODB_URI: process.env.MONGODB_URI!.replace(/\/[^/?]*(\?|$)/, `/rs_${id}$1`),
+    TEMPORAL_TASK_QUEUE: `reliable-signup-${id}`,
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
   const logDir = join(process.env.TEST_DATA_DIR!, 'logs');
   const n = ++started;
   const worker = appProcess('worker', env, join(logDir, `worker-${process.pid}-${n}.log`));
