@@ -101,7 +101,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   let rejection: ApplicationFailure | undefined;
   let tokenHash: string | undefined;
   let successMessage: OutgoingMessage | undefined;
-  let resendRequested = false;
+  let resendsPending = 0;
   let resending = false;
 
   const currentStage = () => stage;
@@ -119,7 +119,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   });
 
   setHandler(resendActivationSignal, () => {
-    if (stage === 'AWAITING_ACTIVATION') resendRequested = true;
+    if (stage === 'AWAITING_ACTIVATION') resendsPending++;
   });
 
   setHandler(activateUpdate, async (request) => {
@@ -178,7 +178,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   const deliveries = [messages.deliver(activationMessage.messageKey)];
   for (;;) {
     const remaining = expiresAt - Date.now();
-    const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendRequested, remaining));
+    const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending > 0, remaining));
     if (!woke) {
       stage = 'EXPIRED';
       await bookkeeping.expireUser({ userId });
@@ -187,8 +187,8 @@ export async function registration(input: RegistrationInput): Promise<Registrati
       await condition(allHandlersFinished);
       return { userId, stage };
     }
-    if (resendRequested && currentStage() === 'AWAITING_ACTIVATION') {
-      resendRequested = false;
+    if (resendsPending > 0 && currentStage() === 'AWAITING_ACTIVATION') {
+      resendsPending--;
       resending = true;
       try {
         const message = await prepareActivationMail();
@@ -201,7 +201,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
       }
       continue;
     }
-    resendRequested = false;
+    resendsPending = 0;
     await condition(() => stage !== 'ACTIVATING');
     // The activate handler moves the stage on; read it through a function so the compiler does not narrow it.
     if (currentStage() === 'ENABLED') break;

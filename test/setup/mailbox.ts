@@ -8,28 +8,28 @@ export interface CaughtMail {
   headers: Record<string, string>;
 }
 
-function apiUrl(): string {
+function defaultApiUrl(): string {
   const url = process.env.MAIL_API_URL;
   if (!url) throw new Error('MAIL_API_URL is not set: the tests need a maildev-compatible catcher.');
   return url;
 }
 
-export async function listMail(): Promise<CaughtMail[]> {
-  const res = await fetch(`${apiUrl()}/email`);
+export async function listMail(apiUrl = defaultApiUrl()): Promise<CaughtMail[]> {
+  const res = await fetch(`${apiUrl}/email`);
   if (!res.ok) throw new Error(`mail API answered ${res.status}`);
   return (await res.json()) as CaughtMail[];
 }
 
-export async function mailTo(address: string): Promise<CaughtMail[]> {
-  const all = await listMail();
+export async function mailTo(address: string, apiUrl?: string): Promise<CaughtMail[]> {
+  const all = await listMail(apiUrl);
   return all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()));
 }
 
 /** Waits until `address` has received at least `count` mails, and returns them. */
-export async function waitForMail(address: string, count = 1, timeoutMs = 30_000): Promise<CaughtMail[]> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForMail(address: string, count = 1, opts: { apiUrl?: string; timeoutMs?: number } = {}): Promise<CaughtMail[]> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (;;) {
-    const mails = await mailTo(address);
+    const mails = await mailTo(address, opts.apiUrl);
     if (mails.length >= count) return mails;
     if (Date.now() > deadline) throw new Error(`${address} received ${mails.length} mail(s), expected ${count}`);
     await new Promise((r) => setTimeout(r, 200));

@@ -1,0 +1,93 @@
+/** Resending the activation mail, and the Redis-backed rate limits, on the real stack. */
+import { startApp, type RunningApp } from './setup/app';
+import { request } from './setup/http';
+import { waitForMail } from './setup/mailbox';
+import { activationLink, signupClient } from './setup/signup';
+
+let app: RunningApp;
+let client: ReturnType<typeof signupClient>;
+let ip = 0;
+/** Each test speaks from an address of its own (the API trusts X-Forwarded-For from loopback). */
+const fromNewIp = () => ({ 'x-forwarded-for': `198.51.100.${++ip}` });
+
+beforeAll(async () => {
+  app = await startApp({
+    ADMIN_TOKEN: 'resend-admin',
+    RATE_LIMIT_REGISTER_PER_MINUTE: '3',
+    RATE_LIMIT_RESEND_PER_MINUTE: '50',
+    ACTIVATION_RESENDS_PER_HOUR: '3',
+  });
+  client = signupClient(app.baseUrl, 'resend-admin');
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const resend = (email: string, headers = fromNewIp()) =>
+  client.api('POST', '/api/users/activation/resend', { json: { email }, headers });
+
+test('a resent activation mail carries a new token; the old one stops working', async () => {
+  const user = client.newUser();
+  const userId = await client.register(user, fromNewIp());
+  const [first] = await waitForMail(user.email);
+  await client.messageWith(userId, 'ACTIVE_USER', 'FINISHED');
+
+  const accepted = await resend(user.email);
+  expect(accepted.status).toBe(202);
+  const mails = await waitForMail(user.email, 2);
+  const links = mails.map((m) => activationLink(m.text!)!);
+  expect(new Set(links).size).toBe(2);
+  const newLink = links.find((l) => l !== activationLink(first.text!))!;
+
+  const old = await request(activationLink(first.text!)!, 'GET', '');
+  expect(old.status).toBe(410);
+  expect(old.body.error.code).toBe('TOKEN_INVALID');
+  const activated = await request(newLink, 'GET', '');
+  expect(activated.status).toBe(200);
+  expect(activated.body).toEqual({ userId, status: 'ENABLED' });
+  await waitForMail(user.email, 3);
+});
+
+test('the fourth resend within an hour is refused with 429 and Retry-After', async () => {
+  const user = client.newUser();
+  await client.register(user, fromNewIp());
+  await waitForMail(user.email);
+  for (let i = 0; i < 3; i++) expect((await resend(user.email)).status).toBe(202);
+  const fourth = await resend(user.email);
+  expect(fourth.status).toBe(429);
+  expect(fourth.body.error.code).toBe('RATE_LIMITED');
+  expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
+  // Three resends → four activation mails in all, no more.
+  await waitForMail(user.email, 4);
+});
+
+test('an unknown address gets the very same answer as a known one', async () => {
+  const user = client.newUser();
+  await client.register(user, fromNewIp());
+  const known = await resend(user.email);
+  const unknown = await resend(client.newUser().email);
+  expect(unknown.status).toBe(known.status);
+  expect(unknown.body).toEqual(known.body);
+});
+
+test('registrations beyond the per-IP limit get 429 with Retry-After; another IP is unaffected', async () => {
+  const headers = fromNewIp();
+  const statuses: number[] = [];
+  let limited;
+  for (let i = 0; i < 4; i++) {
+    const res = await client.api('POST', '/api/users/register', { json: client.newUser(), headers });
+    statuses.push(res.status);
+    if (res.status === 429) limited = res;
+  }
+  expect(statuses).toEqual([201, 201, 201, 429]);
+  expect(limited!.body.error.code).toBe('RATE_LIMITED');
+  expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+  const other = await client.api('POST', '/api/users/register', { json: client.newUser(), headers: fromNewIp() });
+  expect(other.status).toBe(201);
+});
+
+test('a malformed resend request is a 400, not a 202', async () => {
+  const res = await client.api('POST', '/api/users/activation/resend', { json: { email: 'nope' }, headers: fromNewIp() });
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('VALIDATION_FAILED');
+});

@@ -1,0 +1,39 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import * as components from '../../stack/components';
+import type { Component } from '../../stack/components';
+import { freePort } from '../../stack/ports';
+import { ManagedProcess, waitUntilReady } from '../../stack/process';
+
+export interface PrivateServer {
+  component: Component;
+  env: Record<string, string>;
+  /** Stops the server (its data stays), as an outage would. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  start(): Promise<void>;
+}
+
+/** A server of the test file's own, for fault injection that must not disturb other test files. */
+export async function startPrivateServer(kind: 'smtp' | 'mongodb'): Promise<PrivateServer> {
+  const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, `${kind}-`));
+  mkdirSync(join(dataDir, 'ferretdb'));
+  mkdirSync(join(dataDir, 'mail'));
+  const component =
+    kind === 'smtp' ? components.smtp(await freePort(), await freePort(), dataDir) : components.mongodb(await freePort(), dataDir);
+  let proc: ManagedProcess | undefined;
+  const server: PrivateServer = {
+    component,
+    env: component.env,
+    async start() {
+      proc = new ManagedProcess({ ...component.process, logFile: join(dataDir, `${kind}.log`) });
+      proc.start();
+      await waitUntilReady(proc, component.ready, component.readyTimeoutMs);
+    },
+    async stop() {
+      await proc?.stop();
+    },
+  };
+  await server.start();
+  return server;
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { eventually, request } from './http';
+
+/** Drives the API under test the way a client and an operator would. */
+export function signupClient(baseUrl: string, adminToken: string) {
+  const admin = { authorization: `Bearer ${adminToken}` };
+  const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) => request(baseUrl, method, path, opts);
+
+  async function messagesOf(userId: string) {
+    const res = await api('GET', '/api/messages?limit=200', { headers: admin });
+    if (res.status !== 200) throw new Error(`GET /api/messages answered ${res.status}`);
+    return (res.body.items as { messageKey: string; userId: string; tag: string; status: string }[]).filter((m) => m.userId === userId);
+  }
+
+  return {
+    api,
+    admin,
+    messagesOf,
+    newUser() {
+      const id = randomUUID().slice(0, 8);
+      return { loginName: `user_${id}`, email: `user.${id}@example.test`, password: 'correct horse battery staple' };
+    },
+    /** Registers, retrying while the API answers 503 (a dependency is restarting), as a client would. */
+    async register(user: object, headers: Record<string, string> = {}): Promise<string> {
+      const res = await eventually(async () => {
+        const r = await api('POST', '/api/users/register', { json: user, headers });
+        return r.status === 503 ? undefined : r;
+      }, 'registration answered', 60_000);
+      if (res.status !== 201) throw new Error(`register answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body.userId as string;
+    },
+    /** Waits until the user's message with `tag` has `status`, and returns it with its confirms. */
+    async messageWith(userId: string, tag: string, status: string, timeoutMs = 60_000) {
+      const message = await eventually(
+        async () => (await messagesOf(userId)).find((m) => m.tag === tag && m.status === status),
+        `${tag} message ${status}`,
+        timeoutMs,
+      );
+      const detail = await api('GET', `/api/messages/${message.messageKey}`, { headers: admin });
+      return detail.body;
+    },
+  };
+}
+
+export const activationLink = (text: string) => /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
