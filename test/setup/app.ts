@@ -8,7 +8,7 @@ export interface RunningApp {
   worker: ManagedProcess;
   api: ManagedProcess;
   env: NodeJS.ProcessEnv;
-  /** Starts a fresh worker process (after the previous one was killed or stopped). */
+  /** Starts a fresh worker process (after the previous one was killed or stopped) and waits until it polls. */
   restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -45,6 +45,7 @@ export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<Runni
       await app.worker.stop();
       app.worker = appProcess('worker', env, join(logDir, `worker-${process.pid}-${++started}.log`));
       app.worker.start();
+      await waitForHealth(app);
     },
     async stop() {
       await Promise.all([app.api.stop(), app.worker.stop()]);

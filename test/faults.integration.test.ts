@@ -1,0 +1,84 @@
+/**
+ * Fault injection on the real stack: the SMTP server down, the worker killed, MongoDB restarted.
+ * Whatever fails, every accepted registration ends with exactly one activation mail and a FINISHED
+ * message. The app here has its own SMTP catcher and its own MongoDB-wire server, so that stopping
+ * them disturbs no other test file.
+ */
+import { startApp, type RunningApp } from './setup/app';
+import { mailTo, waitForMail } from './setup/mailbox';
+import { startPrivateServer, type PrivateServer } from './setup/private-server';
+import { signupClient } from './setup/signup';
+
+let smtp: PrivateServer;
+let mongo: PrivateServer;
+let app: RunningApp;
+let client: ReturnType<typeof signupClient>;
+const mailApi = () => smtp.env.MAIL_API_URL;
+
+beforeAll(async () => {
+  [smtp, mongo] = await Promise.all([startPrivateServer('smtp'), startPrivateServer('mongodb')]);
+  app = await startApp({
+    ...smtp.env,
+    ...mongo.env,
+    ADMIN_TOKEN: 'faults-admin',
+    RATE_LIMIT_REGISTER_PER_MINUTE: '1000',
+    DELIVERY_MAX_ATTEMPTS: '30',
+  });
+  client = signupClient(app.baseUrl, 'faults-admin');
+});
+afterAll(async () => {
+  await app?.stop();
+  await Promise.all([smtp?.stop(), mongo?.stop()]);
+});
+
+/** Every user ends with exactly one activation mail and a FINISHED activation message with all confirms CONSUMED. */
+async function expectExactlyOneActivationMail(users: { email: string }[], userIds: string[]): Promise<void> {
+  for (const [i, user] of users.entries()) {
+    const message = await client.messageWith(userIds[i], 'ACTIVE_USER', 'FINISHED', 90_000);
+    expect(message.confirms.every((c: { status: string }) => c.status === 'CONSUMED')).toBe(true);
+    await waitForMail(user.email, 1, { apiUrl: mailApi() });
+  }
+  // Every delivery is done: any duplicate would have arrived by now.
+  for (const user of users) expect(await mailTo(user.email, mailApi())).toHaveLength(1);
+}
+
+test('registrations made while the SMTP server is down each get exactly one mail once it is back', async () => {
+  await smtp.stop();
+  const users = Array.from({ length: 4 }, () => client.newUser());
+  const userIds = await Promise.all(users.map((u) => client.register(u)));
+  // Deliveries fail and are retried with backoff while the server is away.
+  await new Promise((r) => setTimeout(r, 3000));
+  for (const userId of userIds) {
+    expect((await client.messagesOf(userId)).find((m) => m.tag === 'ACTIVE_USER')?.status).toBe('SENDING');
+  }
+  await smtp.start();
+  await expectExactlyOneActivationMail(users, userIds);
+});
+
+test('a worker killed (SIGKILL) at random points during a batch, then restarted: exactly one mail each', async () => {
+  const users = Array.from({ length: 8 }, () => client.newUser());
+  const registering = Promise.all(users.map((u) => client.register(u)));
+  for (let kill = 0; kill < 3; kill++) {
+    await new Promise((r) => setTimeout(r, 100 + Math.random() * 600));
+    await app.worker.kill();
+    await app.restartWorker();
+  }
+  const userIds = await registering;
+  await expectExactlyOneActivationMail(users, userIds);
+});
+
+test('MongoDB restarted in the middle of a batch: the flows resume and nothing is lost', async () => {
+  const users = Array.from({ length: 6 }, () => client.newUser());
+  const registering = Promise.all(
+    users.map(async (u, i) => {
+      await new Promise((r) => setTimeout(r, i * 150));
+      return client.register(u);
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 300));
+  await mongo.stop();
+  await new Promise((r) => setTimeout(r, 1000));
+  await mongo.start();
+  const userIds = await registering;
+  await expectExactlyOneActivationMail(users, userIds);
+});
