@@ -1,14 +1,16 @@
 import type Redis from 'ioredis';
 import { createMessageActivities } from './messages';
+import { createRetentionActivities } from './retention';
 import { createTokenActivities } from './tokens';
 import { createUserActivities } from './users';
 
-/** Every activity of the registration and activation workflows (the producer side). */
+/** Every activity on the main task queue: the producer side of the flows, and retention. */
 export function createProducerActivities(deps: { redis: Redis; tokenSecret: string }) {
   return {
     ...createMessageActivities(),
     ...createUserActivities(),
     ...createTokenActivities(deps),
+    ...createRetentionActivities(),
   };
 }
 

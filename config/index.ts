@@ -19,6 +19,8 @@ const schema = z.object({
   RATE_LIMIT_REGISTER_PER_MINUTE: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_RESEND_PER_MINUTE: z.coerce.number().int().positive().default(5),
   ACTIVATION_RESENDS_PER_HOUR: z.coerce.number().int().positive().default(3),
+  RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -35,6 +37,7 @@ export type Config = {
   passwordHash: { memoryKib: number; passes: number };
   delivery: { maxAttempts: number };
   rateLimits: { registerPerMinute: number; resendPerMinute: number; activationResendsPerHour: number };
+  retention: { days: number; batchSize: number };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -63,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       resendPerMinute: e.RATE_LIMIT_RESEND_PER_MINUTE,
       activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
     },
+    retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     logLevel: e.LOG_LEVEL,
   };
 }

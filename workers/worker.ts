@@ -1,8 +1,9 @@
 /**
- * The worker process: the registration workflows and their activities on the main task queue, and
+ * The worker process: the registration and retention workflows and their activities on the main task queue, and
  * one activity worker per consumer group on that group's task queue. SIGTERM / SIGINT let in-flight
  * tasks finish before it exits.
  */
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { createProducerActivities } from '../activities';
 import { loadConfig } from '../config';
@@ -12,6 +13,7 @@ import { createMailer } from '../infra/mailer';
 import { connectMongo } from '../infra/mongo';
 import { createRedis } from '../infra/redis';
 import { createConsumers } from './consumers';
+import { ensureRetentionSchedule } from './retention-schedule';
 import { seedSubscriptions } from './subscriptions';
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -37,6 +39,9 @@ async function main(): Promise<void> {
   const mailer = createMailer(config.smtpUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { namespace, taskQueue } = config.temporal;
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  await ensureRetentionSchedule(new Client({ connection: clientConnection, namespace }), config);
+  await clientConnection.close();
 
   const workers = await Promise.all([
     Worker.create({

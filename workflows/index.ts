@@ -1,1 +1,2 @@
 export { registration } from './registration';
+export { purgeFinishedMessages } from './retention';

@@ -1,0 +1,63 @@
+/** Retention runs as a Temporal Schedule: old FINISHED audit records go, DEAD and recent ones stay. */
+import { Client, Connection } from '@temporalio/client';
+import mongoose from 'mongoose';
+import { randomUUID } from 'node:crypto';
+import { Confirm, Message } from '../domain/models';
+import { retentionScheduleId } from '../workers/retention-schedule';
+import { startApp, type RunningApp } from './setup/app';
+import { eventually } from './setup/http';
+
+let app: RunningApp;
+let connection: Connection;
+let client: Client;
+
+beforeAll(async () => {
+  app = await startApp({ RETENTION_DAYS: '7', RETENTION_BATCH_SIZE: '2' });
+  await mongoose.connect(app.env.MONGODB_URI!);
+  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  client = new Client({ connection });
+});
+afterAll(async () => {
+  await connection?.close();
+  await mongoose.disconnect();
+  await app?.stop();
+});
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+
+async function insertMessage(status: string, updatedAt: Date): Promise<string> {
+  const messageKey = randomUUID();
+  const base = { topic: 'SEND_EMAIL_TOPIC', createdAt: updatedAt, updatedAt };
+  await Message.collection.insertOne({
+    ...base,
+    messageKey,
+    tag: 'ACTIVE_USER',
+    producerGroup: 'PID_UAC',
+    userId: randomUUID(),
+    workflowId: 'registration-test',
+    body: {},
+    status,
+    resendCount: 0,
+    history: [],
+  });
+  await Confirm.collection.insertOne({ messageKey, consumerGroup: 'CID_OPC', status: status === 'DEAD' ? 'DEAD' : 'CONSUMED', consumeCount: 1, createdAt: updatedAt, updatedAt });
+  return messageKey;
+}
+
+test('the schedule exists, runs daily, and a run deletes only FINISHED records older than the retention', async () => {
+  const schedule = client.schedule.getHandle(retentionScheduleId(app.env.TEMPORAL_TASK_QUEUE!));
+  const description = await schedule.describe();
+  expect(description.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 3, end: 3, step: 1 }] });
+
+  const oldFinished = await Promise.all([1, 2, 3, 4, 5].map(() => insertMessage('FINISHED', daysAgo(8))));
+  const oldDead = await insertMessage('DEAD', daysAgo(30));
+  const recentFinished = await insertMessage('FINISHED', daysAgo(6));
+
+  await schedule.trigger();
+  await eventually(async () => (await Message.countDocuments({ messageKey: { $in: oldFinished } })) === 0, 'old FINISHED messages deleted');
+  expect(await Confirm.countDocuments({ messageKey: { $in: oldFinished } })).toBe(0);
+  expect(await Message.exists({ messageKey: oldDead })).toBeTruthy();
+  expect(await Confirm.exists({ messageKey: oldDead })).toBeTruthy();
+  expect(await Message.exists({ messageKey: recentFinished })).toBeTruthy();
+  expect(await Confirm.exists({ messageKey: recentFinished })).toBeTruthy();
+});
