@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import { join } from 'node:path';
+import { searchAttributeTypes } from '../domain/search-attributes';
 import { binaries } from './paths';
 import type { ProcessSpec } from './process';
 
@@ -32,6 +33,7 @@ export function temporal(port: number, uiPort: number, dataDir: string): Compone
         '--db-filename', join(dataDir, 'temporal.db'),
         '--namespace', 'default',
         '--log-level', 'warn',
+        ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
       ],
     },
     ready: async () => {

@@ -2,9 +2,11 @@
  * REST → Temporal → MongoDB → SMTP, on the real stack: the worker and the API run as processes,
  * mails are read back from the SMTP catcher, the audit trail from the API and from MongoDB.
  */
+import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { User, UserEvent } from '../domain/models';
+import { MessageKeys, MessageStatus, Stage, UserId } from '../domain/search-attributes';
 import { startApp, type RunningApp } from './setup/app';
 import { eventually, request } from './setup/http';
 import { mailTo, waitForMail } from './setup/mailbox';
@@ -104,6 +106,29 @@ test('register → one activation mail → its link activates → one success ma
   const sameLogin = await api('POST', '/api/users/register', { json: { ...newUser(), loginName: user.loginName } });
   expect(sameLogin.status).toBe(409);
   expect(sameLogin.body.error.code).toBe('LOGIN_NAME_TAKEN');
+});
+
+test('an operator finds the flow in Temporal by user, message and state', async () => {
+  const user = newUser();
+  const { userId, workflowId } = (await api('POST', '/api/users/register', { json: user })).body;
+  const activation = await finishedMessage(userId, 'ACTIVE_USER');
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  try {
+    const temporal = new Client({ connection });
+    const description = await temporal.workflow.getHandle(workflowId).describe();
+    expect(description.typedSearchAttributes.get(UserId)).toBe(userId);
+    expect(description.typedSearchAttributes.get(Stage)).toBe('AWAITING_ACTIVATION');
+    expect(description.typedSearchAttributes.get(MessageKeys)).toEqual([activation.messageKey]);
+    expect(description.typedSearchAttributes.get(MessageStatus)).toEqual(['FINISHED']);
+    const found = await eventually(async () => {
+      const ids: string[] = [];
+      for await (const wf of temporal.workflow.list({ query: `UserId = '${userId}' AND Stage = 'AWAITING_ACTIVATION'` })) ids.push(wf.workflowId);
+      return ids.length ? ids : undefined;
+    }, 'the flow in the visibility store');
+    expect(found).toEqual([workflowId]);
+  } finally {
+    await connection.close();
+  }
 });
 
 test('the same register request sent 10 times at once makes one user and one mail', async () => {

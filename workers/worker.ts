@@ -14,6 +14,7 @@ import { connectMongo } from '../infra/mongo';
 import { createRedis } from '../infra/redis';
 import { createConsumers } from './consumers';
 import { ensureRetentionSchedule } from './retention-schedule';
+import { ensureSearchAttributes } from './search-attributes';
 import { seedSubscriptions } from './subscriptions';
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -40,7 +41,9 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { namespace, taskQueue } = config.temporal;
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  await ensureRetentionSchedule(new Client({ connection: clientConnection, namespace }), config);
+  const client = new Client({ connection: clientConnection, namespace });
+  await ensureSearchAttributes(clientConnection, namespace);
+  await ensureRetentionSchedule(client, config);
   await clientConnection.close();
 
   const workers = await Promise.all([

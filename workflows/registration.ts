@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { ProducerActivities } from '../activities';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../domain/messaging';
+import { FlowAttributes } from './flow-attributes';
 import { ReliableMessages } from './reliable-message';
 
 export interface RegistrationInput {
@@ -86,7 +87,8 @@ function rejectionOf(err: unknown): ApplicationFailure {
 export async function registration(input: RegistrationInput): Promise<RegistrationResult> {
   const { workflowId } = workflowInfo();
   const userId = uuid4();
-  const messages = new ReliableMessages({ maxAttempts: input.deliveryMaxAttempts });
+  const attributes = new FlowAttributes(userId, 'REGISTERING');
+  const messages = new ReliableMessages({ maxAttempts: input.deliveryMaxAttempts }, (key, status) => attributes.message(key, status));
   const mailBody = { userId, loginName: input.loginName, email: input.email };
   const outgoing = (tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage => ({
     messageKey: uuid4(),
@@ -105,6 +107,10 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   let resending = false;
 
   const currentStage = () => stage;
+  const setStage = (next: RegistrationStage) => {
+    stage = next;
+    attributes.stage(next);
+  };
   setHandler(stageQuery, currentStage);
 
   setHandler(registeredUpdate, async ({ loginName }) => {
@@ -128,19 +134,21 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     if (stage !== 'AWAITING_ACTIVATION' || request.tokenHash !== tokenHash) {
       throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
     }
-    stage = 'ACTIVATING';
+    setStage('ACTIVATING');
     const message = outgoing(ACTIVE_USER_SUCCESS);
     await bookkeeping.recordPendingMessage(message);
+    attributes.message(message.messageKey, 'WAIT_SEND');
     try {
       await local.enableUser({ userId });
       await local.revokeActivationToken({ userId });
     } catch (err) {
       await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
-      stage = 'AWAITING_ACTIVATION';
+      attributes.message(message.messageKey, 'CANCELLED');
+      setStage('AWAITING_ACTIVATION');
       throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
     }
     successMessage = message;
-    stage = 'ENABLED';
+    setStage('ENABLED');
     return { userId, status: 'ENABLED' };
   });
 
@@ -149,6 +157,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     const tokenSalt = uuid4();
     const message = outgoing(ACTIVE_USER, { tokenSalt });
     await bookkeeping.recordPendingMessage(message);
+    attributes.message(message.messageKey, 'WAIT_SEND');
     try {
       if (stage === 'REGISTERING') {
         await local.saveUser({ workflowId, ...mailBody, passwordHash: input.passwordHash, mobileNo: input.mobileNo });
@@ -156,6 +165,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
       ({ tokenHash } = await local.issueActivationToken({ userId, workflowId, salt: tokenSalt, ttlSeconds: input.activationTtlSeconds }));
     } catch (err) {
       await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: rejectionOf(err).type ?? 'failed' });
+      attributes.message(message.messageKey, 'CANCELLED');
       throw err;
     }
     return message;
@@ -167,12 +177,12 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     activationMessage = await prepareActivationMail();
   } catch (err) {
     rejection = rejectionOf(err);
-    stage = 'REJECTED';
+    setStage('REJECTED');
     await condition(allHandlersFinished);
     return { userId, stage };
   }
   let expiresAt = Date.now() + input.activationTtlSeconds * 1000;
-  stage = 'AWAITING_ACTIVATION';
+  setStage('AWAITING_ACTIVATION');
 
   // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
   const deliveries = [messages.deliver(activationMessage.messageKey)];
@@ -180,7 +190,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     const remaining = expiresAt - Date.now();
     const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending > 0, remaining));
     if (!woke) {
-      stage = 'EXPIRED';
+      setStage('EXPIRED');
       await bookkeeping.expireUser({ userId });
       await bookkeeping.revokeActivationToken({ userId });
       await Promise.all(deliveries);

@@ -17,6 +17,8 @@ export interface DeliveryPolicy {
   maxAttempts: number;
 }
 
+export type StatusListener = (messageKey: string, status: 'SENDING' | 'DEAD' | 'FINISHED') => void;
+
 /**
  * The workflow side of the reliable-message flow after the local transaction: confirm the message
  * (SENDING + one confirm per subscribed consumer), deliver it to every consumer on its own task queue,
@@ -26,7 +28,10 @@ export interface DeliveryPolicy {
 export class ReliableMessages {
   private readonly resent = new Set<string>();
 
-  constructor(private readonly policy: DeliveryPolicy) {
+  constructor(
+    private readonly policy: DeliveryPolicy,
+    private readonly onStatus: StatusListener = () => undefined,
+  ) {
     setHandler(resendSignal, ({ messageKey }) => {
       this.resent.add(messageKey);
     });
@@ -34,8 +39,10 @@ export class ReliableMessages {
 
   async deliver(messageKey: string): Promise<void> {
     const consumers = await bookkeeping.confirmMessage({ messageKey });
+    this.onStatus(messageKey, 'SENDING');
     await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, messageKey)));
     await bookkeeping.finishMessage({ messageKey });
+    this.onStatus(messageKey, 'FINISHED');
   }
 
   private async deliverTo(consumer: Consumer, messageKey: string): Promise<void> {
@@ -53,8 +60,10 @@ export class ReliableMessages {
         const error = err.cause?.message ?? err.message;
         this.resent.delete(messageKey);
         await bookkeeping.markDead({ messageKey, consumerGroup: consumer.consumerGroup, error });
+        this.onStatus(messageKey, 'DEAD');
         await condition(() => this.resent.has(messageKey));
         await bookkeeping.markResent({ messageKey, consumerGroup: consumer.consumerGroup });
+        this.onStatus(messageKey, 'SENDING');
       }
     }
   }
