@@ -46,16 +46,19 @@ async function main(): Promise<void> {
   await ensureRetentionSchedule(client, config);
   await clientConnection.close();
 
+  // On SIGTERM, running activities get this long to finish before they are cancelled.
+  const shutdownGraceTime = '10s';
   const workers = await Promise.all([
     Worker.create({
       connection,
       namespace,
       taskQueue,
+      shutdownGraceTime,
       workflowsPath: require.resolve('../workflows'),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
     }),
     ...createConsumers({ config, redis, mailer }).map((consumer) =>
-      Worker.create({ connection, namespace, taskQueue: consumer.taskQueue, activities: { deliver: consumer.deliver } }),
+      Worker.create({ connection, namespace, taskQueue: consumer.taskQueue, shutdownGraceTime, activities: { deliver: consumer.deliver } }),
     ),
   ]);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker running');
