@@ -1,9 +1,12 @@
+import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express } from 'express';
-import { pinoHttp } from 'pino-http';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
 import type { Health } from '../infra/health';
-import { logger } from '../infra/logger';
+import { logger, redactUrl } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
+import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
 import { usersRouter } from './routes/users';
@@ -12,6 +15,7 @@ import type { Services } from './services';
 export interface AppDeps extends Services {
   checkHealth: () => Promise<Health>;
   adminToken: string;
+  codec: { codec: PayloadCodec; token: string; corsOrigins: string[] };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -21,6 +25,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     pinoHttp({
       logger,
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
+      },
       genReqId: (req, res) => {
         const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
         res.setHeader('x-request-id', id);
@@ -28,6 +35,9 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  app.use(helmet());
+  // The codec takes large payload batches, so it parses its own bodies, before the small default limit.
+  app.use(codecRouter(deps.codec));
   app.use(express.json({ limit: '16kb' }));
   app.use(healthRouter(deps.checkHealth));
   app.use(usersRouter(deps));

@@ -39,3 +39,8 @@ export const resendDeadQuery = z.strictObject({
 export type ResendDeadQuery = z.infer<typeof resendDeadQuery>;
 
 export const resendActivationBody = z.strictObject({ email: z.email().max(254) });
+
+const base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+export const codecBody = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
+});

@@ -4,6 +4,7 @@ import { checkHealth } from '../infra/health';
 import { logger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
 import { connectMongo } from '../infra/mongo';
+import { AesGcmPayloadCodec } from '../infra/payload-codec';
 import { createRedis } from '../infra/redis';
 import { createTemporalClient } from '../infra/temporal';
 import { createApp } from './app';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
     ...createServices({ client: temporal, redis, config }),
     adminToken: config.adminToken,
+    codec: { codec: new AesGcmPayloadCodec(config.payloadKeys), token: config.codec.token, corsOrigins: config.codec.corsOrigins },
   });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
 

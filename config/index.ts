@@ -21,6 +21,9 @@ const schema = z.object({
   ACTIVATION_RESENDS_PER_HOUR: z.coerce.number().int().positive().default(3),
   RETENTION_DAYS: z.coerce.number().int().positive().default(7),
   RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(500),
+  PAYLOAD_KEYS: z.string().default('dev:j2q9gCGFz3Lz8RKYYoaqjJXaiPk/Tp0TfBNFMK6ATmk='),
+  CODEC_TOKEN: z.string().min(1).default('dev-codec-token'),
+  CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -38,6 +41,9 @@ export type Config = {
   delivery: { maxAttempts: number };
   rateLimits: { registerPerMinute: number; resendPerMinute: number; activationResendsPerHour: number };
   retention: { days: number; batchSize: number };
+  /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
+  payloadKeys: Map<string, Buffer>;
+  codec: { token: string; corsOrigins: string[] };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -67,6 +73,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
     },
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
+    payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),
+    codec: { token: e.CODEC_TOKEN, corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** `PAYLOAD_KEYS`: `id:base64key[,id:base64key…]`, each key 32 bytes, the first one current. */
+function parsePayloadKeys(spec: string): Map<string, Buffer> {
+  const keys = new Map<string, Buffer>();
+  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [id, material] = entry.split(':');
+    const key = Buffer.from(material ?? '', 'base64');
+    if (!id || key.length !== 32) throw new Error(`Invalid configuration: PAYLOAD_KEYS entry "${id ?? ''}" must be id:<32 bytes in base64>`);
+    keys.set(id, key);
+  }
+  if (keys.size === 0) throw new Error('Invalid configuration: PAYLOAD_KEYS needs at least one key');
+  return keys;
 }

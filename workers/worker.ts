@@ -12,6 +12,7 @@ import { logger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
 import { connectMongo } from '../infra/mongo';
 import { createRedis } from '../infra/redis';
+import { dataConverter } from '../infra/temporal';
 import { createConsumers } from './consumers';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { namespace, taskQueue } = config.temporal;
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: clientConnection, namespace });
+  const client = new Client({ connection: clientConnection, namespace, dataConverter: dataConverter(config) });
   await ensureSearchAttributes(clientConnection, namespace);
   await ensureRetentionSchedule(client, config);
   await clientConnection.close();
@@ -54,11 +55,19 @@ async function main(): Promise<void> {
       namespace,
       taskQueue,
       shutdownGraceTime,
+      dataConverter: dataConverter(config),
       workflowsPath: require.resolve('../workflows'),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
     }),
     ...createConsumers({ config, redis, mailer }).map((consumer) =>
-      Worker.create({ connection, namespace, taskQueue: consumer.taskQueue, shutdownGraceTime, activities: { deliver: consumer.deliver } }),
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: consumer.taskQueue,
+        shutdownGraceTime,
+        dataConverter: dataConverter(config),
+        activities: { deliver: consumer.deliver },
+      }),
     ),
   ]);
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker running');
