@@ -1,0 +1,129 @@
+/**
+ * After a full register → activate run, the raw password, the raw token and the e-mail address are
+ * nowhere in Temporal's history as the server stores it, nor in the logs; the password and the token
+ * are nowhere in MongoDB or Redis. With the codec, the same history decodes to the inputs.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import Redis from 'ioredis';
+import mongoose from 'mongoose';
+import { readFileSync } from 'node:fs';
+import { startApp, type RunningApp } from './setup/app';
+import { eventually, request } from './setup/http';
+import { waitForMail } from './setup/mailbox';
+import { activationLink, signupClient } from './setup/signup';
+
+let app: RunningApp;
+let client: ReturnType<typeof signupClient>;
+let connection: Connection;
+let rawClient: Client; // no codec: sees what the server stores
+
+const user = { loginName: 'secretive_user', email: 'Secretive.Person@Example.test', password: 'pa55-Word-that-must-never-leak' };
+let token: string;
+let workflowId: string;
+
+beforeAll(async () => {
+  app = await startApp({ ADMIN_TOKEN: 'secrets-admin', CODEC_TOKEN: 'secrets-codec', LOG_LEVEL: 'debug' });
+  client = signupClient(app.baseUrl, 'secrets-admin');
+  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  rawClient = new Client({ connection });
+
+  const registered = await client.api('POST', '/api/users/register', { json: user });
+  expect(registered.status).toBe(201);
+  workflowId = registered.body.workflowId;
+  const [mail] = await waitForMail(user.email);
+  const link = activationLink(mail.text!)!;
+  token = link.split('/').pop()!;
+  expect((await request(link, 'GET', '')).status).toBe(200);
+  expect((await request(link, 'GET', '')).status).toBe(410);
+  await client.messageWith(registered.body.userId, 'ACTIVE_USER_SUCCESS', 'FINISHED');
+  // The raw client cannot read the (encrypted) result; it waits for the flow to complete.
+  await eventually(async () => (await rawClient.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED', 'the flow to complete');
+});
+afterAll(async () => {
+  await connection?.close();
+  await app?.stop();
+});
+
+const secrets = () => ({ password: user.password, token, email: user.email.toLowerCase(), emailAsTyped: user.email });
+
+test('the stored workflow history holds no password, token or e-mail address', async () => {
+  const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
+  const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+  expect(history.events?.length).toBeGreaterThan(10);
+  for (const [name, secret] of Object.entries(secrets())) {
+    expect({ name, found: bytes.includes(Buffer.from(secret)) }).toEqual({ name, found: false });
+    expect({ name, found: bytes.includes(Buffer.from(Buffer.from(secret).toString('base64'))) }).toEqual({ name, found: false });
+  }
+  // Every payload is ciphertext.
+  const started = history.events![0].workflowExecutionStartedEventAttributes!;
+  const encoding = Buffer.from(started.input!.payloads![0].metadata!.encoding!).toString();
+  expect(encoding).toBe('binary/encrypted');
+});
+
+test('with the codec, the same history decodes to the registration input', async () => {
+  const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
+  const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
+  const asJson = {
+    metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(payload.data!).toString('base64'),
+  };
+  const unauthorised = await client.api('POST', '/codec/decode', { json: { payloads: [asJson] } });
+  expect(unauthorised.status).toBe(401);
+
+  for (const path of ['/codec/decode', '/codec/secrets-codec/decode']) {
+    const decoded = await client.api('POST', path, { json: { payloads: [asJson] }, headers: { authorization: 'Bearer secrets-codec' } });
+    expect(decoded.status).toBe(200);
+    const input = JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString());
+    expect(input).toMatchObject({ email: user.email.toLowerCase(), loginName: user.loginName, passwordHash: expect.stringMatching(/^\$argon2id\$/) });
+  }
+});
+
+test('the codec answers the Web UI’s CORS preflight', async () => {
+  const res = await fetch(`${app.baseUrl}/codec/decode`, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  });
+  expect(res.status).toBeLessThan(300);
+  expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+  expect(res.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+});
+
+test('the logs of the API and the worker hold no password, token or e-mail address', async () => {
+  const logs = readFileSync(app.api.spec.logFile!, 'utf8') + readFileSync(app.worker.spec.logFile!, 'utf8');
+  expect(logs).toMatch(/request completed/); // the request log is there…
+  expect(logs).toMatch(/\/api\/users\/activate\/\[redacted\]/); // …with the token cut out of the URL
+  for (const [name, secret] of Object.entries(secrets())) {
+    expect({ name, found: logs.includes(secret) }).toEqual({ name, found: false });
+  }
+});
+
+test('MongoDB (every collection) and Redis (every key and value) hold neither the password nor the token', async () => {
+  const db = await mongoose.createConnection(app.env.MONGODB_URI!).asPromise();
+  try {
+    const collections = await db.db!.listCollections().toArray();
+    expect(collections.map((c) => c.name)).toEqual(expect.arrayContaining(['users', 'messages', 'confirms']));
+    for (const { name } of collections) {
+      const dump = JSON.stringify(await db.db!.collection(name).find().toArray());
+      expect({ name, password: dump.includes(user.password), token: dump.includes(token) }).toEqual({ name, password: false, token: false });
+    }
+  } finally {
+    await db.close();
+  }
+
+  const redis = new Redis(process.env.REDIS_URL!);
+  try {
+    const keys = await redis.keys('*');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      const type = await redis.type(key);
+      const value =
+        type === 'string' ? await redis.get(key) : type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : JSON.stringify(await redis.dump(key));
+      for (const text of [key, value ?? '']) {
+        expect({ key, password: text.includes(user.password), token: text.includes(token) }).toEqual({ key, password: false, token: false });
+      }
+    }
+  } finally {
+    redis.disconnect();
+  }
+});
