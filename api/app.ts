@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { Health } from '../infra/health';
 import { logger, redactUrl } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
+import { openApiDocument } from './openapi';
 import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
@@ -39,6 +40,10 @@ export function createApp(deps: AppDeps): Express {
   // The codec takes large payload batches, so it parses its own bodies, before the small default limit.
   app.use(codecRouter(deps.codec));
   app.use(express.json({ limit: '16kb' }));
+  const openApi = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   app.use(healthRouter(deps.checkHealth));
   app.use(usersRouter(deps));
   app.use(messagesRouter(deps));

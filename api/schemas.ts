@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { MESSAGE_STATUSES } from '../domain/messaging';
+import { CONFIRM_STATUSES, MESSAGE_STATUSES } from '../domain/messaging';
+import { USER_STATUSES } from '../domain/users';
 
-/** Request schemas: the single source of what the API accepts. */
+/** Request and response schemas: the single source of what the API accepts and answers (and of openapi.json). */
 export const registerBody = z.strictObject({
   loginName: z
     .string()
@@ -43,4 +44,62 @@ export const resendActivationBody = z.strictObject({ email: z.email().max(254) }
 const base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 export const codecBody = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
+});
+
+// --- Responses -----------------------------------------------------------------------------------
+
+export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const registeredResponse = z.object({ userId: z.string(), status: z.literal('DISABLED'), workflowId: z.string() });
+export const activatedResponse = z.object({ userId: z.string(), status: z.literal('ENABLED') });
+export const resendAcceptedResponse = z.object({ message: z.string() });
+
+const timestamp = z.iso.datetime({ offset: true });
+export const userResponse = z.object({
+  userId: z.string(),
+  loginName: z.string(),
+  email: z.string(),
+  status: z.enum(USER_STATUSES),
+  createdAt: timestamp,
+  activatedAt: timestamp.optional(),
+});
+
+const historyEntry = z.object({ status: z.string(), at: timestamp, detail: z.string().optional() });
+export const messageResponse = z.object({
+  messageKey: z.string(),
+  topic: z.string(),
+  tag: z.string(),
+  producerGroup: z.string(),
+  userId: z.string(),
+  workflowId: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  status: z.enum(MESSAGE_STATUSES),
+  resendCount: z.number().int(),
+  lastError: z.string().optional(),
+  history: z.array(historyEntry),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export const confirmResponse = z.object({
+  messageKey: z.string(),
+  consumerGroup: z.string(),
+  status: z.enum(CONFIRM_STATUSES),
+  consumeCount: z.number().int(),
+  lastError: z.string().optional(),
+  history: z.array(historyEntry),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export const messageListResponse = z.object({ items: z.array(messageResponse), nextCursor: z.string().nullable() });
+export const messageDetailResponse = messageResponse.extend({ confirms: z.array(confirmResponse) });
+export const resendResponse = z.object({ messageKey: z.string(), resent: z.literal(true) });
+export const resendDeadResponse = z.object({ resent: z.number().int(), messageKeys: z.array(z.string()) });
+
+const dependency = z.object({ status: z.enum(['up', 'down']), error: z.string().optional() });
+export const healthResponse = z.object({
+  status: z.enum(['up', 'down']),
+  dependencies: z.object({ temporal: dependency, mongodb: dependency, redis: dependency, smtp: dependency }),
+});
+export const codecResponse = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),
 });

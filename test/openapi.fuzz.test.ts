@@ -1,0 +1,138 @@
+/**
+ * Schema-driven fuzzing of every endpoint in /api/openapi.json: valid inputs generated from the
+ * documented request schemas (json-schema-faker), invalid ones from fast-check. No answer may be a
+ * 5xx (beyond what an endpoint documents, as /health's 503), and every answer must match the schema
+ * documented for its status.
+ */
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
+import jsf from 'json-schema-faker';
+import { startApp, type RunningApp } from './setup/app';
+import { request } from './setup/http';
+
+jsf.option({ alwaysFakeOptionals: false, failOnInvalidFormat: false });
+
+type JsonSchema = Record<string, any>;
+interface Parameter {
+  name: string;
+  in: 'path' | 'query';
+  required: boolean;
+  schema: JsonSchema;
+}
+interface Operation {
+  security?: { admin?: []; codec?: [] }[];
+  parameters: Parameter[];
+  requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
+  responses: Record<string, { content: { 'application/json': { schema: JsonSchema } } }>;
+}
+interface Case {
+  pathValues: Record<string, string>;
+  query: Record<string, string>;
+  body?: { json?: unknown; raw?: string; contentType?: string };
+  credential: 'right' | 'wrong' | 'none';
+}
+
+let app: RunningApp;
+let doc: { paths: Record<string, Record<string, Operation>> };
+const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+
+beforeAll(async () => {
+  app = await startApp({
+    ADMIN_TOKEN: 'fuzz-admin',
+    CODEC_TOKEN: 'fuzz-codec',
+    RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
+    RATE_LIMIT_RESEND_PER_MINUTE: '100000',
+    ACTIVATION_RESENDS_PER_HOUR: '100000',
+  });
+  const res = await request(app.baseUrl, 'GET', '/api/openapi.json');
+  expect(res.status).toBe(200);
+  doc = res.body;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const valid = (schema: JsonSchema) => fc.constant(null).map(() => jsf.generate(schema) as unknown);
+const oddString = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ' ', '%', '\u0000', 'x'.repeat(300), '../x'));
+const notDotSegment = (s: string) => s !== '.' && s !== '..' && s !== '';
+
+function caseArbitrary(op: Operation): fc.Arbitrary<Case> {
+  const pathParams = op.parameters.filter((p) => p.in === 'path');
+  const queryParams = op.parameters.filter((p) => p.in === 'query');
+  const bodySchema = op.requestBody?.content['application/json'].schema;
+
+  const pathValues = fc.record(
+    Object.fromEntries(pathParams.map((p) => [p.name, fc.oneof(valid(p.schema).map(String), oddString).filter(notDotSegment)])),
+  ) as fc.Arbitrary<Record<string, string>>;
+  const validQuery = fc
+    .record(Object.fromEntries(queryParams.map((p) => [p.name, fc.option(valid(p.schema).map(String), { nil: undefined })])))
+    .map((q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>);
+  const query = fc.oneof(validQuery, fc.dictionary(fc.constantFrom(...queryParams.map((p) => p.name), 'extra', 'limit'), oddString));
+
+  const body = bodySchema
+    ? fc.oneof(
+        valid(bodySchema).map((json) => ({ json })),
+        valid(bodySchema).chain((json) => fc.anything().map((junk) => ({ json: { ...(json as object), [Object.keys(json as object)[0] ?? 'x']: junk } }))),
+        fc.anything().map((json) => ({ json })),
+        fc.string().map((raw) => ({ raw, contentType: 'application/json' })),
+        fc.string().map((raw) => ({ raw, contentType: 'text/plain' })),
+      )
+    : fc.constant(undefined);
+
+  return fc.record({ pathValues, query, body, credential: fc.constantFrom('right', 'right', 'right', 'wrong', 'none') as fc.Arbitrary<Case['credential']> });
+}
+
+async function send(path: string, method: string, op: Operation, c: Case) {
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(c.pathValues[name]));
+  const qs = new URLSearchParams(c.query).toString();
+  const headers: Record<string, string> = { accept: 'application/json', 'x-forwarded-for': '192.0.2.7' };
+  const scheme = op.security?.[0] && Object.keys(op.security[0])[0];
+  if (scheme && c.credential !== 'none') {
+    headers.authorization = `Bearer ${c.credential === 'right' ? (scheme === 'admin' ? 'fuzz-admin' : 'fuzz-codec') : 'wrong'}`;
+  }
+  if (c.body?.contentType) headers['content-type'] = c.body.contentType;
+  return request(app.baseUrl, method.toUpperCase(), `${url}${qs ? `?${qs}` : ''}`, {
+    json: c.body && 'json' in c.body ? (c.body.json === undefined ? null : c.body.json) : undefined,
+    raw: c.body?.raw,
+    headers,
+  });
+}
+
+const operationsOf = () => Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+
+test('the document describes every endpoint of the API', () => {
+  const described = operationsOf().map(({ method, path }) => `${method.toUpperCase()} ${path}`);
+  expect(described).toEqual(
+    expect.arrayContaining([
+      'POST /api/users/register',
+      'GET /api/users/activate/{token}',
+      'POST /api/users/activation/resend',
+      'GET /api/users/{userId}',
+      'GET /api/messages',
+      'GET /api/messages/{messageKey}',
+      'POST /api/messages/{messageKey}/resend',
+      'POST /api/messages/resend-dead',
+      'GET /health',
+      'POST /codec/decode',
+      'POST /codec/encode',
+    ]),
+  );
+});
+
+test('every endpoint, fuzzed: no 5xx, every answer as documented', async () => {
+  for (const { path, method, op } of operationsOf()) {
+    await fc.assert(
+      fc.asyncProperty(caseArbitrary(op), async (c) => {
+        const res = await send(path, method, op, c);
+        const documented = op.responses[String(res.status)];
+        const where = `${method.toUpperCase()} ${path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+        expect({ where, documented: !!documented }).toEqual({ where, documented: true });
+        const validate = ajv.compile(documented.content['application/json'].schema);
+        const ok = validate(res.body);
+        expect({ where, errors: ok ? null : validate.errors }).toEqual({ where, errors: null });
+      }),
+      { numRuns: 40 },
+    );
+  }
+}, 600_000);
