@@ -1,0 +1,41 @@
+/**
+ * The baseline a team would write by hand: one Express handler that validates, hashes, inserts the
+ * user and sends the mail inside the request. No retries, no audit trail, no exactly-once: only for
+ * comparison in the benchmark, never part of the product.
+ */
+import express from 'express';
+import mongoose, { Schema } from 'mongoose';
+import nodemailer from 'nodemailer';
+import { randomBytes } from 'node:crypto';
+import { activationMail } from '../activities/consumers/mail-templates';
+import { createPasswordHasher } from '../api/services/password';
+import { registerBody } from '../api/schemas';
+import { loadConfig } from '../config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await mongoose.connect(config.mongodbUri);
+  const NaiveUser = mongoose.model(
+    'NaiveUser',
+    new Schema({ loginName: { type: String, unique: true }, email: { type: String, unique: true }, passwordHash: String, status: String }),
+    'naive_users',
+  );
+  await NaiveUser.createIndexes();
+  const mailer = nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: 4 } as never);
+  const hash = createPasswordHasher(config.passwordHash);
+
+  const app = express();
+  app.use(express.json());
+  app.post('/register', async (req, res) => {
+    const parsed = registerBody.safeParse(req.body);
+    if (!parsed.success) return void res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: parsed.error.message } });
+    const { loginName, email, password } = parsed.data;
+    const user = await NaiveUser.create({ loginName, email, passwordHash: await hash(password), status: 'DISABLED' });
+    const link = `${config.publicBaseUrl}/activate/${randomBytes(32).toString('base64url')}`;
+    await mailer.sendMail({ from: config.mailFrom, to: email, ...activationMail(loginName, link, 24) });
+    res.status(201).json({ userId: String(user._id), status: 'DISABLED' });
+  });
+  app.listen(config.port, () => console.log('naive server listening'));
+}
+
+void main();

@@ -1,0 +1,300 @@
+/**
+ * `npm run bench`: end-to-end throughput and latency on the real stack, side by side with the limit
+ * (password hashes per second) and the naive handler. See README, "Performance".
+ *
+ *   npm run bench -- --count 200 --concurrency 8 --activations 50 --workers 1,2 --hash-memory 19456 --hash-passes 2
+ */
+import { Client, Connection } from '@temporalio/client';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config';
+import { dataConverter } from '../infra/temporal';
+import { appProcess } from '../stack/apps';
+import { installStack } from '../stack/install';
+import { repoRoot } from '../stack/paths';
+import { freePort } from '../stack/ports';
+import { ManagedProcess, sleep } from '../stack/process';
+import { startStack } from '../stack/supervisor';
+import { latencyChart } from './chart';
+import { hashLimit } from './hash-limit';
+import { runConcurrently, timed } from './load';
+import { SmtpSink } from './smtp-sink';
+import { distribution, type Distribution } from './stats';
+
+const { values: opts } = parseArgs({
+  options: {
+    count: { type: 'string', default: '200' },
+    concurrency: { type: 'string', default: '8' },
+    activations: { type: 'string', default: '50' },
+    workers: { type: 'string', default: '1,2' },
+    'hash-memory': { type: 'string', default: '19456' },
+    'hash-passes': { type: 'string', default: '2' },
+  },
+});
+const count = Number(opts.count);
+const concurrency = Number(opts.concurrency);
+const activations = Math.min(Number(opts.activations), count);
+const workerCounts = opts.workers!.split(',').map(Number);
+const hashCost = { memoryKib: Number(opts['hash-memory']), passes: Number(opts['hash-passes']) };
+
+interface ScenarioResult {
+  name: string;
+  registrationsPerSecond: number;
+  requestMs: Distribution;
+  mailMs: Distribution;
+  activationRequestMs?: Distribution;
+  activationMailMs?: Distribution;
+  historyEventsPerRegistration?: number;
+  activitiesPerRegistration?: number;
+  peakRssMb: Record<string, number>;
+  samples: { requestMs: number[]; mailMs: number[] };
+}
+
+const peakRssMb = (pid: number | undefined) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024);
+};
+
+async function waitForHttp(url: string, proc: ManagedProcess): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (!proc.running) throw new Error(`${proc.spec.name} exited:\n${proc.logTail()}`);
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not yet
+    }
+    await sleep(150);
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+/** Everything started, so that Ctrl-C stops it too. */
+const running = new Set<ManagedProcess>();
+function track(proc: ManagedProcess): ManagedProcess {
+  running.add(proc);
+  void proc.exited().then(() => running.delete(proc));
+  return proc;
+}
+
+let seq = 0;
+const newUser = (run: string) => {
+  const id = `${run}${++seq}`;
+  return { loginName: `bench_${id}`, email: `bench.${id}@example.test`, password: 'correct horse battery staple' };
+};
+
+async function drive(
+  name: string,
+  url: string,
+  sink: SmtpSink,
+  run: string,
+): Promise<{ users: ReturnType<typeof newUser>[]; requestMs: number[]; mailMs: number[]; perSecond: number; bodies: any[] }> {
+  const users = Array.from({ length: count }, () => newUser(run));
+  const started = performance.now();
+  const results = await runConcurrently(count, concurrency, (i) =>
+    timed(async () => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(users[i]) });
+      if (res.status !== 201) throw new Error(`${name}: register answered ${res.status} ${await res.text()}`);
+      return res.json();
+    }),
+  );
+  await sink.waitFor(users.map((u) => u.email), 1, 120_000);
+  const mailMs = users.map((u, i) => sink.arrivalsFor(u.email)[0] - results[i].startedAt);
+  const lastMail = Math.max(...users.map((u) => sink.arrivalsFor(u.email)[0]));
+  return {
+    users,
+    requestMs: results.map((r) => r.ms),
+    mailMs,
+    perSecond: count / ((lastMail - started) / 1000),
+    bodies: results.map((r) => r.value),
+  };
+}
+
+async function naiveScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, logDir: string): Promise<ScenarioResult> {
+  const port = await freePort();
+  const server = new ManagedProcess({
+    name: 'naive',
+    command: process.execPath,
+    args: ['--import', 'tsx', join(repoRoot, 'bench/naive-server.ts')],
+    env: { ...env, PORT: String(port), MONGODB_URI: env.MONGODB_URI!.replace(/\/[^/?]*(\?|$)/, '/bench_naive$1') },
+    logFile: join(logDir, 'naive.log'),
+  });
+  track(server).start();
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/`, server);
+    const r = await drive('naive', `http://127.0.0.1:${port}/register`, sink, 'n');
+    return {
+      name: 'naive handler',
+      registrationsPerSecond: r.perSecond,
+      requestMs: distribution(r.requestMs),
+      mailMs: distribution(r.mailMs),
+      peakRssMb: { server: peakRssMb(server.pid) },
+      samples: { requestMs: r.requestMs, mailMs: r.mailMs },
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function projectScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, workers: number, logDir: string): Promise<ScenarioResult> {
+  const port = await freePort();
+  const run = `w${workers}_`;
+  const appEnv: NodeJS.ProcessEnv = {
+    ...env,
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    MONGODB_URI: env.MONGODB_URI!.replace(/\/[^/?]*(\?|$)/, `/bench_${run}$1`),
+    TEMPORAL_TASK_QUEUE: `bench-${run}${Date.now()}`,
+  };
+  const procs = [
+    ...Array.from({ length: workers }, (_, i) => appProcess('worker', appEnv, join(logDir, `${run}worker-${i}.log`))),
+    appProcess('api', appEnv, join(logDir, `${run}api.log`)),
+  ];
+  const api = procs[procs.length - 1];
+  procs.forEach((p) => track(p).start());
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/health`, api);
+    for (const w of procs.slice(0, -1)) {
+      while (!/worker running/.test(w.logTail(50))) await sleep(200);
+    }
+    const r = await drive(`${workers} worker(s)`, `http://127.0.0.1:${port}/api/users/register`, sink, run);
+
+    // Activations: the link from each mail, then the success mail.
+    const activated = r.users.slice(0, activations);
+    const activation = await runConcurrently(activated.length, concurrency, (i) =>
+      timed(async () => {
+        const link = /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(sink.textsFor(activated[i].email)[0])![1];
+        const res = await fetch(link);
+        if (res.status !== 200) throw new Error(`activation answered ${res.status}`);
+      }),
+    );
+    await sink.waitFor(activated.map((u) => u.email), 2, 120_000);
+
+    // History of completed flows (registered and activated).
+    const client = new Client({ connection, dataConverter: dataConverter(loadConfig(appEnv)) });
+    const sample = r.bodies.slice(0, Math.min(10, activations));
+    const counts = await Promise.all(
+      sample.map(async (b: { workflowId: string }) => {
+        const handle = client.workflow.getHandle(b.workflowId);
+        await handle.result();
+        const history = await handle.fetchHistory();
+        const events = history.events ?? [];
+        const activities = events.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes).length;
+        return { events: events.length, activities };
+      }),
+    );
+    const average = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / (xs.length || 1)) * 10) / 10;
+
+    return {
+      name: `reliable-signup, ${workers} worker${workers > 1 ? 's' : ''}`,
+      registrationsPerSecond: r.perSecond,
+      requestMs: distribution(r.requestMs),
+      mailMs: distribution(r.mailMs),
+      activationRequestMs: distribution(activation.map((a) => a.ms)),
+      activationMailMs: distribution(activated.map((u, i) => sink.arrivalsFor(u.email)[1] - activation[i].startedAt)),
+      historyEventsPerRegistration: average(counts.map((c) => c.events)),
+      activitiesPerRegistration: average(counts.map((c) => c.activities)),
+      peakRssMb: Object.fromEntries(procs.map((p, i) => [i === procs.length - 1 ? 'api' : `worker${workers > 1 ? i + 1 : ''}`, peakRssMb(p.pid)])),
+      samples: { requestMs: r.requestMs, mailMs: r.mailMs },
+    };
+  } finally {
+    await connection.close();
+    await Promise.all(procs.map((p) => p.stop()));
+  }
+}
+
+function table(limit: number, results: ScenarioResult[]): string {
+  const naive = results.find((r) => r.name.startsWith('naive'))!;
+  const fmt = (d?: Distribution) => (d ? `${d.p50} / ${d.p95} / ${d.p99} / ${d.max}` : '–');
+  const rows = [
+    ['scenario', 'reg/s', 'this/limit', 'this/naive', 'request ms p50/p95/p99/max', 'request→mail ms p50/p95/p99/max', 'events/reg', 'activities/reg', 'peak RSS MB'],
+    ['hash limit (all cores)', limit.toFixed(1), '', '', '', '', '', '', ''],
+    ...results.map((r) => [
+      r.name,
+      r.registrationsPerSecond.toFixed(1),
+      `${Math.round((r.registrationsPerSecond / limit) * 100)} %`,
+      r === naive ? '' : `${Math.round((r.registrationsPerSecond / naive.registrationsPerSecond) * 100)} %`,
+      fmt(r.requestMs),
+      fmt(r.mailMs),
+      String(r.historyEventsPerRegistration ?? ''),
+      String(r.activitiesPerRegistration ?? ''),
+      Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', '),
+    ]),
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`).join('\n');
+}
+
+async function main(): Promise<void> {
+  installStack();
+  const dataDir = mkdtempSync(join(tmpdir(), 'reliable-signup-bench-'));
+  const logDir = join(dataDir, 'logs');
+  const sink = new SmtpSink();
+  const smtpPort = await freePort();
+  await sink.listen(smtpPort);
+  const ports = { temporal: await freePort(), temporalUi: await freePort(), mongodb: await freePort(), redis: await freePort(), smtp: 0, smtpWeb: 0 };
+  const stack = await startStack({ dataDir, ports, given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.all([...running].map((p) => p.stop(5000)))
+        .then(() => stack.stop())
+        .finally(() => process.exit(130));
+    });
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...stack.env,
+    LOG_LEVEL: 'info',
+    PASSWORD_HASH_MEMORY_KIB: String(hashCost.memoryKib),
+    PASSWORD_HASH_PASSES: String(hashCost.passes),
+    RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
+  };
+  try {
+    console.log(`bench: ${count} registrations at concurrency ${concurrency}, ${activations} activations, argon2id ${hashCost.memoryKib} KiB × ${hashCost.passes}`);
+    const limit = await hashLimit(hashCost);
+    console.log(`hash limit: ${limit.toFixed(1)} hashes/s`);
+    const results = [await naiveScenario(env, sink, logDir)];
+    console.log(`naive: ${results[0].registrationsPerSecond.toFixed(1)} reg/s`);
+    for (const workers of workerCounts) {
+      results.push(await projectScenario(env, sink, workers, logDir));
+      console.log(`${results[results.length - 1].name}: ${results[results.length - 1].registrationsPerSecond.toFixed(1)} reg/s`);
+    }
+    const report = table(limit, results);
+    console.log(`\n${report}\n`);
+
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const outDir = join(repoRoot, 'bench', 'results');
+    mkdirSync(outDir, { recursive: true });
+    const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+    const json = {
+      at: new Date().toISOString(),
+      machine,
+      options: { count, concurrency, activations, workerCounts, hashCost },
+      hashLimitPerSecond: limit,
+      results: results.map(({ samples: _, ...r }) => ({ ...r, thisOverLimit: r.registrationsPerSecond / limit })),
+    };
+    writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(
+      join(outDir, `${stamp}.svg`),
+      latencyChart(
+        `request → mail received, ${count} registrations at concurrency ${concurrency}`,
+        results.flatMap((r) => [
+          { name: `${r.name}: request → response`, samples: r.samples.requestMs },
+          { name: `${r.name}: request → mail`, samples: r.samples.mailMs },
+        ]),
+      ),
+    );
+    console.log(`results: bench/results/${stamp}.json and .svg`);
+  } finally {
+    await stack.stop();
+    await sink.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
