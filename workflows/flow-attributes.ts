@@ -1,26 +1,28 @@
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { MessageKeys, MessageStatus, Stage, UserId } from '../domain/search-attributes';
 
-/** Keeps the flow's search attributes current, so the Web UI finds it by user, message or state. */
+/**
+ * Keeps the flow's search attributes current, so the Web UI finds it by user, message or state.
+ * Each update is one history event, so a step reports everything it changed in one call.
+ */
 export class FlowAttributes {
   private readonly statuses = new Map<string, string>();
+  private announced = false;
 
-  constructor(userId: string, stage: string) {
-    upsertSearchAttributes([
-      { key: UserId, value: userId },
-      { key: Stage, value: stage },
-    ]);
-  }
+  constructor(private readonly userId: string) {}
 
-  stage(stage: string): void {
-    upsertSearchAttributes([{ key: Stage, value: stage }]);
-  }
-
-  message(messageKey: string, status: string): void {
-    this.statuses.set(messageKey, status);
-    upsertSearchAttributes([
-      { key: MessageKeys, value: [...this.statuses.keys()] },
-      { key: MessageStatus, value: [...new Set(this.statuses.values())] },
-    ]);
+  update(change: { stage?: string; messages?: Record<string, string> }): void {
+    const pairs: SearchAttributeUpdatePair[] = [];
+    if (!this.announced) {
+      pairs.push({ key: UserId, value: this.userId });
+      this.announced = true;
+    }
+    if (change.stage) pairs.push({ key: Stage, value: change.stage });
+    if (change.messages) {
+      for (const [key, status] of Object.entries(change.messages)) this.statuses.set(key, status);
+      pairs.push({ key: MessageKeys, value: [...this.statuses.keys()] }, { key: MessageStatus, value: [...new Set(this.statuses.values())] });
+    }
+    upsertSearchAttributes(pairs);
   }
 }

@@ -1,4 +1,4 @@
-import { ActivityFailure, condition, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, condition, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { DeliverActivity, ProducerActivities } from '../activities';
 import { DELIVERY_ATTEMPT_TIMEOUT_MS } from '../domain/delivery';
 import type { Consumer } from '../domain/messaging';
@@ -6,8 +6,8 @@ import type { Consumer } from '../domain/messaging';
 /** An operator's resend of a DEAD message (roncoo-pay's reSendMessageByMessageId). */
 export const resendSignal = defineSignal<[{ messageKey: string }]>('resendMessage');
 
-/** Book-keeping on the `messages` and `confirms` collections must get through: retried until it does. */
-const bookkeeping = proxyActivities<ProducerActivities>({
+/** Book-keeping on the `messages` and `confirms` collections (short local writes) must get through: retried until it does. */
+const bookkeeping = proxyLocalActivities<ProducerActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
@@ -17,6 +17,7 @@ export interface DeliveryPolicy {
   maxAttempts: number;
 }
 
+/** Told when a message becomes DEAD, SENDING again after a resend, or FINISHED. */
 export type StatusListener = (messageKey: string, status: 'SENDING' | 'DEAD' | 'FINISHED') => void;
 
 /**
@@ -38,8 +39,8 @@ export class ReliableMessages {
   }
 
   async deliver(messageKey: string): Promise<void> {
+    // The caller reports SENDING together with its own step, to save a history event.
     const consumers = await bookkeeping.confirmMessage({ messageKey });
-    this.onStatus(messageKey, 'SENDING');
     await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, messageKey)));
     await bookkeeping.finishMessage({ messageKey });
     this.onStatus(messageKey, 'FINISHED');

@@ -1,0 +1,391 @@
+/**
+ * The `registration` workflow on Temporal's time-skipping test server, with stubbed activities:
+ * every activity is a plain function that records its call, so the tests see the order of the
+ * steps, the retries of a consumer and the operator's resend, and skip a day in milliseconds.
+ */
+import { Context } from '@temporalio/activity';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { DeliverActivity, ProducerActivities } from '../activities';
+import { ACTIVE_USER, ACTIVE_USER_SUCCESS, type Consumer, type OutgoingMessage } from '../domain/messaging';
+import { activateUpdate, registeredUpdate, registration, type RegistrationInput } from '../workflows/registration';
+import { resendSignal } from '../workflows/reliable-message';
+import { createTimeSkippingEnv } from './setup/time-skipping';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const HOUR = 60 * 60 * 1000;
+const MAIL = 'CID_OPC';
+const EVENTS = 'CID_EVENTS';
+
+interface Call {
+  name: string;
+  args: any;
+}
+
+type DeliverBehaviour = (input: { messageKey: string; attempt: number }) => Promise<void> | void;
+
+interface Options {
+  deliveryMaxAttempts?: number;
+  /** Replaces the recording stub's body for some producer activities (the call is recorded first). */
+  producer?: Partial<{ [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown> }>;
+  /** What a consumer's `deliver` does on each attempt (the attempt is recorded first); succeeds by default. */
+  consumers?: Partial<Record<string, DeliverBehaviour>>;
+}
+
+/** One registration under test: unique task queues and workflow id, recording stubs, a worker per queue. */
+async function scenario(options: Options = {}) {
+  const id = randomUUID().slice(0, 8);
+  const taskQueue = `registration-${id}`;
+  const consumers: Consumer[] = [
+    { consumerGroup: MAIL, taskQueue: `${taskQueue}-mail` },
+    { consumerGroup: EVENTS, taskQueue: `${taskQueue}-events` },
+  ];
+  const calls: Call[] = [];
+  /** Successful deliveries per consumer group: the "mails sent". */
+  const consumed: Record<string, number> = { [MAIL]: 0, [EVENTS]: 0 };
+
+  const record =
+    <A extends unknown[], R>(name: keyof ProducerActivities, fallback: (...args: A) => R) =>
+    async (...args: A): Promise<Awaited<R>> => {
+      calls.push({ name, args: args[0] });
+      const override = options.producer?.[name] as ((...a: A) => Promise<unknown>) | undefined;
+      if (override) return (await override(...args)) as Awaited<R>;
+      return await fallback(...args);
+    };
+
+  const activities: ProducerActivities = {
+    recordPendingMessage: record('recordPendingMessage', (_message: OutgoingMessage) => undefined),
+    cancelMessage: record('cancelMessage', (_input: { messageKey: string; reason: string }) => undefined),
+    confirmMessage: record('confirmMessage', (_input: { messageKey: string }) => consumers),
+    markDead: record('markDead', (_input: { messageKey: string; consumerGroup: string; error: string }) => undefined),
+    markResent: record('markResent', (_input: { messageKey: string; consumerGroup: string }) => undefined),
+    finishMessage: record('finishMessage', (_input: { messageKey: string }) => undefined),
+    saveUser: record('saveUser', (_user: Parameters<ProducerActivities['saveUser']>[0]) => undefined),
+    enableUser: record('enableUser', (_input: { userId: string }) => undefined),
+    expireUser: record('expireUser', (_input: { userId: string }) => undefined),
+    issueActivationToken: record('issueActivationToken', (_input: Parameters<ProducerActivities['issueActivationToken']>[0]) => ({
+      tokenHash: 'h1',
+    })),
+    revokeActivationToken: record('revokeActivationToken', (_input: { userId: string }) => undefined),
+    purgeFinishedBatch: record('purgeFinishedBatch', (_input: { cutoff: string; batchSize: number }) => 0),
+  };
+
+  const deliverFor =
+    (consumerGroup: string): DeliverActivity =>
+    async ({ messageKey }) => {
+      const attempt = Context.current().info.attempt;
+      calls.push({ name: 'deliver', args: { consumerGroup, messageKey, attempt } });
+      await options.consumers?.[consumerGroup]?.({ messageKey, attempt });
+      consumed[consumerGroup]++;
+      return 'consumed';
+    };
+
+  const mainWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities,
+  });
+  const consumerWorkers = await Promise.all(
+    consumers.map((c) =>
+      Worker.create({ connection: env.nativeConnection, taskQueue: c.taskQueue, activities: { deliver: deliverFor(c.consumerGroup) } }),
+    ),
+  );
+
+  const input: RegistrationInput = {
+    email: `user.${id}@example.test`,
+    loginName: `user_${id}`,
+    passwordHash: 'hash',
+    activationTtlSeconds: 86400,
+    deliveryMaxAttempts: options.deliveryMaxAttempts ?? 5,
+  };
+
+  return {
+    input,
+    calls,
+    consumed,
+    start: () => env.client.workflow.start(registration, { args: [input], taskQueue, workflowId: `registration-test-${id}` }),
+    /** As the API registers: update-with-start, answered once the user is saved or rejected. */
+    register: () => {
+      const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
+        args: [input],
+        taskQueue,
+        workflowId: `registration-test-${id}`,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      const registered = env.client.workflow.executeUpdateWithStart(registeredUpdate, { args: [{ loginName: input.loginName }], startWorkflowOperation });
+      return { registered, handle: startWorkflowOperation.workflowHandle() };
+    },
+    /** Keeps every worker running for the whole of `fn`. */
+    run: <R>(fn: () => Promise<R>): Promise<R> =>
+      mainWorker.runUntil(() => consumerWorkers[0].runUntil(() => consumerWorkers[1].runUntil(fn))),
+    named: (name: string) => calls.filter((c) => c.name === name),
+    /** The recorded pre-send message with this tag. */
+    message: (tag: string): OutgoingMessage => {
+      const found = calls.find((c) => c.name === 'recordPendingMessage' && c.args.tag === tag);
+      if (!found) throw new Error(`no ${tag} message was recorded`);
+      return found.args;
+    },
+  };
+}
+
+/** The calls as readable steps; concurrent deliveries (to both consumers) are put in a stable order. */
+function steps(calls: Call[]): string[] {
+  const labels = calls.map((c) => {
+    if (c.name === 'recordPendingMessage') return `recordPendingMessage(${c.args.tag})`;
+    if (c.name === 'deliver') return `deliver(${c.args.consumerGroup})`;
+    return c.name;
+  });
+  const out: string[] = [];
+  for (let i = 0; i < labels.length; ) {
+    let j = i;
+    while (j < labels.length && labels[j].startsWith('deliver(')) j++;
+    if (j > i) {
+      out.push(...labels.slice(i, j).sort());
+      i = j;
+    } else out.push(labels[i++]);
+  }
+  return out;
+}
+
+/** Polls (in real time, the server clock stays put) until `predicate` holds. */
+async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function updateFailureType(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    return (cause as ApplicationFailure).type ?? undefined;
+  }
+  throw new Error('the update succeeded, a failure was expected');
+}
+
+const REGISTRATION_STEPS = [
+  `recordPendingMessage(${ACTIVE_USER})`,
+  'saveUser',
+  'issueActivationToken',
+  'confirmMessage',
+  `deliver(${EVENTS})`,
+  `deliver(${MAIL})`,
+  'finishMessage',
+];
+
+const ACTIVATION_STEPS = [
+  `recordPendingMessage(${ACTIVE_USER_SUCCESS})`,
+  'enableUser',
+  'revokeActivationToken',
+  'confirmMessage',
+  `deliver(${EVENTS})`,
+  `deliver(${MAIL})`,
+  'finishMessage',
+];
+
+async function status(handle: WorkflowHandle): Promise<string | undefined> {
+  return (await handle.describe()).status.name;
+}
+
+test('happy path: pre-send message, user, token, confirm, both consumers, finished; then activation does the same for the success mail', async () => {
+  const s = await scenario();
+  await s.run(async () => {
+    const handle = await s.start();
+
+    const registered = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    const saved = s.named('saveUser')[0].args;
+    expect(registered).toEqual({ userId: saved.userId, status: 'DISABLED', workflowId: handle.workflowId });
+    expect(saved).toMatchObject({ email: s.input.email, loginName: s.input.loginName, passwordHash: 'hash', workflowId: handle.workflowId });
+
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+    expect(steps(s.calls)).toEqual(REGISTRATION_STEPS);
+    const activation = s.message(ACTIVE_USER);
+    expect(activation).toMatchObject({ userId: saved.userId, workflowId: handle.workflowId, body: { email: s.input.email } });
+    expect(s.named('issueActivationToken')[0].args).toMatchObject({ userId: saved.userId, salt: activation.body.tokenSalt, ttlSeconds: 86400 });
+    for (const name of ['confirmMessage', 'finishMessage']) expect(s.named(name)[0].args.messageKey).toBe(activation.messageKey);
+    expect(s.named('deliver').map((c) => c.args.messageKey)).toEqual([activation.messageKey, activation.messageKey]);
+    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+
+    const activated = await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+    expect(activated).toEqual({ userId: saved.userId, status: 'ENABLED' });
+
+    const result = await handle.result();
+    expect(result).toEqual({ userId: saved.userId, stage: 'ENABLED' });
+    expect(steps(s.calls)).toEqual([...REGISTRATION_STEPS, ...ACTIVATION_STEPS]);
+    const success = s.message(ACTIVE_USER_SUCCESS);
+    expect(success.messageKey).not.toBe(activation.messageKey);
+    expect(s.named('confirmMessage').map((c) => c.args.messageKey)).toEqual([activation.messageKey, success.messageKey]);
+    expect(s.named('finishMessage').map((c) => c.args.messageKey)).toEqual([activation.messageKey, success.messageKey]);
+    expect(s.named('enableUser')[0].args).toEqual({ userId: saved.userId });
+    expect(s.consumed).toEqual({ [MAIL]: 2, [EVENTS]: 2 });
+    expect(s.named('cancelMessage')).toHaveLength(0);
+    expect(s.named('expireUser')).toHaveLength(0);
+    expect(s.named('markDead')).toHaveLength(0);
+  });
+});
+
+test('the activation link still works after 23 hours', async () => {
+  const s = await scenario();
+  await s.run(async () => {
+    const handle = await s.start();
+    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+
+    const before = await env.currentTimeMs();
+    await env.sleep(23 * HOUR);
+    expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(23 * HOUR);
+    expect(await status(handle)).toBe('RUNNING');
+
+    const activated = await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+    expect(activated).toEqual({ userId, status: 'ENABLED' });
+    expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
+    expect(s.named('enableUser')).toHaveLength(1);
+    expect(s.named('expireUser')).toHaveLength(0);
+  });
+});
+
+test('no activation for 24 hours expires the registration; a wrong token is refused before, and nothing activates after', async () => {
+  const s = await scenario();
+  await s.run(async () => {
+    const handle = await s.start();
+    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+
+    expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'not-h1' }] }))).toBe('TOKEN_INVALID');
+    expect(s.named('enableUser')).toHaveLength(0);
+    expect(await status(handle)).toBe('RUNNING');
+
+    await env.sleep(24 * HOUR);
+    // The 24 hours alone expire it (the server clock stands still from here on).
+    await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired', 10_000);
+    expect(await handle.result()).toEqual({ userId, stage: 'EXPIRED' });
+    expect(s.named('expireUser').map((c) => c.args)).toEqual([{ userId }]);
+    expect(s.named('revokeActivationToken').map((c) => c.args)).toEqual([{ userId }]);
+
+    // The workflow is closed: the server refuses the update, no handler runs.
+    await expect(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(await status(handle)).toBe('COMPLETED');
+    expect(s.named('enableUser')).toHaveLength(0);
+    expect(s.named('recordPendingMessage').map((c) => c.args.tag)).toEqual([ACTIVE_USER]);
+    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+  });
+});
+
+test('a consumer that fails twice is retried and sends the mail exactly once', async () => {
+  const s = await scenario({
+    deliveryMaxAttempts: 5,
+    consumers: {
+      [MAIL]: ({ attempt }) => {
+        if (attempt <= 2) throw new Error(`SMTP server unavailable (attempt ${attempt})`);
+      },
+    },
+  });
+  await s.run(async () => {
+    const handle = await s.start();
+    await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+    const { messageKey } = s.message(ACTIVE_USER);
+
+    const mailAttempts = s.named('deliver').filter((c) => c.args.consumerGroup === MAIL);
+    expect(mailAttempts.map((c) => c.args)).toEqual([1, 2, 3].map((attempt) => ({ consumerGroup: MAIL, messageKey, attempt })));
+    expect(s.consumed[MAIL]).toBe(1);
+    expect(s.consumed[EVENTS]).toBe(1);
+    expect(s.named('finishMessage').map((c) => c.args)).toEqual([{ messageKey }]);
+    expect(s.named('markDead')).toHaveLength(0);
+    expect(s.named('markResent')).toHaveLength(0);
+    // finished only after the mail went out
+    const order = s.calls.map((c) => c);
+    expect(order.indexOf(s.named('finishMessage')[0])).toBeGreaterThan(order.indexOf(mailAttempts[2]));
+    expect(await status(handle)).toBe('RUNNING');
+    await handle.terminate('test done');
+  });
+});
+
+test('a local step that fails for good cancels the message: no confirm, no mail, REJECTED', async () => {
+  const s = await scenario({
+    producer: {
+      saveUser: async () => {
+        throw ApplicationFailure.create({ type: 'EMAIL_TAKEN', message: 'This e-mail address is already registered.', nonRetryable: true });
+      },
+    },
+  });
+  await s.run(async () => {
+    const { registered, handle: started } = s.register();
+    expect(await updateFailureType(registered)).toBe('EMAIL_TAKEN');
+    const handle = await started;
+
+    const result = await handle.result();
+    expect(result.stage).toBe('REJECTED');
+    const { messageKey } = s.message(ACTIVE_USER);
+    expect(s.named('cancelMessage').map((c) => c.args)).toEqual([{ messageKey, reason: 'EMAIL_TAKEN' }]);
+    expect(s.named('saveUser')).toHaveLength(1); // EMAIL_TAKEN is not retried
+    expect(steps(s.calls)).toEqual([`recordPendingMessage(${ACTIVE_USER})`, 'saveUser', 'cancelMessage']);
+    expect(s.named('confirmMessage')).toHaveLength(0);
+    expect(s.named('deliver')).toHaveLength(0);
+    expect(s.consumed).toEqual({ [MAIL]: 0, [EVENTS]: 0 });
+  });
+});
+
+test('a consumer that always fails makes the message DEAD, the workflow waits, and an operator resend finishes it', async () => {
+  let mailBroken = true;
+  const s = await scenario({
+    deliveryMaxAttempts: 3,
+    consumers: {
+      [MAIL]: () => {
+        if (mailBroken) throw new Error('mailbox full');
+      },
+    },
+  });
+  await s.run(async () => {
+    const handle = await s.start();
+    await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    const { messageKey } = s.message(ACTIVE_USER);
+
+    await waitUntil(() => s.named('markDead').length === 1, 'the mail consumer to be marked DEAD');
+    expect(s.named('markDead')[0].args).toEqual({ messageKey, consumerGroup: MAIL, error: 'mailbox full' });
+    const mailAttempts = () => s.named('deliver').filter((c) => c.args.consumerGroup === MAIL);
+    expect(mailAttempts()).toHaveLength(3);
+    expect(s.consumed).toEqual({ [MAIL]: 0, [EVENTS]: 1 });
+
+    // It waits for the operator: no more attempts, not finished, still running — even an hour later.
+    await env.sleep(HOUR);
+    expect(await status(handle)).toBe('RUNNING');
+    expect(mailAttempts()).toHaveLength(3);
+    expect(s.named('markDead')).toHaveLength(1);
+    expect(s.named('finishMessage')).toHaveLength(0);
+    expect(s.named('markResent')).toHaveLength(0);
+
+    mailBroken = false;
+    await handle.signal(resendSignal, { messageKey });
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the message to be finished after the resend');
+
+    expect(s.named('markResent').map((c) => c.args)).toEqual([{ messageKey, consumerGroup: MAIL }]);
+    expect(s.named('finishMessage').map((c) => c.args)).toEqual([{ messageKey }]);
+    expect(mailAttempts()).toHaveLength(4);
+    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+    expect(s.named('markDead')).toHaveLength(1);
+    const names = s.calls.map((c) => c.name);
+    const resentAt = names.indexOf('markResent');
+    expect(names.indexOf('markDead')).toBeLessThan(resentAt);
+    expect(s.calls.indexOf(mailAttempts()[3])).toBeGreaterThan(resentAt);
+    expect(names.indexOf('finishMessage')).toBeGreaterThan(s.calls.indexOf(mailAttempts()[3]));
+    expect(await status(handle)).toBe('RUNNING'); // still awaiting activation
+    await handle.terminate('test done');
+  });
+});
