@@ -26,7 +26,7 @@ export const messagesQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   topic: z.string().min(1).max(128).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^[0-9a-f]{24}$/, 'is not a cursor this API returned').optional(),
+  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API returned').optional(),
 });
 export type MessagesQuery = z.infer<typeof messagesQuery>;
 

@@ -2,7 +2,9 @@
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../config';
 import { Confirm, Message } from '../domain/models';
+import { dataConverter } from '../infra/temporal';
 import { retentionScheduleId } from '../workers/retention-schedule';
 import { startApp, type RunningApp } from './setup/app';
 import { eventually } from './setup/http';
@@ -15,7 +17,7 @@ beforeAll(async () => {
   app = await startApp({ RETENTION_DAYS: '7', RETENTION_BATCH_SIZE: '2' });
   await mongoose.connect(app.env.MONGODB_URI!);
   connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter: dataConverter(loadConfig(app.env)) });
 });
 afterAll(async () => {
   await connection?.close();

@@ -55,6 +55,9 @@ async function main(): Promise<void> {
       namespace,
       taskQueue,
       shutdownGraceTime,
+      // A registration waits up to a day for its click: keep a bounded number of them in memory and
+      // replay the others from history when their click or timer comes.
+      maxCachedWorkflows: 500,
       dataConverter: dataConverter(config),
       workflowsPath: require.resolve('../workflows'),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),

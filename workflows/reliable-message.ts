@@ -42,7 +42,7 @@ export class ReliableMessages {
     // The caller reports SENDING together with its own step, to save a history event.
     const consumers = await bookkeeping.confirmMessage({ messageKey });
     await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, messageKey)));
-    await bookkeeping.finishMessage({ messageKey });
+    await bookkeeping.finishMessage({ messageKey, consumerGroups: consumers.map((c) => c.consumerGroup) });
     this.onStatus(messageKey, 'FINISHED');
   }
 

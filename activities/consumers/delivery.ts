@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Redis from 'ioredis';
 import { claimKey, consumedKey, CONSUMED_MARK_TTL_SECONDS, DELIVERY_ATTEMPT_TIMEOUT_MS } from '../../domain/delivery';
-import { Confirm, Message } from '../../domain/models';
+import { Confirm, confirmId, Message } from '../../domain/models';
 import { historyPush } from '../../domain/models/history';
 import type { MessageDoc } from '../../domain/models/message';
 
@@ -22,7 +22,8 @@ export type DeliverActivity = (input: { messageKey: string }) => Promise<'consum
  */
 export function createDeliverActivity(consumerGroup: string, handler: MessageHandler, redis: Redis): DeliverActivity {
   return async function deliver({ messageKey }) {
-    const confirm = await Confirm.findOne({ messageKey, consumerGroup }, { status: 1 }).lean();
+    const _id = confirmId(messageKey, consumerGroup);
+    const confirm = await Confirm.findOne({ _id }, { status: 1 }).lean();
     if (!confirm) {
       throw ApplicationFailure.create({ type: 'NO_CONFIRM', message: `${consumerGroup} has no confirm for ${messageKey}`, nonRetryable: true });
     }
@@ -30,7 +31,7 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
 
     const attempt = Context.current().info.attempt;
     await Confirm.updateOne(
-      { messageKey, consumerGroup, status: { $ne: 'CONSUMED' } },
+      { _id, status: { $ne: 'CONSUMED' } },
       { $set: { status: 'CONFIRMED' }, $inc: { consumeCount: 1 }, $push: historyPush('CONFIRMED', `attempt ${attempt}`) },
     );
 
@@ -39,13 +40,13 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
       if (!claimed) throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
       try {
         if (!(await redis.exists(consumedKey(consumerGroup, messageKey)))) {
-          const message = await Message.findOne({ messageKey }).lean();
+          const message = await Message.findOne({ _id: messageKey }).lean();
           if (!message) throw new Error(`message ${messageKey} is not recorded`);
           await handler(message as MessageDoc);
           await redis.set(consumedKey(consumerGroup, messageKey), '1', 'EX', CONSUMED_MARK_TTL_SECONDS);
         }
       } catch (err) {
-        await Confirm.updateOne({ messageKey, consumerGroup }, { $set: { lastError: (err as Error).message } });
+        await Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } });
         throw err;
       } finally {
         await redis.del(claimKey(consumerGroup, messageKey));
@@ -53,7 +54,7 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
     }
 
     await Confirm.updateOne(
-      { messageKey, consumerGroup, status: { $ne: 'CONSUMED' } },
+      { _id, status: { $ne: 'CONSUMED' } },
       { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') },
     );
     return 'consumed';

@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import { Types } from 'mongoose';
 import { Confirm, Message } from '../../domain/models';
 import { resendSignal } from '../../workflows/reliable-message';
 import { HttpError } from '../errors';
@@ -13,22 +12,28 @@ export function createMessageService(deps: { client: Client }) {
     deps.client.workflow.getHandle(workflowId).signal(resendSignal, { messageKey });
 
   return {
-    /** Newest first, paged by an opaque cursor (the last item's id). */
+    /** Newest first, paged by an opaque cursor (the last item's creation time and key). */
     async list(query: MessagesQuery) {
       const filter: Record<string, unknown> = {};
       if (query.status) filter.status = query.status;
       if (query.topic) filter.topic = query.topic;
-      if (query.cursor) filter._id = { $lt: new Types.ObjectId(query.cursor) };
-      const docs = await Message.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean();
+      if (query.cursor) {
+        const [at, key] = Buffer.from(query.cursor, 'base64url').toString().split('|');
+        const createdAt = new Date(at);
+        if (!key || Number.isNaN(createdAt.getTime())) throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: is not a cursor this API returned');
+        filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: key } }];
+      }
+      const docs = await Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit + 1).lean();
       const page = docs.slice(0, query.limit);
+      const last = page[page.length - 1];
       return {
         items: page.map(({ _id, ...m }) => m),
-        nextCursor: docs.length > query.limit ? String(page[page.length - 1]._id) : null,
+        nextCursor: docs.length > query.limit ? Buffer.from(`${last.createdAt.toISOString()}|${last._id}`).toString('base64url') : null,
       };
     },
 
     async get(messageKey: string) {
-      const message = await Message.findOne({ messageKey }, project).lean();
+      const message = await Message.findOne({ _id: messageKey }, project).lean();
       if (!message) throw new HttpError(404, 'MESSAGE_NOT_FOUND', `No message ${messageKey}.`);
       const confirms = await Confirm.find({ messageKey }, project).sort({ consumerGroup: 1 }).lean();
       return { ...message, confirms };
@@ -36,7 +41,7 @@ export function createMessageService(deps: { client: Client }) {
 
     /** Sends one DEAD message again: its workflow is waiting for exactly this signal. */
     async resend(messageKey: string) {
-      const message = await Message.findOne({ messageKey }, { status: 1, workflowId: 1 }).lean();
+      const message = await Message.findOne({ _id: messageKey }, { status: 1, workflowId: 1 }).lean();
       if (!message) throw new HttpError(404, 'MESSAGE_NOT_FOUND', `No message ${messageKey}.`);
       if (message.status !== 'DEAD') {
         throw new HttpError(409, 'MESSAGE_NOT_DEAD', `Message ${messageKey} is ${message.status}; only DEAD messages are resent.`);
@@ -51,9 +56,9 @@ export function createMessageService(deps: { client: Client }) {
       if (query.topic) filter.topic = query.topic;
       if (query.consumerGroup) {
         const dead = await Confirm.find({ consumerGroup: query.consumerGroup, status: 'DEAD' }, { messageKey: 1 }).lean();
-        filter.messageKey = { $in: dead.map((c) => c.messageKey) };
+        filter._id = { $in: dead.map((c) => c.messageKey) };
       }
-      const messages = await Message.find(filter, { messageKey: 1, workflowId: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
+      const messages = await Message.find(filter, { messageKey: 1, workflowId: 1 }).sort({ createdAt: 1 }).limit(query.limit).lean();
       await Promise.all(messages.map((m) => signalResend(m.workflowId, m.messageKey)));
       return { resent: messages.length, messageKeys: messages.map((m) => m.messageKey) };
     },

@@ -1,10 +1,8 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config';
-import { User } from '../../domain/models';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeredUpdate, registration, type Registered } from '../../workflows/registration';
-import { HttpError } from '../errors';
 import type { RegisterBody } from '../schemas';
 import { toHttpError } from './temporal-errors';
 
@@ -16,26 +14,15 @@ export function registrationWorkflowId(email: string): string {
 export function createRegistrationService(deps: { client: Client; config: Config; hashPassword: (p: string) => Promise<string> }) {
   const { client, config } = deps;
 
-  /** Quick answer for accounts that exist for good; the unique indexes in the workflow's saveUser stay the real guarantee. */
-  async function rejectTaken(email: string, loginName: string): Promise<void> {
-    const taken = await User.find({ $or: [{ email }, { loginName }] }, { email: 1, loginName: 1, status: 1 }).lean();
-    if (taken.some((u) => u.email === email && u.status === 'ENABLED')) {
-      throw new HttpError(409, 'EMAIL_TAKEN', 'This e-mail address is already registered.');
-    }
-    if (taken.some((u) => u.loginName === loginName && u.email !== email)) {
-      throw new HttpError(409, 'LOGIN_NAME_TAKEN', 'This login name is already taken.');
-    }
-  }
-
   return {
     /**
      * Starts the registration workflow, or attaches to the one already running for this e-mail
-     * (update-with-start, USE_EXISTING), and answers once the user is saved.
+     * (update-with-start, USE_EXISTING), and answers once the user is saved. A taken e-mail or login
+     * name is found by the unique indexes of the workflow's saveUser, and comes back as its failure.
      */
     async register(body: RegisterBody): Promise<Registered> {
       const email = normaliseEmail(body.email);
       const loginName = normaliseLoginName(body.loginName);
-      await rejectTaken(email, loginName);
       const passwordHash = await deps.hashPassword(body.password);
       const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
         workflowId: registrationWorkflowId(email),

@@ -3,6 +3,8 @@ import { CONFIRM_STATUSES, type ConfirmStatus } from '../messaging';
 import { historyEntry } from './history';
 
 export interface ConfirmDoc {
+  /** `confirmId(messageKey, consumerGroup)`. */
+  _id: string;
   messageKey: string;
   consumerGroup: string;
   status: ConfirmStatus;
@@ -15,6 +17,7 @@ export interface ConfirmDoc {
 
 const schema = new Schema<ConfirmDoc>(
   {
+    _id: { type: String, required: true },
     messageKey: { type: String, required: true },
     consumerGroup: { type: String, required: true },
     status: { type: String, enum: CONFIRM_STATUSES, required: true },
@@ -27,3 +30,5 @@ const schema = new Schema<ConfirmDoc>(
 schema.index({ messageKey: 1, consumerGroup: 1 }, { unique: true });
 
 export const Confirm = model<ConfirmDoc>('Confirm', schema, 'confirms');
+
+export const confirmId = (messageKey: string, consumerGroup: string) => `${messageKey}/${consumerGroup}`;

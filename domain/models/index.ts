@@ -1,4 +1,4 @@
-export { Confirm } from './confirm';
+export { Confirm, confirmId } from './confirm';
 export { Message } from './message';
 export { Subscription } from './subscription';
 export { User } from './user';

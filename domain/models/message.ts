@@ -3,6 +3,8 @@ import { MESSAGE_STATUSES, type MailBody, type MessageStatus } from '../messagin
 import { historyEntry } from './history';
 
 export interface MessageDoc {
+  /** The message key: lookups by _id are the cheap ones on every MongoDB-wire server. */
+  _id: string;
   messageKey: string;
   topic: string;
   tag: string;
@@ -20,6 +22,7 @@ export interface MessageDoc {
 
 const schema = new Schema<MessageDoc>(
   {
+    _id: { type: String, required: true },
     messageKey: { type: String, required: true, unique: true },
     topic: { type: String, required: true, index: true },
     tag: { type: String, required: true },
