@@ -2,8 +2,24 @@ import { Confirm, confirmId, isDuplicateKeyError, Message, Subscription } from '
 import { historyPush } from '../domain/models/history';
 import { PRODUCER_GROUP, type Consumer, type OutgoingMessage } from '../domain/messaging';
 
+/** Subscriptions change rarely and are read for every message: each worker keeps them for a few seconds. */
+const SUBSCRIPTIONS_TTL_MS = 5_000;
+
 /** The producer side of the reliable-message flow: the `messages` and `confirms` collections. */
 export function createMessageActivities() {
+  const cache = new Map<string, { at: number; consumers: Promise<Consumer[]> }>();
+  const subscribers = (topic: string): Promise<Consumer[]> => {
+    const cached = cache.get(topic);
+    if (cached && Date.now() - cached.at < SUBSCRIPTIONS_TTL_MS) return cached.consumers;
+    const consumers = Subscription.find({ topic }, { consumerGroup: 1, taskQueue: 1 })
+      .sort({ consumerGroup: 1 })
+      .lean()
+      .then((subs) => subs.map((s) => ({ consumerGroup: s.consumerGroup, taskQueue: s.taskQueue })));
+    cache.set(topic, { at: Date.now(), consumers });
+    consumers.catch(() => cache.delete(topic));
+    return consumers;
+  };
+
   return {
     /** Pre-send record (WAIT_SEND), written before the local transaction. */
     async recordPendingMessage(message: OutgoingMessage): Promise<void> {
@@ -29,10 +45,8 @@ export function createMessageActivities() {
     },
 
     /** SENDING, with one UNCONFIRMED confirm per consumer group subscribed to the topic; returns those consumers. */
-    async confirmMessage({ messageKey }: { messageKey: string }): Promise<Consumer[]> {
-      const message = await Message.findOne({ _id: messageKey }, { topic: 1, status: 1 }).lean();
-      if (!message) throw new Error(`message ${messageKey} is not recorded`);
-      const subscriptions = await Subscription.find({ topic: message.topic }).sort({ consumerGroup: 1 }).lean();
+    async confirmMessage({ messageKey, topic }: { messageKey: string; topic: string }): Promise<Consumer[]> {
+      const subscriptions = await subscribers(topic);
       if (subscriptions.length) {
         try {
           await Confirm.insertMany(
@@ -50,7 +64,7 @@ export function createMessageActivities() {
         }
       }
       await Message.updateOne({ _id: messageKey, status: 'WAIT_SEND' }, { $set: { status: 'SENDING' }, $push: historyPush('SENDING') });
-      return subscriptions.map((s) => ({ consumerGroup: s.consumerGroup, taskQueue: s.taskQueue }));
+      return subscriptions;
     },
 
     /** A consumer exhausted its attempts: its confirm and the message become DEAD until an operator resends. */
@@ -77,11 +91,8 @@ export function createMessageActivities() {
       );
     },
 
-    /** FINISHED once the confirm of every consumer group is CONSUMED. */
-    async finishMessage({ messageKey, consumerGroups }: { messageKey: string; consumerGroups: string[] }): Promise<void> {
-      const confirms = await Promise.all(consumerGroups.map((g) => Confirm.findOne({ _id: confirmId(messageKey, g) }, { status: 1 }).lean()));
-      const pending = consumerGroups.filter((_, i) => confirms[i]?.status !== 'CONSUMED');
-      if (pending.length > 0) throw new Error(`${pending.join(', ')} ha${pending.length > 1 ? 've' : 's'} not consumed ${messageKey} yet`);
+    /** FINISHED: called once every consumer's delivery has returned, that is once every confirm is CONSUMED. */
+    async finishMessage({ messageKey }: { messageKey: string }): Promise<void> {
       await Message.updateOne({ _id: messageKey, status: 'SENDING' }, { $set: { status: 'FINISHED' }, $push: historyPush('FINISHED') });
     },
   };

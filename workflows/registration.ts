@@ -193,7 +193,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   setStage('AWAITING_ACTIVATION', { [activationMessage.messageKey]: 'SENDING' });
 
   // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
-  const deliveries = [messages.deliver(activationMessage.messageKey)];
+  const deliveries = [messages.deliver(activationMessage)];
   for (;;) {
     const remaining = expiresAt - Date.now();
     const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending > 0, remaining));
@@ -212,7 +212,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
         const message = await prepareActivationMail();
         attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
         expiresAt = Date.now() + input.activationTtlSeconds * 1000;
-        deliveries.push(messages.deliver(message.messageKey));
+        deliveries.push(messages.deliver(message));
       } catch {
         // the previous token stays valid; the message is CANCELLED in the trail
       } finally {
@@ -227,7 +227,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   }
 
   // 3. Activated: the success mail through the same reliable-message flow.
-  await messages.deliver(successMessage!.messageKey);
+  await messages.deliver(successMessage!);
   await Promise.all(deliveries);
   await condition(allHandlersFinished);
   return { userId, stage };

@@ -1,7 +1,7 @@
 import { ActivityFailure, condition, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { DeliverActivity, ProducerActivities } from '../activities';
 import { DELIVERY_ATTEMPT_TIMEOUT_MS } from '../domain/delivery';
-import type { Consumer } from '../domain/messaging';
+import type { Consumer, OutgoingMessage } from '../domain/messaging';
 
 /** An operator's resend of a DEAD message (roncoo-pay's reSendMessageByMessageId). */
 export const resendSignal = defineSignal<[{ messageKey: string }]>('resendMessage');
@@ -38,15 +38,18 @@ export class ReliableMessages {
     });
   }
 
-  async deliver(messageKey: string): Promise<void> {
+  async deliver(message: OutgoingMessage): Promise<void> {
+    const { messageKey } = message;
     // The caller reports SENDING together with its own step, to save a history event.
-    const consumers = await bookkeeping.confirmMessage({ messageKey });
-    await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, messageKey)));
-    await bookkeeping.finishMessage({ messageKey, consumerGroups: consumers.map((c) => c.consumerGroup) });
+    const consumers = await bookkeeping.confirmMessage({ messageKey, topic: message.topic });
+    await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, message)));
+    // Every delivery returned, so every confirm is CONSUMED.
+    await bookkeeping.finishMessage({ messageKey });
     this.onStatus(messageKey, 'FINISHED');
   }
 
-  private async deliverTo(consumer: Consumer, messageKey: string): Promise<void> {
+  private async deliverTo(consumer: Consumer, message: OutgoingMessage): Promise<void> {
+    const { messageKey } = message;
     const { deliver } = proxyActivities<{ deliver: DeliverActivity }>({
       taskQueue: consumer.taskQueue,
       startToCloseTimeout: DELIVERY_ATTEMPT_TIMEOUT_MS,
@@ -54,7 +57,7 @@ export class ReliableMessages {
     });
     for (;;) {
       try {
-        await deliver({ messageKey });
+        await deliver({ message });
         return;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;

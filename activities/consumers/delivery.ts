@@ -1,14 +1,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Redis from 'ioredis';
 import { claimKey, consumedKey, CONSUMED_MARK_TTL_SECONDS, DELIVERY_ATTEMPT_TIMEOUT_MS } from '../../domain/delivery';
-import { Confirm, confirmId, Message } from '../../domain/models';
+import type { OutgoingMessage } from '../../domain/messaging';
+import { Confirm, confirmId } from '../../domain/models';
 import { historyPush } from '../../domain/models/history';
-import type { MessageDoc } from '../../domain/models/message';
 
 /** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
-export type MessageHandler = (message: MessageDoc) => Promise<void>;
+export type MessageHandler = (message: OutgoingMessage) => Promise<void>;
 
-export type DeliverActivity = (input: { messageKey: string }) => Promise<'consumed' | 'already-consumed'>;
+/** The workflow hands the message itself to each consumer, as a broker would (encrypted in Temporal's history). */
+export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'consumed' | 'already-consumed'>;
 
 /**
  * The consumer side of the seeds (paascloud's @MqConsumerStore), as one activity on the consumer's
@@ -21,28 +22,25 @@ export type DeliverActivity = (input: { messageKey: string }) => Promise<'consum
  * consumed mark is written therefore sends it again: the system errs towards at-least-once there.
  */
 export function createDeliverActivity(consumerGroup: string, handler: MessageHandler, redis: Redis): DeliverActivity {
-  return async function deliver({ messageKey }) {
+  return async function deliver({ message }) {
+    const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
-    const confirm = await Confirm.findOne({ _id }, { status: 1 }).lean();
-    if (!confirm) {
-      throw ApplicationFailure.create({ type: 'NO_CONFIRM', message: `${consumerGroup} has no confirm for ${messageKey}`, nonRetryable: true });
-    }
-    if (confirm.status === 'CONSUMED') return 'already-consumed';
-
     const attempt = Context.current().info.attempt;
-    await Confirm.updateOne(
+    const received = await Confirm.updateOne(
       { _id, status: { $ne: 'CONSUMED' } },
       { $set: { status: 'CONFIRMED' }, $inc: { consumeCount: 1 }, $push: historyPush('CONFIRMED', `attempt ${attempt}`) },
     );
+    if (received.matchedCount === 0) {
+      if (await Confirm.exists({ _id })) return 'already-consumed';
+      throw ApplicationFailure.create({ type: 'NO_CONFIRM', message: `${consumerGroup} has no confirm for ${messageKey}`, nonRetryable: true });
+    }
 
     if (!(await redis.exists(consumedKey(consumerGroup, messageKey)))) {
       const claimed = await redis.set(claimKey(consumerGroup, messageKey), String(attempt), 'PX', DELIVERY_ATTEMPT_TIMEOUT_MS, 'NX');
       if (!claimed) throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
       try {
         if (!(await redis.exists(consumedKey(consumerGroup, messageKey)))) {
-          const message = await Message.findOne({ _id: messageKey }).lean();
-          if (!message) throw new Error(`message ${messageKey} is not recorded`);
-          await handler(message as MessageDoc);
+          await handler(message);
           await redis.set(consumedKey(consumerGroup, messageKey), '1', 'EX', CONSUMED_MARK_TTL_SECONDS);
         }
       } catch (err) {
@@ -53,10 +51,7 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
       }
     }
 
-    await Confirm.updateOne(
-      { _id, status: { $ne: 'CONSUMED' } },
-      { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') },
-    );
+    await Confirm.updateOne({ _id, status: { $ne: 'CONSUMED' } }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
     return 'consumed';
   };
 }
