@@ -1,5 +1,6 @@
 import { Confirm, confirmId, isDuplicateKeyError, Message, Subscription } from '../domain/models';
 import { historyPush } from '../domain/models/history';
+import { is, isNot, transition } from '../domain/models/transition';
 import { PRODUCER_GROUP, type Consumer, type OutgoingMessage } from '../domain/messaging';
 
 /** Subscriptions change rarely and are read for every message: each worker keeps them for a few seconds. */
@@ -38,10 +39,7 @@ export function createMessageActivities() {
 
     /** The local transaction failed for good: the message never goes out. */
     async cancelMessage({ messageKey, reason }: { messageKey: string; reason: string }): Promise<void> {
-      await Message.updateOne(
-        { _id: messageKey, status: 'WAIT_SEND' },
-        { $set: { status: 'CANCELLED' }, $push: historyPush('CANCELLED', reason) },
-      );
+      await transition(Message, messageKey, is('WAIT_SEND'), { $set: { status: 'CANCELLED' }, $push: historyPush('CANCELLED', reason) });
     },
 
     /** SENDING, with one UNCONFIRMED confirm per consumer group subscribed to the topic; returns those consumers. */
@@ -63,37 +61,38 @@ export function createMessageActivities() {
           if (!isDuplicateKeyError(err)) throw err; // created by an earlier attempt
         }
       }
-      await Message.updateOne({ _id: messageKey, status: 'WAIT_SEND' }, { $set: { status: 'SENDING' }, $push: historyPush('SENDING') });
+      await transition(Message, messageKey, is('WAIT_SEND'), { $set: { status: 'SENDING' }, $push: historyPush('SENDING') });
       return subscriptions;
     },
 
     /** A consumer exhausted its attempts: its confirm and the message become DEAD until an operator resends. */
     async markDead(input: { messageKey: string; consumerGroup: string; error: string }): Promise<void> {
-      await Confirm.updateOne(
-        { _id: confirmId(input.messageKey, input.consumerGroup), status: { $ne: 'CONSUMED' } },
-        { $set: { status: 'DEAD', lastError: input.error }, $push: historyPush('DEAD', input.error) },
-      );
-      await Message.updateOne(
-        { _id: input.messageKey, status: { $in: ['SENDING', 'DEAD'] } },
-        { $set: { status: 'DEAD', lastError: `${input.consumerGroup}: ${input.error}` }, $push: historyPush('DEAD', input.consumerGroup) },
-      );
+      await transition(Confirm, confirmId(input.messageKey, input.consumerGroup), isNot('CONSUMED'), {
+        $set: { status: 'DEAD', lastError: input.error },
+        $push: historyPush('DEAD', input.error),
+      });
+      await transition(Message, input.messageKey, is('SENDING', 'DEAD'), {
+        $set: { status: 'DEAD', lastError: `${input.consumerGroup}: ${input.error}` },
+        $push: historyPush('DEAD', input.consumerGroup),
+      });
     },
 
     /** An operator resent the message: back to SENDING, the dead confirm delivered afresh. */
     async markResent(input: { messageKey: string; consumerGroup: string }): Promise<void> {
-      await Confirm.updateOne(
-        { _id: confirmId(input.messageKey, input.consumerGroup), status: 'DEAD' },
-        { $set: { status: 'UNCONFIRMED' }, $push: historyPush('UNCONFIRMED', 'resent') },
-      );
-      await Message.updateOne(
-        { _id: input.messageKey, status: 'DEAD' },
-        { $set: { status: 'SENDING' }, $inc: { resendCount: 1 }, $push: historyPush('SENDING', 'resent') },
-      );
+      await transition(Confirm, confirmId(input.messageKey, input.consumerGroup), is('DEAD'), {
+        $set: { status: 'UNCONFIRMED' },
+        $push: historyPush('UNCONFIRMED', 'resent'),
+      });
+      await transition(Message, input.messageKey, is('DEAD'), {
+        $set: { status: 'SENDING' },
+        $inc: { resendCount: 1 },
+        $push: historyPush('SENDING', 'resent'),
+      });
     },
 
     /** FINISHED: called once every consumer's delivery has returned, that is once every confirm is CONSUMED. */
     async finishMessage({ messageKey }: { messageKey: string }): Promise<void> {
-      await Message.updateOne({ _id: messageKey, status: 'SENDING' }, { $set: { status: 'FINISHED' }, $push: historyPush('FINISHED') });
+      await transition(Message, messageKey, is('SENDING'), { $set: { status: 'FINISHED' }, $push: historyPush('FINISHED') });
     },
   };
 }

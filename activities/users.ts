@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { isDuplicateKeyError, User } from '../domain/models';
+import { is, transition } from '../domain/models/transition';
 import { DEFAULT_GROUP_ID, DEFAULT_ROLE_ID } from '../domain/users';
 
 export interface NewUser {
@@ -38,21 +39,18 @@ export function createUserActivities() {
 
     /** ENABLED, bound to the default role and group (paascloud's activeUser). */
     async enableUser({ userId }: { userId: string }): Promise<void> {
-      await User.updateOne(
-        { _id: userId, status: 'DISABLED' },
-        {
-          $set: { status: 'ENABLED', activatedAt: new Date() },
-          $addToSet: { roleIds: DEFAULT_ROLE_ID, groupIds: DEFAULT_GROUP_ID },
-        },
-      );
+      await transition(User, userId, is('DISABLED'), {
+        $set: { status: 'ENABLED', activatedAt: new Date() },
+        $addToSet: { roleIds: DEFAULT_ROLE_ID, groupIds: DEFAULT_GROUP_ID },
+      });
     },
 
     /** EXPIRED, and the e-mail and login name released so that they can register again. */
     async expireUser({ userId }: { userId: string }): Promise<void> {
-      const user = await User.findOne({ _id: userId, status: 'DISABLED' }, { email: 1, loginName: 1 }).lean();
-      if (!user) return;
+      const user = await User.findById(userId, { email: 1, loginName: 1, status: 1 }).lean();
+      if (user?.status !== 'DISABLED') return;
       await User.updateOne(
-        { _id: userId, status: 'DISABLED' },
+        { _id: userId },
         {
           $set: {
             status: 'EXPIRED',

@@ -4,6 +4,7 @@ import { claimKey, consumedKey, CONSUMED_MARK_TTL_SECONDS, DELIVERY_ATTEMPT_TIME
 import type { OutgoingMessage } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
 import { historyPush } from '../../domain/models/history';
+import { isNot, transition } from '../../domain/models/transition';
 
 /** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
 export type MessageHandler = (message: OutgoingMessage) => Promise<void>;
@@ -26,12 +27,13 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
     const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
     const attempt = Context.current().info.attempt;
-    const received = await Confirm.updateOne(
-      { _id, status: { $ne: 'CONSUMED' } },
-      { $set: { status: 'CONFIRMED' }, $inc: { consumeCount: 1 }, $push: historyPush('CONFIRMED', `attempt ${attempt}`) },
-    );
-    if (received.matchedCount === 0) {
-      if (await Confirm.exists({ _id })) return 'already-consumed';
+    const before = await transition(Confirm, _id, isNot('CONSUMED'), {
+      $set: { status: 'CONFIRMED' },
+      $inc: { consumeCount: 1 },
+      $push: historyPush('CONFIRMED', `attempt ${attempt}`),
+    });
+    if (before === 'CONSUMED') return 'already-consumed';
+    if (before === undefined) {
       throw ApplicationFailure.create({ type: 'NO_CONFIRM', message: `${consumerGroup} has no confirm for ${messageKey}`, nonRetryable: true });
     }
 
@@ -51,7 +53,7 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
       }
     }
 
-    await Confirm.updateOne({ _id, status: { $ne: 'CONSUMED' } }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
+    await Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
     return 'consumed';
   };
 }
