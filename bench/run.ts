@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { dataConverter } from '../infra/temporal';
-import { appProcess } from '../stack/apps';
+import { appProcess, buildWorkflowBundle } from '../stack/apps';
 import { installStack } from '../stack/install';
 import { repoRoot } from '../stack/paths';
 import { freePort } from '../stack/ports';
@@ -49,8 +49,16 @@ interface ScenarioResult {
   historyEventsPerRegistration?: number;
   activitiesPerRegistration?: number;
   peakRssMb: Record<string, number>;
+  /** CPU milliseconds per registration, by process, over the registration phase. */
+  cpuMsPerRegistration?: Record<string, number>;
   samples: { requestMs: number[]; mailMs: number[] };
 }
+
+/** CPU seconds (user + system) a process has used so far. */
+const cpuSeconds = (pid: number | undefined) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 
 const peakRssMb = (pid: number | undefined) => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -137,7 +145,13 @@ async function naiveScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, logDir: str
   }
 }
 
-async function projectScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, workers: number, logDir: string): Promise<ScenarioResult> {
+async function projectScenario(
+  env: NodeJS.ProcessEnv,
+  sink: SmtpSink,
+  workers: number,
+  logDir: string,
+  servers: Record<string, number | undefined>,
+): Promise<ScenarioResult> {
   const port = await freePort();
   const run = `w${workers}_`;
   const appEnv: NodeJS.ProcessEnv = {
@@ -159,7 +173,15 @@ async function projectScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, workers: 
     for (const w of procs.slice(0, -1)) {
       while (!/worker running/.test(w.logTail(50))) await sleep(200);
     }
+    const measured: Record<string, number | undefined> = {
+      ...Object.fromEntries(procs.map((p, i) => [i === procs.length - 1 ? 'api' : `worker${i + 1}`, p.pid])),
+      ...servers,
+    };
+    const cpuBefore = Object.fromEntries(Object.entries(measured).map(([k, pid]) => [k, cpuSeconds(pid)]));
     const r = await drive(`${workers} worker(s)`, `http://127.0.0.1:${port}/api/users/register`, sink, run);
+    const cpuMsPerRegistration = Object.fromEntries(
+      Object.entries(measured).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / count)]),
+    );
 
     // Activations: the link from each mail, then the success mail.
     const activated = r.users.slice(0, activations);
@@ -197,6 +219,7 @@ async function projectScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, workers: 
       historyEventsPerRegistration: average(counts.map((c) => c.events)),
       activitiesPerRegistration: average(counts.map((c) => c.activities)),
       peakRssMb: Object.fromEntries(procs.map((p, i) => [i === procs.length - 1 ? 'api' : `worker${workers > 1 ? i + 1 : ''}`, peakRssMb(p.pid)])),
+      cpuMsPerRegistration,
       samples: { requestMs: r.requestMs, mailMs: r.mailMs },
     };
   } finally {
@@ -243,9 +266,12 @@ async function main(): Promise<void> {
         .finally(() => process.exit(130));
     });
   }
+  const bundle = join(dataDir, 'workflow-bundle.js');
+  buildWorkflowBundle(bundle);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...stack.env,
+    WORKFLOW_BUNDLE_PATH: bundle,
     LOG_LEVEL: 'info',
     PASSWORD_HASH_MEMORY_KIB: String(hashCost.memoryKib),
     PASSWORD_HASH_PASSES: String(hashCost.passes),
@@ -258,11 +284,15 @@ async function main(): Promise<void> {
     const results = [await naiveScenario(env, sink, logDir)];
     console.log(`naive: ${results[0].registrationsPerSecond.toFixed(1)} reg/s`);
     for (const workers of workerCounts) {
-      results.push(await projectScenario(env, sink, workers, logDir));
+      const servers = Object.fromEntries([...stack.processes].map(([name, p]) => [name, p.pid]));
+      results.push(await projectScenario(env, sink, workers, logDir, servers));
       console.log(`${results[results.length - 1].name}: ${results[results.length - 1].registrationsPerSecond.toFixed(1)} reg/s`);
     }
     const report = table(limit, results);
     console.log(`\n${report}\n`);
+    for (const r of results.filter((x) => x.cpuMsPerRegistration)) {
+      console.log(`CPU ms per registration, ${r.name}: ${Object.entries(r.cpuMsPerRegistration!).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const outDir = join(repoRoot, 'bench', 'results');

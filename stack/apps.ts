@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './paths';
 import { ManagedProcess } from './process';
@@ -6,4 +7,12 @@ import { ManagedProcess } from './process';
 export function appProcess(name: 'worker' | 'api', env: NodeJS.ProcessEnv, logFile?: string): ManagedProcess {
   const entry = name === 'worker' ? 'workers/worker.ts' : 'api/server.ts';
   return new ManagedProcess({ name, command: process.execPath, args: ['--import', 'tsx', join(repoRoot, entry)], env, logFile });
+}
+
+/** Bundles the workflow code into `outFile` in a process of its own, so no worker carries the bundler's memory. */
+export function buildWorkflowBundle(outFile: string): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'workers/workflow-bundle.ts'), outFile], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error('Bundling the workflow code failed (see above).');
 }

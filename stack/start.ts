@@ -8,7 +8,7 @@ import { loadConfig } from '../config';
 import { installStack } from './install';
 import { acquireLock } from './lock';
 import { repoRoot } from './paths';
-import { appProcess } from './apps';
+import { appProcess, buildWorkflowBundle } from './apps';
 import { assertPortFree } from './ports';
 import { sleep, type ManagedProcess } from './process';
 import { defaultPorts, startStack, type Stack } from './supervisor';
@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     stack = await startStack({ dataDir, ports: defaultPorts });
     lock.update([...stack.processes.values()].map((p) => p.pid!));
 
-    const env = { ...process.env, ...stack.env };
+    const bundle = join(dataDir, 'workflow-bundle.js');
+    buildWorkflowBundle(bundle);
+    const env = { ...process.env, ...stack.env, WORKFLOW_BUNDLE_PATH: bundle };
     for (const name of ['worker', 'api'] as const) {
       const app = appProcess(name, env);
       app.start();

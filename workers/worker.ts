@@ -16,6 +16,7 @@ import { dataConverter } from '../infra/temporal';
 import { createConsumers } from './consumers';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
+import { workflowCode } from './workflow-bundle';
 import { seedSubscriptions } from './subscriptions';
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       // replay the others from history when their click or timer comes.
       maxCachedWorkflows: 500,
       dataConverter: dataConverter(config),
-      workflowsPath: require.resolve('../workflows'),
+      ...workflowCode(),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
     }),
     ...createConsumers({ config, redis, mailer }).map((consumer) =>

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildWorkflowBundle } from '../../stack/apps';
 import { installStack } from '../../stack/install';
 import { binaries } from '../../stack/paths';
 import { freePort } from '../../stack/ports';
@@ -23,9 +24,12 @@ export default async function globalSetup(): Promise<void> {
     smtpWeb: await freePort(),
   };
   const stack = await startStack({ dataDir, ports });
+  const bundle = join(dataDir, 'workflow-bundle.js');
+  buildWorkflowBundle(bundle);
   Object.assign(process.env, stack.env, {
     TEMPORAL_TEST_SERVER_PATH: process.env.TEMPORAL_TEST_SERVER_PATH ?? binaries.temporalTestServer(),
     TEST_DATA_DIR: dataDir,
+    WORKFLOW_BUNDLE_PATH: bundle,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
   (globalThis as { __stack?: unknown }).__stack = stack;
