@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       shutdownGraceTime,
       // A registration waits up to a day for its click: keep a bounded number of them in memory and
       // replay the others from history when their click or timer comes.
-      maxCachedWorkflows: 500,
+      maxCachedWorkflows: 100,
       dataConverter: dataConverter(config),
       ...workflowCode(),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
