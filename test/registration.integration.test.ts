@@ -10,12 +10,14 @@ import { MessageKeys, MessageStatus, Stage, UserId } from '../domain/search-attr
 import { startApp, type RunningApp } from './setup/app';
 import { eventually, request } from './setup/http';
 import { mailTo, waitForMail } from './setup/mailbox';
+import { activationLink, signupClient } from './setup/signup';
 
 let app: RunningApp;
-const admin = { authorization: 'Bearer test-admin-token' };
+let client: ReturnType<typeof signupClient>;
 
 beforeAll(async () => {
-  app = await startApp({ ADMIN_TOKEN: 'test-admin-token', RATE_LIMIT_REGISTER_PER_MINUTE: '1000' });
+  app = await startApp({ ADMIN_TOKEN: 'test-admin-token' });
+  client = signupClient(app.baseUrl, 'test-admin-token');
   await mongoose.connect(app.env.MONGODB_URI!);
 });
 afterAll(async () => {
@@ -24,30 +26,15 @@ afterAll(async () => {
 });
 
 const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) => request(app.baseUrl, method, path, opts);
+const admin = { authorization: 'Bearer test-admin-token' };
 
+/** A user whose e-mail and login name come in mixed case: the API stores them lower-case. */
 function newUser() {
-  const id = randomUUID().slice(0, 8);
-  return { loginName: `user_${id}`, email: `User.${id}@Example.test`, password: 'correct horse battery staple' };
+  const user = client.newUser();
+  return { ...user, loginName: user.loginName.toUpperCase(), email: user.email.replace(/^user/, 'User').replace('example', 'Example') };
 }
 
-async function messagesOf(userId: string) {
-  const res = await api('GET', '/api/messages?limit=200', { headers: admin });
-  expect(res.status).toBe(200);
-  return (res.body.items as { messageKey: string; userId: string; tag: string; status: string }[]).filter((m) => m.userId === userId);
-}
-
-/** Waits until the user's message with `tag` is FINISHED (all consumers done), and returns it with its confirms. */
-async function finishedMessage(userId: string, tag: string) {
-  const message = await eventually(
-    async () => (await messagesOf(userId)).find((m) => m.tag === tag && m.status === 'FINISHED'),
-    `${tag} message FINISHED`,
-  );
-  const detail = await api('GET', `/api/messages/${message.messageKey}`, { headers: admin });
-  expect(detail.status).toBe(200);
-  return detail.body;
-}
-
-const activationLink = (text: string) => /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(text)?.[1];
+const finishedMessage = (userId: string, tag: string) => client.messageWith(userId, tag, 'FINISHED');
 
 test('register → one activation mail → its link activates → one success mail, with the whole audit trail', async () => {
   const user = newUser();
@@ -141,7 +128,7 @@ test('the same register request sent 10 times at once makes one user and one mai
 
   await finishedMessage(userId, 'ACTIVE_USER');
   expect(await User.countDocuments({ email: user.email.toLowerCase() })).toBe(1);
-  expect((await messagesOf(userId)).filter((m) => m.tag === 'ACTIVE_USER')).toHaveLength(1);
+  expect((await client.messagesOf(userId)).filter((m) => m.tag === 'ACTIVE_USER')).toHaveLength(1);
   expect(await mailTo(user.email)).toHaveLength(1);
 });
 
