@@ -1,7 +1,7 @@
 /**
- * The worker process: the registration and retention workflows and their activities on the main task queue, and
- * one activity worker per consumer group on that group's task queue. SIGTERM / SIGINT let in-flight
- * tasks finish before it exits.
+ * The worker process: the registration and retention workflows and their activities on the main task
+ * queue, and one activity worker per consumer group on that group's task queue. At start it registers
+ * the search attributes and the retention schedule; SIGTERM / SIGINT let in-flight tasks finish.
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   const mailer = createMailer(config.smtpUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { namespace, taskQueue } = config.temporal;
+  const converter = dataConverter(config);
   const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: clientConnection, namespace, dataConverter: dataConverter(config) });
+  const client = new Client({ connection: clientConnection, namespace, dataConverter: converter });
   await ensureSearchAttributes(clientConnection, namespace);
   await ensureRetentionSchedule(client, config);
   await clientConnection.close();
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       // A registration waits up to a day for its click: keep a bounded number of them in memory and
       // replay the others from history when their click or timer comes.
       maxCachedWorkflows: 100,
-      dataConverter: dataConverter(config),
+      dataConverter: converter,
       ...workflowCode(),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
     }),
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
         namespace,
         taskQueue: consumer.taskQueue,
         shutdownGraceTime,
-        dataConverter: dataConverter(config),
+        dataConverter: converter,
         activities: { deliver: consumer.deliver },
       }),
     ),

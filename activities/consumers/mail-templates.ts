@@ -1,4 +1,3 @@
-
 export interface RenderedMail {
   subject: string;
   text: string;
