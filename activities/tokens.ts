@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { deriveActivationToken, hashToken, tokenKey, userTokenKey, type TokenRecord } from '../domain/tokens';
 
 /** Activation tokens in Redis: key = SHA-256 of the token, one live token per user, expiring with the registration. */
@@ -13,6 +14,11 @@ export function createTokenActivities(deps: { redis: Redis; tokenSecret: string 
   }
 
   return {
+    /** 128 random bits from the CSPRNG; the token is derived from them with the server secret. */
+    async newTokenSalt(): Promise<string> {
+      return randomBytes(16).toString('base64url');
+    },
+
     /** Stores the hash of the token derived from `salt`, replacing (and so invalidating) the user's previous one. */
     async issueActivationToken(input: {
       userId: string;

@@ -162,7 +162,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
 
   /** Pre-send message (WAIT_SEND) with a fresh token salt, then the token itself; the message is cancelled if that fails. */
   async function prepareActivationMail(): Promise<OutgoingMessage> {
-    const tokenSalt = uuid4();
+    const tokenSalt = await bookkeeping.newTokenSalt();
     const message = outgoing(ACTIVE_USER, { tokenSalt });
     await bookkeeping.recordPendingMessage(message);
     if (stage === 'REGISTERING') attributes.update({ stage, messages: { [message.messageKey]: 'WAIT_SEND' } });
