@@ -16,6 +16,17 @@ export class HttpError extends Error {
 export const notFound: RequestHandler = (req, _res, next) =>
   next(new HttpError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
 
+/** Errors that mean a dependency (Temporal, MongoDB, Redis) is down or overloaded, not that the request is wrong. */
+const DEPENDENCY_ERRORS = new Set([
+  'ServiceError',
+  'WorkflowUpdateRPCTimeoutOrCancelledError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MaxRetriesPerRequestError',
+]);
+
 /** Every error becomes `{"error": {"code", "message"}}`; only the unexpected ones are 500 and logged as such. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let error: HttpError;
@@ -25,6 +36,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     error = new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
   } else if (err?.type === 'entity.parse.failed') {
     error = new HttpError(400, 'MALFORMED_JSON', 'The request body is not a valid JSON object.');
+  } else if (DEPENDENCY_ERRORS.has(err?.name) || err?.code === 'ECONNREFUSED' || /buffering timed out/.test(err?.message ?? '')) {
+    (req.log ?? logger).warn({ err }, 'a dependency is unavailable');
+    error = new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'A service this request needs is unavailable. Try again shortly.', { 'Retry-After': '5' });
   } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     error = new HttpError(err.status, 'BAD_REQUEST', err.expose ? err.message : 'The request could not be read.');
   } else {

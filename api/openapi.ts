@@ -118,13 +118,15 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     paths[op.path] ??= {};
+    // Any endpoint answers 503 while a dependency it needs is down.
+    const responses = op.path === '/health' ? op.responses : { ...op.responses, 503: s.errorResponse };
     paths[op.path][op.method] = {
       summary: op.summary,
       ...(op.security ? { security: [{ [op.security]: [] }] } : {}),
       parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
       responses: Object.fromEntries(
-        Object.entries(op.responses).map(([status, schema]) => [
+        Object.entries(responses).map(([status, schema]) => [
           status,
           { description: status, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } },
         ]),

@@ -5,6 +5,7 @@
  * them disturbs no other test file.
  */
 import { startApp, type RunningApp } from './setup/app';
+import { eventually } from './setup/http';
 import { mailTo, waitForMail } from './setup/mailbox';
 import { startPrivateServer, type PrivateServer } from './setup/private-server';
 import { signupClient } from './setup/signup';
@@ -65,6 +66,24 @@ test('a worker killed (SIGKILL) at random points during a batch, then restarted:
   }
   const userIds = await registering;
   await expectExactlyOneActivationMail(users, userIds);
+});
+
+test('while MongoDB is down the API answers 503 with a code, not 500; afterwards it answers again', async () => {
+  const userId = await client.register(client.newUser());
+  await mongo.stop();
+  try {
+    const res = await client.api('GET', `/api/users/${userId}`);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect(res.headers.get('retry-after')).toBeTruthy();
+  } finally {
+    await mongo.start();
+  }
+  const again = await eventually(async () => {
+    const r = await client.api('GET', `/api/users/${userId}`);
+    return r.status === 200 ? r : undefined;
+  }, 'the API to read MongoDB again');
+  expect(again.body.userId).toBe(userId);
 });
 
 test('MongoDB restarted in the middle of a batch: the flows resume and nothing is lost', async () => {
