@@ -15,7 +15,7 @@ const mailApi = () => smtp.env.MAIL_API_URL;
 
 beforeAll(async () => {
   smtp = await startPrivateServer('smtp');
-  app = await startApp({ ...smtp.env, ADMIN_TOKEN: 'dead-admin', RATE_LIMIT_REGISTER_PER_MINUTE: '1000', DELIVERY_MAX_ATTEMPTS: '2' });
+  app = await startApp({ ...smtp.env, ADMIN_TOKEN: 'dead-admin', DELIVERY_MAX_ATTEMPTS: '2' });
   client = signupClient(app.baseUrl, 'dead-admin');
 });
 afterAll(async () => {

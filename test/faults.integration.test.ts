@@ -22,7 +22,6 @@ beforeAll(async () => {
     ...smtp.env,
     ...mongo.env,
     ADMIN_TOKEN: 'faults-admin',
-    RATE_LIMIT_REGISTER_PER_MINUTE: '1000',
     DELIVERY_MAX_ATTEMPTS: '30',
   });
   client = signupClient(app.baseUrl, 'faults-admin');

@@ -41,8 +41,6 @@ beforeAll(async () => {
   app = await startApp({
     ADMIN_TOKEN: 'fuzz-admin',
     CODEC_TOKEN: 'fuzz-codec',
-    RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
-    RATE_LIMIT_RESEND_PER_MINUTE: '100000',
     ACTIVATION_RESENDS_PER_HOUR: '100000',
   });
   const res = await request(app.baseUrl, 'GET', '/api/openapi.json');

@@ -7,7 +7,7 @@ let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
 
 beforeAll(async () => {
-  app = await startApp({ ADMIN_TOKEN: 'shutdown-admin', RATE_LIMIT_REGISTER_PER_MINUTE: '1000' });
+  app = await startApp({ ADMIN_TOKEN: 'shutdown-admin' });
   client = signupClient(app.baseUrl, 'shutdown-admin');
 });
 afterAll(async () => {
