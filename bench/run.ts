@@ -185,10 +185,12 @@ async function projectScenario(
 
     // Activations: the link from each mail, then the success mail.
     const activated = r.users.slice(0, activations);
+    const links = await Promise.all(
+      activated.map(async (u) => /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec((await sink.textsFor(u.email))[0])![1]),
+    );
     const activation = await runConcurrently(activated.length, concurrency, (i) =>
       timed(async () => {
-        const link = /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(sink.textsFor(activated[i].email)[0])![1];
-        const res = await fetch(link);
+        const res = await fetch(links[i]);
         if (res.status !== 200) throw new Error(`activation answered ${res.status}`);
       }),
     );
