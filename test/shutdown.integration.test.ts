@@ -1,4 +1,6 @@
 /** SIGTERM lets the API and the worker finish what they are doing before they exit. */
+import { Client, Connection } from '@temporalio/client';
+import { registrationWorkflowId } from '../api/services/registration';
 import { startApp, type RunningApp } from './setup/app';
 import { mailTo, waitForMail } from './setup/mailbox';
 import { signupClient } from './setup/signup';
@@ -34,7 +36,18 @@ test('the worker drains on SIGTERM: a batch in flight completes with one mail ea
 test('the API answers the request in flight on SIGTERM, then exits 0', async () => {
   const user = client.newUser();
   const pending = client.api('POST', '/api/users/register', { json: user });
-  await new Promise((r) => setTimeout(r, 20));
+  // The request is in flight once its workflow exists (the API answers when the user is saved).
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(registrationWorkflowId(user.email));
+    const deadline = Date.now() + 30_000;
+    while (!(await handle.describe().then(() => true, () => false))) {
+      if (Date.now() > deadline) throw new Error('the registration did not start');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    await connection.close();
+  }
   const stopping = app.api.stop();
   const res = await pending;
   await stopping;
