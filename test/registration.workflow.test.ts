@@ -6,6 +6,7 @@
 import { Context } from '@temporalio/activity';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -15,11 +16,13 @@ import { activateUpdate, registeredUpdate, registration, type RegistrationInput 
 import { resendSignal } from '../workflows/reliable-message';
 import { createTimeSkippingEnv } from './setup/time-skipping';
 
+// A test server of its own for each test: no test sees another's timers, and no connection lives long
+// enough for the server to refuse its keep-alive pings.
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
+beforeEach(async () => {
   env = await createTimeSkippingEnv();
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 
@@ -112,11 +115,23 @@ async function scenario(options: Options = {}) {
   };
 
   const workflowId = `registration-test-${id}`;
-  /** Ends the workflow if a test left it running: the test server skips no time while a workflow waits for a stopped worker. */
+  /**
+   * Ends the workflow if a test (a failing one, say) left it running: otherwise it keeps the test
+   * server's clock from skipping in the next tests. The server also stops skipping time for good
+   * when a workflow is terminated during an activity attempt, so the running attempts end first.
+   */
   const terminateIfRunning = async () => {
     const handle = env.client.workflow.getHandle(workflowId);
     try {
-      if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const { status, raw } = await handle.describe();
+        if (status.name !== 'RUNNING') return;
+        const attemptRunning = raw.pendingActivities?.some((a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+        if (!attemptRunning || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await handle.terminate('test over');
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
@@ -178,6 +193,19 @@ function steps(calls: Call[]): string[] {
     } else out.push(labels[i++]);
   }
   return out;
+}
+
+/** Skips `ms` of server time; fails clearly (instead of hanging) if the test server has stopped skipping. */
+async function skip(ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the test server did not skip ${ms} ms of time within 20 s`)), 20_000);
+  });
+  try {
+    await Promise.race([env.sleep(ms), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Polls (in real time, the server clock stays put) until `predicate` holds. */
@@ -270,7 +298,7 @@ test('the activation link still works after 23 hours', async () => {
     await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
 
     const before = await env.currentTimeMs();
-    await env.sleep(23 * HOUR);
+    await skip(23 * HOUR);
     expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(23 * HOUR);
     expect(await status(handle)).toBe('RUNNING');
 
@@ -293,7 +321,7 @@ test('no activation for 24 hours expires the registration; a wrong token is refu
     expect(s.named('enableUser')).toHaveLength(0);
     expect(await status(handle)).toBe('RUNNING');
 
-    await env.sleep(24 * HOUR);
+    await skip(24 * HOUR);
     // The 24 hours alone expire it (the server clock stands still from here on).
     await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired', 10_000);
     expect(await handle.result()).toEqual({ userId, stage: 'EXPIRED' });
@@ -385,7 +413,7 @@ test('a consumer that always fails makes the message DEAD, the workflow waits, a
     expect(s.consumed).toEqual({ [MAIL]: 0, [EVENTS]: 1 });
 
     // It waits for the operator: no more attempts, not finished, still running — even an hour later.
-    await env.sleep(HOUR);
+    await skip(HOUR);
     expect(await status(handle)).toBe('RUNNING');
     expect(mailAttempts()).toHaveLength(3);
     expect(s.named('markDead')).toHaveLength(1);
