@@ -118,7 +118,8 @@ async function scenario(options: Options = {}) {
   /**
    * Ends the workflow if a test (a failing one, say) left it running: otherwise it keeps the test
    * server's clock from skipping in the next tests. The server also stops skipping time for good
-   * when a workflow is terminated during an activity attempt, so the running attempts end first.
+   * when a workflow is terminated during an activity attempt or a workflow task (which runs the
+   * local activities), so those end first.
    */
   const terminateIfRunning = async () => {
     const handle = env.client.workflow.getHandle(workflowId);
@@ -128,7 +129,8 @@ async function scenario(options: Options = {}) {
         const { status, raw } = await handle.describe();
         if (status.name !== 'RUNNING') return;
         const attemptRunning = raw.pendingActivities?.some((a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
-        if (!attemptRunning || Date.now() > deadline) break;
+        const busy = attemptRunning || raw.pendingWorkflowTask != null;
+        if (!busy || Date.now() > deadline) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await handle.terminate('test over');
