@@ -28,7 +28,6 @@ export interface Stack {
   env: Record<string, string>;
   urls: Record<string, string>;
   processes: Map<Component['name'], ManagedProcess>;
-  component(name: Component['name']): Component | undefined;
   stop(): Promise<void>;
 }
 
@@ -80,5 +79,5 @@ export async function startStack(opts: { dataDir: string; ports: StackPorts; giv
     Object.assign(env, c.env);
     Object.assign(urls, c.urls);
   }
-  return { env, urls, processes, component: (name) => wanted.find((c) => c.name === name), stop };
+  return { env, urls, processes, stop };
 }
