@@ -160,12 +160,13 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     return { userId, status: 'ENABLED' };
   });
 
-  /** Pre-send message (WAIT_SEND) with a fresh token salt, then the token itself; the message is cancelled if that fails. */
-  async function prepareActivationMail(): Promise<OutgoingMessage> {
-    const tokenSalt = await bookkeeping.newTokenSalt();
-    const message = outgoing(ACTIVE_USER, { tokenSalt });
+  /**
+   * Pre-send message (WAIT_SEND) with a fresh token salt, then the local transaction and the token; the
+   * message is cancelled if that fails. The caller reports the outcome in the search attributes: the
+   * whole step takes milliseconds, so WAIT_SEND is not worth a history event of its own.
+   */
+  async function prepareActivationMail(message: OutgoingMessage, tokenSalt: string): Promise<void> {
     await bookkeeping.recordPendingMessage(message);
-    if (stage === 'REGISTERING') attributes.update({ stage, messages: { [message.messageKey]: 'WAIT_SEND' } });
     try {
       if (stage === 'REGISTERING') {
         await local.saveUser({ workflowId, ...mailBody, passwordHash: input.passwordHash, mobileNo: input.mobileNo });
@@ -173,19 +174,22 @@ export async function registration(input: RegistrationInput): Promise<Registrati
       ({ tokenHash } = await local.issueActivationToken({ userId, workflowId, salt: tokenSalt, ttlSeconds: input.activationTtlSeconds }));
     } catch (err) {
       await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: rejectionOf(err).type ?? 'failed' });
-      attributes.update({ messages: { [message.messageKey]: 'CANCELLED' } });
       throw err;
     }
-    return message;
+  }
+
+  async function newActivationMail(): Promise<{ message: OutgoingMessage; tokenSalt: string }> {
+    const tokenSalt = await bookkeeping.newTokenSalt();
+    return { message: outgoing(ACTIVE_USER, { tokenSalt }), tokenSalt };
   }
 
   // 1. Pre-send message, then the local transaction (save the user, issue the token).
-  let activationMessage: OutgoingMessage;
+  const { message: activationMessage, tokenSalt } = await newActivationMail();
   try {
-    activationMessage = await prepareActivationMail();
+    await prepareActivationMail(activationMessage, tokenSalt);
   } catch (err) {
     rejection = rejectionOf(err);
-    setStage('REJECTED');
+    setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
     await condition(allHandlersFinished);
     return { userId, stage };
   }
@@ -208,13 +212,15 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     if (resendsPending > 0 && currentStage() === 'AWAITING_ACTIVATION') {
       resendsPending--;
       resending = true;
+      const { message, tokenSalt: salt } = await newActivationMail();
       try {
-        const message = await prepareActivationMail();
+        await prepareActivationMail(message, salt);
         attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
         expiresAt = Date.now() + input.activationTtlSeconds * 1000;
         deliveries.push(messages.deliver(message));
       } catch {
-        // the previous token stays valid; the message is CANCELLED in the trail
+        // The previous token stays valid; the new message is CANCELLED.
+        attributes.update({ messages: { [message.messageKey]: 'CANCELLED' } });
       } finally {
         resending = false;
       }
