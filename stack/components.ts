@@ -33,6 +33,9 @@ export function temporal(port: number, uiPort: number, dataDir: string): Compone
         '--db-filename', join(dataDir, 'temporal.db'),
         '--namespace', 'default',
         '--log-level', 'warn',
+        // Write-ahead log, synced at checkpoints: still durable across a crash of the server process.
+        '--sqlite-pragma', 'journal_mode=wal',
+        '--sqlite-pragma', 'synchronous=normal',
         ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
       ],
     },
@@ -62,7 +65,8 @@ export function mongodb(port: number, dataDir: string): Component {
       command: binaries.ferretdb(),
       args: [
         '--handler=sqlite',
-        `--sqlite-url=file:${join(dataDir, 'ferretdb')}/`,
+        // FerretDB already uses a write-ahead log; synced at checkpoints it survives a crash of the process.
+        `--sqlite-url=file:${join(dataDir, 'ferretdb')}/?_pragma=synchronous(normal)`,
         `--listen-addr=127.0.0.1:${port}`,
         `--state-dir=${join(dataDir, 'ferretdb')}`,
         '--telemetry=disable',
