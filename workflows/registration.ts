@@ -13,7 +13,7 @@ import {
 import type { ProducerActivities } from '../activities';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../domain/messaging';
 import { FlowAttributes } from './flow-attributes';
-import { ReliableMessages } from './reliable-message';
+import { bookkeeping, ReliableMessages } from './reliable-message';
 
 export interface RegistrationInput {
   email: string;
@@ -65,12 +65,6 @@ const local = proxyLocalActivities<ProducerActivities>({
     maximumAttempts: 10,
     nonRetryableErrorTypes: ['EMAIL_TAKEN', 'LOGIN_NAME_TAKEN'],
   },
-});
-
-/** Book-keeping that must get through, retried until it does. */
-const bookkeeping = proxyLocalActivities<ProducerActivities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
 
 function failure(type: string, message: string): ApplicationFailure {

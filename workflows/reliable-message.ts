@@ -7,7 +7,7 @@ import type { Consumer, OutgoingMessage } from '../domain/messaging';
 export const resendSignal = defineSignal<[{ messageKey: string }]>('resendMessage');
 
 /** Book-keeping on the `messages` and `confirms` collections (short local writes) must get through: retried until it does. */
-const bookkeeping = proxyLocalActivities<ProducerActivities>({
+export const bookkeeping = proxyLocalActivities<ProducerActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
