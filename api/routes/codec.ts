@@ -1,7 +1,7 @@
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import cors from 'cors';
 import express, { Router, type RequestHandler } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerToken, secretMatcher } from '../auth';
 import { HttpError } from '../errors';
 import { codecBody } from '../schemas';
 import { validate } from '../validate';
@@ -21,8 +21,6 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 /**
  * The codec server for the Temporal Web UI: `POST /codec/decode` and `/codec/encode`, in the
  * `{payloads: [{metadata, data}]}` JSON form the UI sends. The credential is `Authorization: Bearer
@@ -30,10 +28,9 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * segment: `/codec/<CODEC_TOKEN>/decode`.
  */
 export function codecRouter(deps: { codec: PayloadCodec; token: string; corsOrigins: string[] }): Router {
-  const expected = digest(deps.token);
+  const matches = secretMatcher(deps.token);
   const authorised: RequestHandler = (req, _res, next) => {
-    const presented = (req.params as { token?: string }).token ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!presented || !timingSafeEqual(digest(presented), expected)) {
+    if (!matches((req.params as { token?: string }).token ?? bearerToken(req.headers.authorization))) {
       return next(new HttpError(401, 'UNAUTHORIZED', 'The codec needs `Authorization: Bearer <CODEC_TOKEN>`.'));
     }
     next();
