@@ -15,7 +15,7 @@ import { appProcess, buildWorkflowBundle } from '../stack/apps';
 import { installStack } from '../stack/install';
 import { repoRoot } from '../stack/paths';
 import { freePort } from '../stack/ports';
-import { ManagedProcess, sleep } from '../stack/process';
+import { ManagedProcess, sleep, waitUntilReady } from '../stack/process';
 import { startStack } from '../stack/supervisor';
 import { latencyChart } from './chart';
 import { hashLimit } from './hash-limit';
@@ -65,17 +65,16 @@ const peakRssMb = (pid: number | undefined) => {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024);
 };
 
-async function waitForHttp(url: string, proc: ManagedProcess): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (!proc.running) throw new Error(`${proc.spec.name} exited:\n${proc.logTail()}`);
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not yet
-    }
-    await sleep(150);
-  }
-  throw new Error(`${url} did not answer`);
+/** Until the process answers at `url` (any status below 500). */
+function waitForHttp(url: string, proc: ManagedProcess): Promise<void> {
+  return waitUntilReady(
+    proc,
+    async () => {
+      const res = await fetch(url);
+      if (res.status >= 500) throw new Error(`${url} answered ${res.status}`);
+    },
+    60_000,
+  );
 }
 
 /** Everything started, so that Ctrl-C stops it too. */

@@ -10,23 +10,10 @@ import { acquireLock } from './lock';
 import { repoRoot } from './paths';
 import { appProcess, buildWorkflowBundle } from './apps';
 import { assertPortFree } from './ports';
-import { sleep, type ManagedProcess } from './process';
+import { waitUntilReady, type ManagedProcess } from './process';
 import { defaultPorts, startStack, type Stack } from './supervisor';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
-
-async function waitForApi(url: string, api: ManagedProcess): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    if (!api.running) throw new Error('The API exited during start-up (see its log above).');
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await sleep(250);
-    }
-  }
-  throw new Error(`The API did not answer at ${url} within 60 s.`);
-}
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
@@ -69,7 +56,7 @@ async function main(): Promise<void> {
       });
     }
     lock.update([...stack.processes.values(), ...apps].map((p) => p.pid!));
-    await waitForApi(`http://127.0.0.1:${config.port}/health`, apps[1]);
+    await waitUntilReady(apps[1], () => fetch(`http://127.0.0.1:${config.port}/health`), 60_000);
 
     const urls: Record<string, string> = {
       API: config.publicBaseUrl,
