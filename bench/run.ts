@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { dataConverter } from '../infra/temporal';
-import { appProcess, buildWorkflowBundle } from '../stack/apps';
+import { appProcess, buildWorkflowBundle, withDatabase } from '../stack/apps';
 import { installStack } from '../stack/install';
 import { repoRoot } from '../stack/paths';
 import { freePort } from '../stack/ports';
@@ -124,7 +124,7 @@ async function naiveScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, logDir: str
     name: 'naive',
     command: process.execPath,
     args: ['--import', 'tsx', join(repoRoot, 'bench/naive-server.ts')],
-    env: { ...env, PORT: String(port), MONGODB_URI: env.MONGODB_URI!.replace(/\/[^/?]*(\?|$)/, '/bench_naive$1') },
+    env: { ...env, PORT: String(port), MONGODB_URI: withDatabase(env.MONGODB_URI!, 'bench_naive') },
     logFile: join(logDir, 'naive.log'),
   });
   track(server).start();
@@ -157,7 +157,7 @@ async function projectScenario(
     ...env,
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    MONGODB_URI: env.MONGODB_URI!.replace(/\/[^/?]*(\?|$)/, `/bench_${run}$1`),
+    MONGODB_URI: withDatabase(env.MONGODB_URI!, `bench_${run}`),
     TEMPORAL_TASK_QUEUE: `bench-${run}${Date.now()}`,
   };
   const procs = [

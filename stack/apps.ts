@@ -16,3 +16,8 @@ export function buildWorkflowBundle(outFile: string): void {
   });
   if (result.status !== 0) throw new Error('Bundling the workflow code failed (see above).');
 }
+
+/** The same MongoDB server, another database: each test app and bench run writes to a database of its own. */
+export function withDatabase(mongodbUri: string, database: string): string {
+  return mongodbUri.replace(/\/[^/?]*(\?|$)/, `/${database}$1`);
+}

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { appProcess } from '../../stack/apps';
+import { appProcess, withDatabase } from '../../stack/apps';
 import { freePort } from '../../stack/ports';
 import { sleep, type ManagedProcess } from '../../stack/process';
 
@@ -24,7 +24,7 @@ export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<Runni
     ...process.env,
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    MONGODB_URI: process.env.MONGODB_URI!.replace(/\/[^/?]*(\?|$)/, `/rs_${id}$1`),
+    MONGODB_URI: withDatabase(process.env.MONGODB_URI!, `rs_${id}`),
     TEMPORAL_TASK_QUEUE: `reliable-signup-${id}`,
     LOG_LEVEL: 'info',
     // Every test app counts client IPs in the same Redis: only the tests of the limits set them low.
