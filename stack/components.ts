@@ -36,6 +36,9 @@ export function temporal(port: number, uiPort: number, dataDir: string): Compone
         // Write-ahead log, synced at checkpoints: still durable across a crash of the server process.
         '--sqlite-pragma', 'journal_mode=wal',
         '--sqlite-pragma', 'synchronous=normal',
+        // One partition per task queue: a single matching node gains nothing from four.
+        '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+        '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
         ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
       ],
     },
