@@ -4,5 +4,9 @@ export const DELIVERY_ATTEMPT_TIMEOUT_MS = 15_000;
 /** The seeds keep a consumer's idempotency key for 10 days. */
 export const CONSUMED_MARK_TTL_SECONDS = 10 * 24 * 60 * 60;
 
-export const consumedKey = (consumerGroup: string, messageKey: string) => `consumed:${consumerGroup}:${messageKey}`;
-export const claimKey = (consumerGroup: string, messageKey: string) => `claim:${consumerGroup}:${messageKey}`;
+/**
+ * A consumer's idempotency key for one message: while an attempt runs it holds that attempt's lease
+ * (expiring with the attempt's timeout), once the message is consumed the CONSUMED mark.
+ */
+export const idempotencyKey = (consumerGroup: string, messageKey: string) => `consumer:${consumerGroup}:${messageKey}`;
+export const CONSUMED_MARK = 'CONSUMED';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Redis from 'ioredis';
-import { claimKey, consumedKey, CONSUMED_MARK_TTL_SECONDS, DELIVERY_ATTEMPT_TIMEOUT_MS } from '../../domain/delivery';
+import { CONSUMED_MARK, CONSUMED_MARK_TTL_SECONDS, DELIVERY_ATTEMPT_TIMEOUT_MS, idempotencyKey } from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
 import { historyPush } from '../../domain/models/history';
@@ -17,9 +17,9 @@ export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'
  * task queue: confirm receipt (CONFIRMED, consumeCount + 1), claim the message atomically in Redis,
  * run the handler, mark it consumed (Redis for 10 days, the confirm CONSUMED).
  *
- * The claim is a lease (SET NX PX) as long as one attempt may run: Temporal starts the next attempt
- * only after the previous one failed or timed out, so a lease left by a crashed attempt has lapsed by
- * then and the delivery is retried. A crash after the SMTP server accepted the mail but before the
+ * The claim is a lease on the consumer's idempotency key (SET NX PX), as long as one attempt may run:
+ * Temporal starts the next attempt only after the previous one failed or timed out, so a lease left
+ * by a crashed attempt has lapsed by then and the delivery is retried. A crash after the SMTP server accepted the mail but before the
  * consumed mark is written therefore sends it again: the system errs towards at-least-once there.
  */
 export function createDeliverActivity(consumerGroup: string, handler: MessageHandler, redis: Redis): DeliverActivity {
@@ -37,23 +37,27 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
       throw ApplicationFailure.create({ type: 'NO_CONFIRM', message: `${consumerGroup} has no confirm for ${messageKey}`, nonRetryable: true });
     }
 
-    if (!(await redis.exists(consumedKey(consumerGroup, messageKey)))) {
-      const claimed = await redis.set(claimKey(consumerGroup, messageKey), String(attempt), 'PX', DELIVERY_ATTEMPT_TIMEOUT_MS, 'NX');
-      if (!claimed) throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
+    // The claim: the idempotency key, if free, becomes this attempt's lease.
+    const key = idempotencyKey(consumerGroup, messageKey);
+    const lease = `attempt ${attempt}`;
+    if (await redis.set(key, lease, 'PX', DELIVERY_ATTEMPT_TIMEOUT_MS, 'NX')) {
       try {
-        if (!(await redis.exists(consumedKey(consumerGroup, messageKey)))) {
-          await handler(message);
-          await redis.set(consumedKey(consumerGroup, messageKey), '1', 'EX', CONSUMED_MARK_TTL_SECONDS);
-        }
+        await handler(message);
       } catch (err) {
-        await Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } });
+        await Promise.allSettled([Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } }), releaseLease(redis, key, lease)]);
         throw err;
-      } finally {
-        await redis.del(claimKey(consumerGroup, messageKey));
       }
+      await redis.set(key, CONSUMED_MARK, 'EX', CONSUMED_MARK_TTL_SECONDS);
+    } else if ((await redis.get(key)) !== CONSUMED_MARK) {
+      throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
     }
 
     await Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
     return 'consumed';
   };
+}
+
+/** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */
+async function releaseLease(redis: Redis, key: string, lease: string): Promise<void> {
+  if ((await redis.get(key)) === lease) await redis.del(key);
 }
