@@ -1,15 +1,16 @@
 import type Redis from 'ioredis';
 import { createMessageActivities } from './messages';
 import { createRetentionActivities } from './retention';
-import { createTokenActivities } from './tokens';
+import { createActivationTokens, createTokenActivities } from './tokens';
 import { createUserActivities } from './users';
 
 /** Every activity on the main task queue: the producer side of the flows, and retention. */
 export function createProducerActivities(deps: { redis: Redis; tokenSecret: string }) {
+  const tokens = createActivationTokens(deps);
   return {
     ...createMessageActivities(),
-    ...createUserActivities(),
-    ...createTokenActivities(deps),
+    ...createUserActivities(tokens),
+    ...createTokenActivities(tokens),
     ...createRetentionActivities(),
   };
 }

@@ -1,32 +1,24 @@
 import type Redis from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { deriveActivationToken, hashToken, tokenKey, userTokenKey, type TokenRecord } from '../domain/tokens';
 
-/** Activation tokens in Redis: key = SHA-256 of the token, one live token per user, expiring with the registration. */
-export function createTokenActivities(deps: { redis: Redis; tokenSecret: string }) {
+export interface TokenIssue {
+  userId: string;
+  workflowId: string;
+  tokenSalt: string;
+  ttlSeconds: number;
+}
+
+/**
+ * Activation tokens in Redis: key = SHA-256 of the token, one live token per user, expiring with the
+ * registration. Issuing and revoking are part of the user service's local transactions (saveUser,
+ * enableUser, expireUser); a resend issues a new token on its own.
+ */
+export function createActivationTokens(deps: { redis: Redis; tokenSecret: string }) {
   const { redis } = deps;
-
-  async function revoke(userId: string): Promise<void> {
-    const current = await redis.get(userTokenKey(userId));
-    const multi = redis.multi();
-    if (current) multi.del(tokenKey(current));
-    await multi.del(userTokenKey(userId)).exec();
-  }
-
   return {
-    /** 128 random bits from the CSPRNG; the token is derived from them with the server secret. */
-    async newTokenSalt(): Promise<string> {
-      return randomBytes(16).toString('base64url');
-    },
-
-    /** Stores the hash of the token derived from `salt`, replacing (and so invalidating) the user's previous one. */
-    async issueActivationToken(input: {
-      userId: string;
-      workflowId: string;
-      salt: string;
-      ttlSeconds: number;
-    }): Promise<{ tokenHash: string }> {
-      const tokenHash = hashToken(deriveActivationToken(deps.tokenSecret, input.salt));
+    /** Stores the hash of the token derived from the salt, replacing (and so invalidating) the user's previous one. */
+    async issue(input: TokenIssue): Promise<{ tokenHash: string }> {
+      const tokenHash = hashToken(deriveActivationToken(deps.tokenSecret, input.tokenSalt));
       const previous = await redis.get(userTokenKey(input.userId));
       const record: TokenRecord = { userId: input.userId, workflowId: input.workflowId };
       const multi = redis.multi();
@@ -38,8 +30,22 @@ export function createTokenActivities(deps: { redis: Redis; tokenSecret: string 
       return { tokenHash };
     },
 
-    async revokeActivationToken({ userId }: { userId: string }): Promise<void> {
-      await revoke(userId);
+    async revoke(userId: string): Promise<void> {
+      const current = await redis.get(userTokenKey(userId));
+      const multi = redis.multi();
+      if (current) multi.del(tokenKey(current));
+      await multi.del(userTokenKey(userId)).exec();
+    },
+  };
+}
+
+export type ActivationTokens = ReturnType<typeof createActivationTokens>;
+
+/** The activity a resend runs: a new token for a pending registration. */
+export function createTokenActivities(tokens: ActivationTokens) {
+  return {
+    async issueActivationToken(input: TokenIssue): Promise<{ tokenHash: string }> {
+      return tokens.issue(input);
     },
   };
 }

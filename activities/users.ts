@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { isDuplicateKeyError, User } from '../domain/models';
 import { is, transition } from '../domain/models/transition';
 import { DEFAULT_GROUP_ID, DEFAULT_ROLE_ID } from '../domain/users';
+import type { ActivationTokens } from './tokens';
 
 export interface NewUser {
   userId: string;
@@ -12,41 +13,61 @@ export interface NewUser {
   workflowId: string;
 }
 
-/** The local transactions of the user service (paascloud's UAC). Each is safe to repeat. */
-export function createUserActivities() {
-  return {
-    /** Saves the DISABLED user; a taken e-mail or login name fails for good, with a stable type. */
-    async saveUser(user: NewUser): Promise<void> {
-      try {
-        await User.create({
-          _id: user.userId,
-          loginName: user.loginName,
-          email: user.email,
-          passwordHash: user.passwordHash,
-          mobileNo: user.mobileNo,
-          workflowId: user.workflowId,
-          status: 'DISABLED',
-        });
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        if (await User.exists({ _id: user.userId })) return; // saved by an earlier attempt
-        if (await User.exists({ email: user.email })) {
-          throw ApplicationFailure.create({ type: 'EMAIL_TAKEN', message: 'This e-mail address is already registered.', nonRetryable: true });
-        }
-        throw ApplicationFailure.create({ type: 'LOGIN_NAME_TAKEN', message: 'This login name is already taken.', nonRetryable: true });
+export interface NewRegistration extends NewUser {
+  /** The activation token is derived from it (see domain/tokens). */
+  tokenSalt: string;
+  tokenTtlSeconds: number;
+}
+
+/**
+ * The local transactions of the user service (paascloud's UAC): the user in MongoDB and its activation
+ * token in Redis. Each is safe to repeat.
+ */
+export function createUserActivities(tokens: ActivationTokens) {
+  async function insertUser(user: NewUser): Promise<void> {
+    try {
+      await User.create({
+        _id: user.userId,
+        loginName: user.loginName,
+        email: user.email,
+        passwordHash: user.passwordHash,
+        mobileNo: user.mobileNo,
+        workflowId: user.workflowId,
+        status: 'DISABLED',
+      });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      if (await User.exists({ _id: user.userId })) return; // saved by an earlier attempt
+      if (await User.exists({ email: user.email })) {
+        throw ApplicationFailure.create({ type: 'EMAIL_TAKEN', message: 'This e-mail address is already registered.', nonRetryable: true });
       }
+      throw ApplicationFailure.create({ type: 'LOGIN_NAME_TAKEN', message: 'This login name is already taken.', nonRetryable: true });
+    }
+  }
+
+  return {
+    /**
+     * Saves the DISABLED user and issues its activation token; a taken e-mail or login name fails for
+     * good, with a stable type, before any token exists.
+     */
+    async saveUser(registration: NewRegistration): Promise<{ tokenHash: string }> {
+      const { tokenSalt, tokenTtlSeconds, ...user } = registration;
+      await insertUser(user);
+      return tokens.issue({ userId: user.userId, workflowId: user.workflowId, tokenSalt, ttlSeconds: tokenTtlSeconds });
     },
 
-    /** ENABLED, bound to the default role and group (paascloud's activeUser). */
+    /** ENABLED, bound to the default role and group, and the activation token revoked (paascloud's activeUser). */
     async enableUser({ userId }: { userId: string }): Promise<void> {
       await transition(User, userId, is('DISABLED'), {
         $set: { status: 'ENABLED', activatedAt: new Date() },
         $addToSet: { roleIds: DEFAULT_ROLE_ID, groupIds: DEFAULT_GROUP_ID },
       });
+      await tokens.revoke(userId);
     },
 
-    /** EXPIRED, and the e-mail and login name released so that they can register again. */
+    /** EXPIRED, the e-mail and login name released so that they can register again, the token revoked. */
     async expireUser({ userId }: { userId: string }): Promise<void> {
+      await tokens.revoke(userId);
       const user = await User.findById(userId, { email: 1, loginName: 1, status: 1 }).lean();
       if (user?.status !== 'DISABLED') return;
       await User.updateOne(

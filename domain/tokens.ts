@@ -1,12 +1,20 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
- * The activation token is derived from a per-registration salt with a server-side secret, so the
- * raw token is never stored: MongoDB holds the salt (in the message body), Redis the token's SHA-256,
- * and only the mail carries the token itself.
+ * The activation token is derived from a per-mail salt with a server-side secret, so the raw token is
+ * never stored: MongoDB holds the salt (in the message body), Redis the token's SHA-256, and only the
+ * mail carries the token itself.
  */
 export function deriveActivationToken(secret: string, salt: string): string {
   return createHmac('sha256', secret).update(`activation:${salt}`).digest('base64url');
+}
+
+/**
+ * 128 bits from the CSPRNG, drawn by the API for each registration and each resend and passed to the
+ * workflow, whose own randomness is deterministic.
+ */
+export function newTokenSalt(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 export function hashToken(token: string): string {

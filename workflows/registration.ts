@@ -20,6 +20,8 @@ export interface RegistrationInput {
   loginName: string;
   passwordHash: string;
   mobileNo?: string;
+  /** The first activation mail's token salt (see domain/tokens). */
+  tokenSalt: string;
   activationTtlSeconds: number;
   deliveryMaxAttempts: number;
 }
@@ -47,8 +49,8 @@ export const registeredUpdate = defineUpdate<Registered, [{ loginName: string }]
 /** The click on the activation link: answers once the user is ENABLED. */
 export const activateUpdate = defineUpdate<Activated, [{ tokenHash: string }]>('activate');
 export const stageQuery = defineQuery<RegistrationStage>('stage');
-/** A new activation mail with a new token (the old one stops working); ignored unless activation is pending. */
-export const resendActivationSignal = defineSignal('resendActivation');
+/** A new activation mail with a new token from this salt (the old one stops working); ignored unless activation is pending. */
+export const resendActivationSignal = defineSignal<[{ tokenSalt: string }]>('resendActivation');
 
 /*
  * The producer's steps are short database and Redis writes: local activities, run by the worker that
@@ -105,7 +107,8 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   let rejection: ApplicationFailure | undefined;
   let tokenHash: string | undefined;
   let successMessage: OutgoingMessage | undefined;
-  let resendsPending = 0;
+  /** The token salts of the resends asked for and not yet made. */
+  const resendsPending: string[] = [];
   let resending = false;
 
   const currentStage = () => stage;
@@ -127,8 +130,8 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     return { userId, status: 'DISABLED', workflowId };
   });
 
-  setHandler(resendActivationSignal, () => {
-    if (stage === 'AWAITING_ACTIVATION') resendsPending++;
+  setHandler(resendActivationSignal, ({ tokenSalt }) => {
+    if (stage === 'AWAITING_ACTIVATION' && tokenSalt) resendsPending.push(tokenSalt);
   });
 
   setHandler(activateUpdate, async (request) => {
@@ -142,7 +145,6 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     await bookkeeping.recordPendingMessage(message);
     try {
       await local.enableUser({ userId });
-      await local.revokeActivationToken({ userId });
     } catch (err) {
       await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
       setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
@@ -155,32 +157,31 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   });
 
   /**
-   * Pre-send message (WAIT_SEND) with a fresh token salt, then the local transaction and the token; the
-   * message is cancelled if that fails. The caller reports the outcome in the search attributes: the
-   * whole step takes milliseconds, so WAIT_SEND is not worth a history event of its own.
+   * Pre-send message (WAIT_SEND) with the token salt, then the local transaction: the user and its token
+   * at registration, a new token on a resend. The message is cancelled if that fails. The caller reports
+   * the outcome in the search attributes: the whole step takes milliseconds, so WAIT_SEND is not worth
+   * a history event of its own.
    */
-  async function prepareActivationMail(message: OutgoingMessage, tokenSalt: string): Promise<void> {
+  async function prepareActivationMail(message: OutgoingMessage): Promise<void> {
     await bookkeeping.recordPendingMessage(message);
+    const token = { userId, workflowId, tokenSalt: message.body.tokenSalt!, ttlSeconds: input.activationTtlSeconds };
     try {
       if (stage === 'REGISTERING') {
-        await local.saveUser({ workflowId, ...mailBody, passwordHash: input.passwordHash, mobileNo: input.mobileNo });
+        const { passwordHash, mobileNo } = input;
+        ({ tokenHash } = await local.saveUser({ ...mailBody, workflowId, passwordHash, mobileNo, tokenSalt: token.tokenSalt, tokenTtlSeconds: token.ttlSeconds }));
+      } else {
+        ({ tokenHash } = await local.issueActivationToken(token));
       }
-      ({ tokenHash } = await local.issueActivationToken({ userId, workflowId, salt: tokenSalt, ttlSeconds: input.activationTtlSeconds }));
     } catch (err) {
       await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: rejectionOf(err).type ?? 'failed' });
       throw err;
     }
   }
 
-  async function newActivationMail(): Promise<{ message: OutgoingMessage; tokenSalt: string }> {
-    const tokenSalt = await bookkeeping.newTokenSalt();
-    return { message: outgoing(ACTIVE_USER, { tokenSalt }), tokenSalt };
-  }
-
   // 1. Pre-send message, then the local transaction (save the user, issue the token).
-  const { message: activationMessage, tokenSalt } = await newActivationMail();
+  const activationMessage = outgoing(ACTIVE_USER, { tokenSalt: input.tokenSalt });
   try {
-    await prepareActivationMail(activationMessage, tokenSalt);
+    await prepareActivationMail(activationMessage);
   } catch (err) {
     rejection = rejectionOf(err);
     setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
@@ -194,21 +195,20 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   const deliveries = [messages.deliver(activationMessage)];
   for (;;) {
     const remaining = expiresAt - Date.now();
-    const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending > 0, remaining));
+    const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending.length > 0, remaining));
     if (!woke) {
       setStage('EXPIRED');
       await bookkeeping.expireUser({ userId });
-      await bookkeeping.revokeActivationToken({ userId });
       await Promise.all(deliveries);
       await condition(allHandlersFinished);
       return { userId, stage };
     }
-    if (resendsPending > 0 && currentStage() === 'AWAITING_ACTIVATION') {
-      resendsPending--;
+    const resendSalt = resendsPending.shift();
+    if (resendSalt && currentStage() === 'AWAITING_ACTIVATION') {
       resending = true;
-      const { message, tokenSalt: salt } = await newActivationMail();
+      const message = outgoing(ACTIVE_USER, { tokenSalt: resendSalt });
       try {
-        await prepareActivationMail(message, salt);
+        await prepareActivationMail(message);
         attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
         expiresAt = Date.now() + input.activationTtlSeconds * 1000;
         deliveries.push(messages.deliver(message));
@@ -220,7 +220,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
       }
       continue;
     }
-    resendsPending = 0;
+    resendsPending.length = 0;
     await condition(() => stage !== 'ACTIVATING');
     // The activate handler moves the stage on; read it through a function so the compiler does not narrow it.
     if (currentStage() === 'ENABLED') break;

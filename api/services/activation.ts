@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type Redis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { hashToken, TOKEN_PATTERN, tokenKey, type TokenRecord } from '../../domain/tokens';
+import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey, type TokenRecord } from '../../domain/tokens';
 import { normaliseEmail } from '../../domain/users';
 import { activateUpdate, resendActivationSignal, type Activated } from '../../workflows/registration';
 import { HttpError } from '../errors';
@@ -41,7 +41,7 @@ export function createActivationService(deps: { client: Client; redis: Redis; pe
       const normalised = normaliseEmail(email);
       await deps.perAccountLimit(createHash('sha256').update(normalised).digest('hex'));
       try {
-        await deps.client.workflow.getHandle(registrationWorkflowId(normalised)).signal(resendActivationSignal);
+        await deps.client.workflow.getHandle(registrationWorkflowId(normalised)).signal(resendActivationSignal, { tokenSalt: newTokenSalt() });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }

@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config';
+import { newTokenSalt } from '../../domain/tokens';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeredUpdate, registration, type Registered } from '../../workflows/registration';
 import type { RegisterBody } from '../schemas';
@@ -34,6 +35,7 @@ export function createRegistrationService(deps: { client: Client; config: Config
             loginName,
             passwordHash,
             mobileNo: body.mobileNo,
+            tokenSalt: newTokenSalt(),
             activationTtlSeconds: config.activation.ttlSeconds,
             deliveryMaxAttempts: config.delivery.maxAttempts,
           },
