@@ -28,6 +28,8 @@ export function createApp(deps: AppDeps): Express {
       logger,
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
+        // The status only: the response headers say nothing an operator needs, and cost CPU on every request.
+        res: (res: { raw?: { statusCode: number } }) => ({ statusCode: res.raw?.statusCode }),
       },
       genReqId: (req, res) => {
         const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();

@@ -92,7 +92,9 @@ test('the codec answers the Web UI’s CORS preflight', async () => {
 test('the logs of the API and the worker hold no password, token or e-mail address', async () => {
   const logs = readFileSync(app.api.spec.logFile!, 'utf8') + readFileSync(app.worker.spec.logFile!, 'utf8');
   expect(logs).toMatch(/request completed/); // the request log is there…
-  expect(logs).toMatch(/\/api\/users\/activate\/\[redacted\]/); // …with the token cut out of the URL
+  expect(logs).toMatch(/\/api\/users\/activate\/\[redacted\]/); // …with the token cut out of the URL…
+  const activationLog = logs.split('\n').find((line) => line.includes('/api/users/activate/[redacted]') && line.includes('request completed'));
+  expect(JSON.parse(activationLog!).res).toEqual({ statusCode: 200 }); // …and the status it got
   for (const [name, secret] of Object.entries(secrets())) {
     expect({ name, found: logs.includes(secret) }).toEqual({ name, found: false });
   }
