@@ -1,21 +1,27 @@
-/** A small SVG of latency distributions (cumulative, log-scaled time axis): one line per series. */
+/**
+ * A small SVG of latency distributions (cumulative, log-scaled time axis): one line per series. Series
+ * come in pairs (request → response, dashed; request → mail, solid) and each pair has its colour.
+ */
 export function latencyChart(title: string, series: { name: string; samples: number[] }[]): string {
   const W = 760;
-  const H = 420;
-  const m = { left: 60, right: 20, top: 40, bottom: 90 };
+  const legendRows = Math.ceil(series.length / 2);
+  const H = 330 + legendRows * 18;
+  const m = { left: 60, right: 20, top: 40, bottom: 50 + legendRows * 18 };
   const all = series.flatMap((s) => s.samples).filter((v) => v > 0);
   const lo = Math.max(1, Math.min(...all));
   const hi = Math.max(...all);
   const lx = (v: number) => m.left + ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * (W - m.left - m.right);
   const ly = (q: number) => H - m.bottom - q * (H - m.top - m.bottom);
-  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
   const lines = series.map((s, i) => {
+    const colour = colours[Math.floor(i / 2) % colours.length];
+    const dash = i % 2 === 0 ? ' stroke-dasharray="5,3"' : '';
     const sorted = [...s.samples].sort((a, b) => a - b);
     const points = sorted.map((v, k) => `${lx(v).toFixed(1)},${ly((k + 1) / sorted.length).toFixed(1)}`).join(' ');
     const y = H - m.bottom + 35 + Math.floor(i / 2) * 18;
-    const x = m.left + (i % 2) * 340;
-    return `<polyline fill="none" stroke="${colours[i % colours.length]}" stroke-width="2" points="${points}"/>
-<rect x="${x}" y="${y - 9}" width="12" height="4" fill="${colours[i % colours.length]}"/><text x="${x + 18}" y="${y}" font-size="12">${s.name}</text>`;
+    const x = 10 + (i % 2) * 375;
+    return `<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${points}"/>
+<line x1="${x}" x2="${x + 14}" y1="${y - 4}" y2="${y - 4}" stroke="${colour}" stroke-width="3"${dash}/><text x="${x + 18}" y="${y}" font-size="11">${s.name}</text>`;
   });
   const ticks: string[] = [];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {

@@ -2,7 +2,9 @@
  * `npm run bench`: end-to-end throughput and latency on the real stack, side by side with the limit
  * (password hashes per second) and the naive handler. See README, "Performance".
  *
- *   npm run bench -- --count 200 --concurrency 8 --activations 50 --workers 1,2 --hash-memory 19456 --hash-passes 2
+ *   npm run bench -- --count 200 --concurrency 4,8 --activations 50 --workers 1,2 --hash-memory 19456 --hash-passes 2
+ *
+ * Every scenario runs at each concurrency; this project also with each number of worker processes.
  */
 import { Client, Connection } from '@temporalio/client';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ import { distribution, type Distribution } from './stats';
 const { values: opts } = parseArgs({
   options: {
     count: { type: 'string', default: '200' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '4,8' },
     activations: { type: 'string', default: '50' },
     workers: { type: 'string', default: '1,2' },
     'hash-memory': { type: 'string', default: '19456' },
@@ -34,13 +36,14 @@ const { values: opts } = parseArgs({
   },
 });
 const count = Number(opts.count);
-const concurrency = Number(opts.concurrency);
+const concurrencies = opts.concurrency!.split(',').map(Number);
 const activations = Math.min(Number(opts.activations), count);
 const workerCounts = opts.workers!.split(',').map(Number);
 const hashCost = { memoryKib: Number(opts['hash-memory']), passes: Number(opts['hash-passes']) };
 
 interface ScenarioResult {
   name: string;
+  concurrency: number;
   registrationsPerSecond: number;
   requestMs: Distribution;
   mailMs: Distribution;
@@ -97,6 +100,7 @@ async function drive(
   url: string,
   sink: SmtpSink,
   run: string,
+  concurrency: number,
 ): Promise<{ users: ReturnType<typeof newUser>[]; requestMs: number[]; mailMs: number[]; perSecond: number; bodies: any[] }> {
   const users = Array.from({ length: count }, () => newUser(run));
   const started = performance.now();
@@ -119,7 +123,7 @@ async function drive(
   };
 }
 
-async function naiveScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, logDir: string): Promise<ScenarioResult> {
+async function naiveScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, logDir: string, concurrency: number): Promise<ScenarioResult> {
   const port = await freePort();
   const server = new ManagedProcess({
     name: 'naive',
@@ -131,9 +135,10 @@ async function naiveScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, logDir: str
   track(server).start();
   try {
     await waitForHttp(`http://127.0.0.1:${port}/`, server);
-    const r = await drive('naive', `http://127.0.0.1:${port}/register`, sink, 'n');
+    const r = await drive('naive', `http://127.0.0.1:${port}/register`, sink, `n${concurrency}_`, concurrency);
     return {
       name: 'naive handler',
+      concurrency,
       registrationsPerSecond: r.perSecond,
       requestMs: distribution(r.requestMs),
       mailMs: distribution(r.mailMs),
@@ -149,11 +154,12 @@ async function projectScenario(
   env: NodeJS.ProcessEnv,
   sink: SmtpSink,
   workers: number,
+  concurrency: number,
   logDir: string,
   servers: Record<string, number | undefined>,
 ): Promise<ScenarioResult> {
   const port = await freePort();
-  const run = `w${workers}_`;
+  const run = `w${workers}c${concurrency}_`;
   const appEnv: NodeJS.ProcessEnv = {
     ...env,
     PORT: String(port),
@@ -178,7 +184,7 @@ async function projectScenario(
       ...servers,
     };
     const cpuBefore = Object.fromEntries(Object.entries(measured).map(([k, pid]) => [k, cpuSeconds(pid)]));
-    const r = await drive(`${workers} worker(s)`, `http://127.0.0.1:${port}/api/users/register`, sink, run);
+    const r = await drive(`${workers} worker(s)`, `http://127.0.0.1:${port}/api/users/register`, sink, run, concurrency);
     const cpuMsPerRegistration = Object.fromEntries(
       Object.entries(measured).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / count)]),
     );
@@ -218,6 +224,7 @@ async function projectScenario(
 
     return {
       name: `reliable-signup, ${workers} worker${workers > 1 ? 's' : ''}`,
+      concurrency,
       registrationsPerSecond: r.perSecond,
       requestMs: distribution(r.requestMs),
       mailMs: distribution(r.mailMs),
@@ -236,16 +243,17 @@ async function projectScenario(
 }
 
 function table(limit: number, results: ScenarioResult[]): string {
-  const naive = results.find((r) => r.name.startsWith('naive'))!;
+  const naiveAt = (concurrency: number) => results.find((r) => r.name.startsWith('naive') && r.concurrency === concurrency)!;
   const fmt = (d?: Distribution) => (d ? `${d.p50} / ${d.p95} / ${d.p99} / ${d.max}` : '–');
   const rows = [
-    ['scenario', 'reg/s', 'this/limit', 'this/naive', 'request ms p50/p95/p99/max', 'request→mail ms p50/p95/p99/max', 'events reg / +activation', 'activities reg / +activation', 'peak RSS MB'],
-    ['hash limit (all cores)', limit.toFixed(1), '', '', '', '', '', '', ''],
+    ['scenario', 'concurrency', 'reg/s', 'this/limit', 'this/naive', 'request ms p50/p95/p99/max', 'request→mail ms p50/p95/p99/max', 'events reg / +activation', 'activities reg / +activation', 'peak RSS MB'],
+    ['hash limit (all cores)', '', limit.toFixed(1), '', '', '', '', '', '', ''],
     ...results.map((r) => [
       r.name,
+      String(r.concurrency),
       r.registrationsPerSecond.toFixed(1),
       `${Math.round((r.registrationsPerSecond / limit) * 100)} %`,
-      r === naive ? '' : `${Math.round((r.registrationsPerSecond / naive.registrationsPerSecond) * 100)} %`,
+      r.name.startsWith('naive') ? '' : `${Math.round((r.registrationsPerSecond / naiveAt(r.concurrency).registrationsPerSecond) * 100)} %`,
       fmt(r.requestMs),
       fmt(r.mailMs),
       r.historyEvents ? `${r.historyEvents.registration} / ${r.historyEvents.flow}` : '',
@@ -285,20 +293,24 @@ async function main(): Promise<void> {
     RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
   };
   try {
-    console.log(`bench: ${count} registrations at concurrency ${concurrency}, ${activations} activations, argon2id ${hashCost.memoryKib} KiB × ${hashCost.passes}`);
+    console.log(
+      `bench: ${count} registrations at concurrency ${concurrencies.join(', ')}, ${activations} activations, argon2id ${hashCost.memoryKib} KiB × ${hashCost.passes}`,
+    );
     const limit = await hashLimit(hashCost);
     console.log(`hash limit: ${limit.toFixed(1)} hashes/s`);
-    const results = [await naiveScenario(env, sink, logDir)];
-    console.log(`naive: ${results[0].registrationsPerSecond.toFixed(1)} reg/s`);
+    const results: ScenarioResult[] = [];
+    const report = (r: ScenarioResult) => {
+      results.push(r);
+      console.log(`${r.name} at concurrency ${r.concurrency}: ${r.registrationsPerSecond.toFixed(1)} reg/s`);
+    };
+    for (const concurrency of concurrencies) report(await naiveScenario(env, sink, logDir, concurrency));
+    const servers = Object.fromEntries([...stack.processes].map(([name, p]) => [name, p.pid]));
     for (const workers of workerCounts) {
-      const servers = Object.fromEntries([...stack.processes].map(([name, p]) => [name, p.pid]));
-      results.push(await projectScenario(env, sink, workers, logDir, servers));
-      console.log(`${results[results.length - 1].name}: ${results[results.length - 1].registrationsPerSecond.toFixed(1)} reg/s`);
+      for (const concurrency of concurrencies) report(await projectScenario(env, sink, workers, concurrency, logDir, servers));
     }
-    const report = table(limit, results);
-    console.log(`\n${report}\n`);
+    console.log(`\n${table(limit, results)}\n`);
     for (const r of results.filter((x) => x.cpuMsPerRegistration)) {
-      console.log(`CPU ms per registration, ${r.name}: ${Object.entries(r.cpuMsPerRegistration!).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(`CPU ms per registration, ${r.name}, concurrency ${r.concurrency}: ${Object.entries(r.cpuMsPerRegistration!).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -308,7 +320,7 @@ async function main(): Promise<void> {
     const json = {
       at: new Date().toISOString(),
       machine,
-      options: { count, concurrency, activations, workerCounts, hashCost },
+      options: { count, concurrencies, activations, workerCounts, hashCost },
       hashLimitPerSecond: limit,
       results: results.map(({ samples: _, ...r }) => ({ ...r, thisOverLimit: r.registrationsPerSecond / limit })),
     };
@@ -316,10 +328,10 @@ async function main(): Promise<void> {
     writeFileSync(
       join(outDir, `${stamp}.svg`),
       latencyChart(
-        `request → mail received, ${count} registrations at concurrency ${concurrency}`,
+        `request → mail received, ${count} registrations per scenario`,
         results.flatMap((r) => [
-          { name: `${r.name}: request → response`, samples: r.samples.requestMs },
-          { name: `${r.name}: request → mail`, samples: r.samples.mailMs },
+          { name: `${r.name}, concurrency ${r.concurrency}: request → response`, samples: r.samples.requestMs },
+          { name: `${r.name}, concurrency ${r.concurrency}: request → mail`, samples: r.samples.mailMs },
         ]),
       ),
     );
