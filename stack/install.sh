@@ -28,8 +28,10 @@ install_temporal_wheels() {
 }
 
 ferretdb_version="v1.24.2"
+# Bumped whenever the build below changes, so that an older build in the cache is replaced.
+ferretdb_build="$ferretdb_version-idindex"
 install_ferretdb() {
-  local dir="$cache/ferretdb-$ferretdb_version"
+  local dir="$cache/ferretdb-$ferretdb_build"
   if [ -x "$dir/ferretdb" ]; then return; fi
   if [ -n "${MONGODB_URI:-}" ] || command -v ferretdb >/dev/null 2>&1; then return; fi
   log "FerretDB $ferretdb_version (Go module proxy) -> $dir (first build takes a few minutes)"
@@ -42,6 +44,12 @@ install_ferretdb() {
   cp -r "$modsrc" "$src"
   chmod -R u+w "$src"
   echo "$ferretdb_version" > "$src/build/version/version.txt"
+  # FerretDB 1.x on SQLite indexes `_id` as `_ferretdb_sjson->"_id"` but looks documents up by
+  # `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index: every lookup,
+  # update and delete by `_id` scans the whole collection. Look up by the indexed expression.
+  local metadata="$src/internal/backends/sqlite/metadata/metadata.go"
+  sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" "$metadata"
+  grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$metadata" || { log "FerretDB: the _id lookup patch did not apply"; exit 1; }
   (cd "$src" && go build -buildvcs=false -o "$dir/ferretdb.tmp" ./cmd/ferretdb)
   mv "$dir/ferretdb.tmp" "$dir/ferretdb"
   rm -rf "$src"

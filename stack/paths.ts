@@ -9,7 +9,8 @@ export const repoRoot = join(__dirname, '..');
 export const cacheDir =
   process.env.RELIABLE_SIGNUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'reliable-signup');
 
-export const ferretdbVersion = 'v1.24.2';
+/** FerretDB's version and build tag, as stack/install.sh names its cache directory. */
+export const ferretdbBuild = 'v1.24.2-idindex';
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -28,7 +29,7 @@ function venvDir(): string {
 export const binaries = {
   temporal: () => onPath('temporal') ?? join(venvDir(), 'bin', 'temporal'),
   temporalTestServer: () => onPath('temporal-test-server') ?? join(venvDir(), 'bin', 'temporal-test-server'),
-  ferretdb: () => onPath('ferretdb') ?? join(cacheDir, `ferretdb-${ferretdbVersion}`, 'ferretdb'),
+  ferretdb: () => onPath('ferretdb') ?? join(cacheDir, `ferretdb-${ferretdbBuild}`, 'ferretdb'),
   redisServer: () => onPath('redis-server') ?? '/usr/bin/redis-server',
   maildev: () => require.resolve('maildev/bin/maildev'),
 };
