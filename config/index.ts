@@ -24,6 +24,10 @@ const schema = z.object({
   PAYLOAD_KEYS: z.string().default('dev:j2q9gCGFz3Lz8RKYYoaqjJXaiPk/Tp0TfBNFMK6ATmk='),
   CODEC_TOKEN: z.string().min(1).default('dev-codec-token'),
   CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -44,6 +48,8 @@ export type Config = {
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
   payloadKeys: Map<string, Buffer>;
   codec: { token: string; corsOrigins: string[] };
+  /** Where the worker serves the Temporal SDK's Prometheus metrics (host:port); off when unset. */
+  workerMetricsAddress?: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -75,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),
     codec: { token: e.CODEC_TOKEN, corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) },
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     logLevel: e.LOG_LEVEL,
   };
 }

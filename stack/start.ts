@@ -14,11 +14,13 @@ import { waitUntilReady, type ManagedProcess } from './process';
 import { defaultPorts, startStack, type Stack } from './supervisor';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
+/** Where the worker serves its Prometheus metrics, unless WORKER_METRICS_ADDRESS says otherwise. */
+const WORKER_METRICS_PORT = 9464;
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const lock = acquireLock(join(dataDir, 'stack.lock'));
-  const config = loadConfig();
+  const config = loadConfig({ WORKER_METRICS_ADDRESS: `127.0.0.1:${WORKER_METRICS_PORT}`, ...process.env });
   let stack: Stack | undefined;
   const apps: ManagedProcess[] = [];
   let stopping = false;
@@ -38,13 +40,15 @@ async function main(): Promise<void> {
 
   try {
     await assertPortFree(config.port, 'api');
+    const metricsPort = Number(config.workerMetricsAddress!.split(':').pop());
+    await assertPortFree(metricsPort, 'worker metrics');
     installStack();
     stack = await startStack({ dataDir, ports: defaultPorts });
     lock.update([...stack.processes.values()].map((p) => p.pid!));
 
     const bundle = join(dataDir, 'workflow-bundle.js');
     buildWorkflowBundle(bundle);
-    const env = { ...process.env, ...stack.env, WORKFLOW_BUNDLE_PATH: bundle };
+    const env = { ...process.env, ...stack.env, WORKFLOW_BUNDLE_PATH: bundle, WORKER_METRICS_ADDRESS: config.workerMetricsAddress };
     for (const name of ['worker', 'api'] as const) {
       const app = appProcess(name, env);
       app.start();
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
       API: config.publicBaseUrl,
       Health: `${config.publicBaseUrl}/health`,
       ...stack.urls,
+      'Worker metrics': `http://${config.workerMetricsAddress}/metrics`,
     };
     console.log('\nreliable-signup is running:');
     for (const [name, url] of Object.entries(urls)) console.log(`  ${name.padEnd(24)} ${url}`);

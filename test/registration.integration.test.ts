@@ -7,6 +7,7 @@ import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { User, UserEvent } from '../domain/models';
 import { MessageKeys, MessageStatus, Stage, UserId } from '../domain/search-attributes';
+import { freePort } from '../stack/ports';
 import { startApp, type RunningApp } from './setup/app';
 import { eventually, request } from './setup/http';
 import { mailTo, waitForMail } from './setup/mailbox';
@@ -14,9 +15,12 @@ import { activationLink, signupClient } from './setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
+let metricsUrl: string;
 
 beforeAll(async () => {
-  app = await startApp({ ADMIN_TOKEN: 'test-admin-token' });
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
+  metricsUrl = `http://${metricsAddress}/metrics`;
+  app = await startApp({ ADMIN_TOKEN: 'test-admin-token', WORKER_METRICS_ADDRESS: metricsAddress });
   client = signupClient(app.baseUrl, 'test-admin-token');
   await mongoose.connect(app.env.MONGODB_URI!);
 });
@@ -115,6 +119,26 @@ test('an operator finds the flow in Temporal by user, message and state', async 
     expect(found).toEqual([workflowId]);
   } finally {
     await connection.close();
+  }
+});
+
+test('the worker serves Prometheus metrics of its task queues: the deliveries of a registration show there', async () => {
+  const user = newUser();
+  const { userId } = (await api('POST', '/api/users/register', { json: user })).body;
+  await finishedMessage(userId, 'ACTIVE_USER');
+
+  const res = await fetch(metricsUrl);
+  expect(res.status).toBe(200);
+  const metrics = await res.text();
+  const count = (name: string, labels: Record<string, string>) =>
+    metrics
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  const taskQueue = app.env.TEMPORAL_TASK_QUEUE!;
+  expect(count('temporal_workflow_task_execution_latency_count', { task_queue: taskQueue, workflow_type: 'registration' })).toBeGreaterThan(0);
+  for (const consumer of ['CID_OPC', 'CID_EVENTS']) {
+    expect(count('temporal_activity_execution_latency_count', { task_queue: `${taskQueue}.${consumer}`, activity_type: 'deliver' })).toBeGreaterThan(0);
   }
 });
 

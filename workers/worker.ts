@@ -33,7 +33,11 @@ async function main(): Promise<void> {
     // The SDK's own messages go through the same JSON logger; its lifecycle chatter is left out.
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => logger[pinoLevel[level]]({ ...meta }, message)),
     shutdownSignals: ['SIGINT', 'SIGTERM'],
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // Task latencies, slots and poller counts per task queue, for Prometheus to scrape.
+      metrics: config.workerMetricsAddress ? { prometheus: { bindAddress: config.workerMetricsAddress } } : undefined,
+    },
   });
   const mongo = await connectMongo(config.mongodbUri);
   await ensureIndexes();
