@@ -1,9 +1,12 @@
-/** The API process: connects to its dependencies, serves HTTP, and drains in-flight requests on SIGTERM. */
+/**
+ * The API process: serves HTTP at once, reaching its dependencies as they become available (503 until
+ * then, as during an outage), and drains in-flight requests on SIGTERM.
+ */
 import { loadConfig } from '../config';
 import { checkHealth } from '../infra/health';
 import { logger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
-import { connectMongo } from '../infra/mongo';
+import { connectMongoInBackground } from '../infra/mongo';
 import { AesGcmPayloadCodec } from '../infra/payload-codec';
 import { createRedis } from '../infra/redis';
 import { createTemporalClient } from '../infra/temporal';
@@ -12,7 +15,8 @@ import { createServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const [mongo, temporal] = await Promise.all([connectMongo(config.mongodbUri), createTemporalClient(config)]);
+  const mongo = connectMongoInBackground(config.mongodbUri, (err) => logger.warn({ err }, 'MongoDB not reachable yet; trying again'));
+  const temporal = createTemporalClient(config);
   const redis = createRedis(config.redisUrl);
   const mailer = createMailer(config.smtpUrl);
 

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config';
 import { AesGcmPayloadCodec } from './payload-codec';
@@ -15,7 +15,16 @@ export function dataConverter(config: Config): DataConverter {
   };
 }
 
-export async function createTemporalClient(config: Config): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporal.address });
+/**
+ * A client whose connection opens on first use, and which gRPC re-opens after an outage: a process
+ * that uses it starts, and answers 503, while Temporal is away. A call that finds Temporal unavailable
+ * is retried for about two seconds (the SDK's default is twenty), so that an HTTP client hears 503
+ * soon.
+ */
+export function createTemporalClient(config: Config): Client {
+  const connection = Connection.lazy({
+    address: config.temporal.address,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 5 }))],
+  });
   return new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
 }

@@ -1,0 +1,80 @@
+/**
+ * An orchestrator may start the API before its dependencies: it answers 503 (and its health check says
+ * which dependency is down) until they are up, then serves, without a restart.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { appProcess, withDatabase } from '../stack/apps';
+import * as components from '../stack/components';
+import { freePort } from '../stack/ports';
+import { ManagedProcess, waitUntilReady } from '../stack/process';
+import { eventually, request } from './setup/http';
+import { startPrivateServer, type PrivateServer } from './setup/private-server';
+
+let mongo: PrivateServer;
+const running: ManagedProcess[] = [];
+
+beforeAll(async () => {
+  mongo = await startPrivateServer('mongodb');
+  await mongo.stop();
+});
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.stop()));
+  await mongo?.stop();
+});
+
+async function startApi(overrides: NodeJS.ProcessEnv): Promise<string> {
+  const port = await freePort();
+  const api = appProcess(
+    'api',
+    { ...process.env, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_TASK_QUEUE: `startup-${port}`, ...overrides },
+    join(process.env.TEST_DATA_DIR!, 'logs', `api-startup-${port}.log`),
+  );
+  running.push(api);
+  api.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitUntilReady(api, () => fetch(`${baseUrl}/health`), 30_000);
+  return baseUrl;
+}
+
+const health = (baseUrl: string) => request(baseUrl, 'GET', '/health');
+
+test('started while MongoDB is away, the API answers 503, and serves once MongoDB is up', async () => {
+  const baseUrl = await startApi({ MONGODB_URI: withDatabase(mongo.env.MONGODB_URI, 'rs_startup') });
+
+  const down = await health(baseUrl);
+  expect(down.status).toBe(503);
+  expect(down.body.dependencies).toMatchObject({ mongodb: { status: 'down' }, temporal: { status: 'up' }, redis: { status: 'up' } });
+  const lookup = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000');
+  expect(lookup.status).toBe(503);
+  expect(lookup.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+
+  await mongo.start();
+  await eventually(async () => ((await health(baseUrl)).status === 200 ? true : undefined), 'the API to reach MongoDB', 30_000);
+  const found = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000');
+  expect(found.status).toBe(404);
+  expect(found.body.error.code).toBe('USER_NOT_FOUND');
+});
+
+test('started while Temporal is away, the API answers 503, and serves once Temporal is up', async () => {
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const baseUrl = await startApi({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+
+  const down = await health(baseUrl);
+  expect(down.status).toBe(503);
+  expect(down.body.dependencies).toMatchObject({ temporal: { status: 'down' }, mongodb: { status: 'up' } });
+  const register = await request(baseUrl, 'POST', '/api/users/register', {
+    json: { loginName: 'early_bird', email: 'early.bird@example.test', password: 'correct horse battery' },
+  });
+  expect(register.status).toBe(503);
+  expect(register.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+
+  const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, 'temporal-'));
+  mkdirSync(join(dataDir, 'data'));
+  const temporal = components.temporal(port, uiPort, join(dataDir, 'data'));
+  const server = new ManagedProcess({ ...temporal.process, logFile: join(dataDir, 'temporal.log') });
+  running.push(server);
+  server.start();
+  await waitUntilReady(server, temporal.ready, temporal.readyTimeoutMs);
+  await eventually(async () => ((await health(baseUrl)).status === 200 ? true : undefined), 'the API to reach Temporal', 30_000);
+});
