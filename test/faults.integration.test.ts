@@ -31,15 +31,32 @@ afterAll(async () => {
   await Promise.all([smtp?.stop(), mongo?.stop()]);
 });
 
-/** Every user ends with exactly one activation mail and a FINISHED activation message with all confirms CONSUMED. */
-async function expectExactlyOneActivationMail(users: { email: string }[], userIds: string[]): Promise<void> {
+/**
+ * Every user ends with exactly one activation mail and a FINISHED activation message with all confirms
+ * CONSUMED. With `copies: 'same Message-ID'`, a second copy of a user's one mail is allowed: a worker
+ * killed after the SMTP server accepted a mail but before the consumed mark was written sends it again
+ * (README, "Which way it errs"), under the same Message-ID, which mail systems drop as a duplicate.
+ */
+async function expectExactlyOneActivationMail(
+  users: { email: string }[],
+  userIds: string[],
+  copies: 'none' | 'same Message-ID' = 'none',
+): Promise<void> {
   for (const [i, user] of users.entries()) {
     const message = await client.messageWith(userIds[i], 'ACTIVE_USER', 'FINISHED', 90_000);
     expect(message.confirms.every((c: { status: string }) => c.status === 'CONSUMED')).toBe(true);
     await waitForMail(user.email, 1, { apiUrl: mailApi() });
   }
   // Every delivery is done: any duplicate would have arrived by now.
-  for (const user of users) expect(await mailTo(user.email, mailApi())).toHaveLength(1);
+  for (const user of users) {
+    const mails = await mailTo(user.email, mailApi());
+    if (copies === 'none') {
+      expect(mails).toHaveLength(1);
+    } else {
+      expect(new Set(mails.map((m) => m.headers['message-id'])).size).toBe(1);
+      expect(mails.length).toBeLessThanOrEqual(2);
+    }
+  }
 }
 
 test('registrations made while the SMTP server is down each get exactly one mail once it is back', async () => {
@@ -55,7 +72,7 @@ test('registrations made while the SMTP server is down each get exactly one mail
   await expectExactlyOneActivationMail(users, userIds);
 });
 
-test('a worker killed (SIGKILL) at random points during a batch, then restarted: exactly one mail each', async () => {
+test('a worker killed (SIGKILL) at random points during a batch, then restarted: one mail each (a copy only under its Message-ID)', async () => {
   const users = Array.from({ length: 8 }, () => client.newUser());
   const registering = Promise.all(users.map((u) => client.register(u)));
   for (let kill = 0; kill < 3; kill++) {
@@ -64,7 +81,7 @@ test('a worker killed (SIGKILL) at random points during a batch, then restarted:
     await app.restartWorker();
   }
   const userIds = await registering;
-  await expectExactlyOneActivationMail(users, userIds);
+  await expectExactlyOneActivationMail(users, userIds, 'same Message-ID');
 });
 
 test('while MongoDB is down the API answers 503 with a code, not 500; afterwards it answers again', async () => {
@@ -98,5 +115,5 @@ test('MongoDB restarted in the middle of a batch: the flows resume and nothing i
   await new Promise((r) => setTimeout(r, 1000));
   await mongo.start();
   const userIds = await registering;
-  await expectExactlyOneActivationMail(users, userIds);
+  await expectExactlyOneActivationMail(users, userIds, 'same Message-ID');
 });

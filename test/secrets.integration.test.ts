@@ -93,8 +93,11 @@ test('the logs of the API and the worker hold no password, token or e-mail addre
   const logs = readFileSync(app.api.spec.logFile!, 'utf8') + readFileSync(app.worker.spec.logFile!, 'utf8');
   expect(logs).toMatch(/request completed/); // the request log is there…
   expect(logs).toMatch(/\/api\/users\/activate\/\[redacted\]/); // …with the token cut out of the URL…
-  const activationLog = logs.split('\n').find((line) => line.includes('/api/users/activate/[redacted]') && line.includes('request completed'));
-  expect(JSON.parse(activationLog!).res).toEqual({ statusCode: 200 }); // …and the status it got
+  const activationStatuses = logs
+    .split('\n')
+    .filter((line) => line.includes('/api/users/activate/[redacted]') && line.includes('request completed'))
+    .map((line) => JSON.parse(line).res.statusCode);
+  expect(activationStatuses).toContain(200); // …and the status each request got
   for (const [name, secret] of Object.entries(secrets())) {
     expect({ name, found: logs.includes(secret) }).toEqual({ name, found: false });
   }
