@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DeliverActivity, ProducerActivities } from '../activities';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, type Consumer, type OutgoingMessage } from '../domain/messaging';
-import { activateUpdate, registeredUpdate, registration, type RegistrationInput } from '../workflows/registration';
+import { activateUpdate, registeredUpdate, registration, resendActivationSignal, type RegistrationInput } from '../workflows/registration';
 import { resendSignal } from '../workflows/reliable-message';
 import { createTimeSkippingEnv } from './setup/time-skipping';
 
@@ -292,6 +292,31 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
     expect(s.named('cancelMessage')).toHaveLength(0);
     expect(s.named('expireUser')).toHaveLength(0);
     expect(s.named('markDead')).toHaveLength(0);
+  });
+});
+
+test('a resend issues a token from the salt it carries and the old token stops working; a resend without a salt is ignored', async () => {
+  const s = await scenario();
+  await s.run(async () => {
+    const handle = await s.start();
+    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+
+    // Sent by hand, without arguments: ignored, and the workflow task does not fail.
+    await handle.signal('resendActivation');
+    await handle.signal(resendActivationSignal, { tokenSalt: 'salt-of-the-resend' });
+    await waitUntil(() => s.named('finishMessage').length === 2, 'the second activation mail to be finished');
+    expect(s.named('issueActivationToken').map((c) => c.args)).toEqual([
+      { userId, workflowId: handle.workflowId, tokenSalt: 'salt-of-the-resend', ttlSeconds: 86400 },
+    ]);
+    expect(s.named('recordPendingMessage').map((c) => [c.args.tag, c.args.body.tokenSalt])).toEqual([
+      [ACTIVE_USER, s.input.tokenSalt],
+      [ACTIVE_USER, 'salt-of-the-resend'],
+    ]);
+
+    expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] }))).toBe('TOKEN_INVALID');
+    expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h2' }] })).toEqual({ userId, status: 'ENABLED' });
+    expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
   });
 });
 

@@ -130,8 +130,10 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     return { userId, status: 'DISABLED', workflowId };
   });
 
-  setHandler(resendActivationSignal, ({ tokenSalt }) => {
-    if (stage === 'AWAITING_ACTIVATION' && tokenSalt) resendsPending.push(tokenSalt);
+  setHandler(resendActivationSignal, (request) => {
+    // A signal sent by hand without a salt (from the CLI, say) must not fail the workflow task: it is ignored.
+    const tokenSalt: unknown = request?.tokenSalt;
+    if (stage === 'AWAITING_ACTIVATION' && typeof tokenSalt === 'string' && tokenSalt) resendsPending.push(tokenSalt);
   });
 
   setHandler(activateUpdate, async (request) => {
@@ -168,7 +170,8 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     try {
       if (stage === 'REGISTERING') {
         const { passwordHash, mobileNo } = input;
-        ({ tokenHash } = await local.saveUser({ ...mailBody, workflowId, passwordHash, mobileNo, tokenSalt: token.tokenSalt, tokenTtlSeconds: token.ttlSeconds }));
+        const user = { ...mailBody, workflowId, passwordHash, mobileNo };
+        ({ tokenHash } = await local.saveUser({ ...user, tokenSalt: token.tokenSalt, tokenTtlSeconds: token.ttlSeconds }));
       } else {
         ({ tokenHash } = await local.issueActivationToken(token));
       }
