@@ -450,6 +450,7 @@ test('a consumer that always fails makes the message DEAD, the workflow waits, a
     expect(s.named('markResent')).toHaveLength(0);
 
     mailBroken = false;
+    await handle.signal('resendMessage'); // by hand, without a message key: ignored
     await handle.signal(resendSignal, { messageKey });
     await waitUntil(() => s.named('finishMessage').length === 1, 'the message to be finished after the resend');
 

@@ -33,8 +33,10 @@ export class ReliableMessages {
     private readonly policy: DeliveryPolicy,
     private readonly onStatus: StatusListener = () => undefined,
   ) {
-    setHandler(resendSignal, ({ messageKey }) => {
-      this.resent.add(messageKey);
+    setHandler(resendSignal, (request) => {
+      // A signal sent by hand without a message key must not fail the workflow task: it is ignored.
+      const messageKey: unknown = request?.messageKey;
+      if (typeof messageKey === 'string') this.resent.add(messageKey);
     });
   }
 
