@@ -295,14 +295,15 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
   });
 });
 
-test('a resend issues a token from the salt it carries and the old token stops working; a resend without a salt is ignored', async () => {
+test('a resend issues a token from the salt it carries and the old token stops working; updates and signals without arguments are refused or ignored', async () => {
   const s = await scenario();
   await s.run(async () => {
     const handle = await s.start();
     const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
     await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
 
-    // Sent by hand, without arguments: ignored, and the workflow task does not fail.
+    // Sent by hand, without arguments: the update is refused, the signal ignored; the workflow task does not fail.
+    await expect(handle.executeUpdate('activate', { args: [] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     await handle.signal('resendActivation');
     await handle.signal(resendActivationSignal, { tokenSalt: 'salt-of-the-resend' });
     await waitUntil(() => s.named('finishMessage').length === 2, 'the second activation mail to be finished');

@@ -69,6 +69,16 @@ const local = proxyLocalActivities<ProducerActivities>({
   },
 });
 
+/**
+ * An update validator: the update is refused, before it is accepted and recorded, unless its argument
+ * has this string field (so that an update sent by hand cannot fail the workflow task).
+ */
+function requireString(field: string) {
+  return (request: unknown) => {
+    if (typeof (request as Record<string, unknown> | undefined)?.[field] !== 'string') throw new Error(`${field} is required`);
+  };
+}
+
 function failure(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
 }
@@ -128,7 +138,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     if (rejection) throw rejection;
     if (stage === 'EXPIRED') throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
     return { userId, status: 'DISABLED', workflowId };
-  });
+  }, { validator: requireString('loginName') });
 
   setHandler(resendActivationSignal, (request) => {
     // A signal sent by hand without a salt (from the CLI, say) must not fail the workflow task: it is ignored.
@@ -156,7 +166,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     // The success message is confirmed next: it is reported as SENDING at once.
     setStage('ENABLED', { [message.messageKey]: 'SENDING' });
     return { userId, status: 'ENABLED' };
-  });
+  }, { validator: requireString('tokenHash') });
 
   /**
    * Pre-send message (WAIT_SEND) with the token salt, then the local transaction: the user and its token
