@@ -47,6 +47,22 @@ afterAll(async () => {
 
 const secrets = () => ({ password: user.password, token, email: user.email.toLowerCase(), emailAsTyped: user.email });
 
+test('the audit trail shows no token salt (the token derives from it)', async () => {
+  const db = await mongoose.createConnection(app.env.MONGODB_URI!).asPromise();
+  try {
+    const stored = await db.db!.collection('messages').findOne({ tag: 'ACTIVE_USER', 'body.email': user.email.toLowerCase() });
+    const salt = (stored!.body as { tokenSalt: string }).tokenSalt;
+    expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const one = await client.api('GET', `/api/messages/${stored!._id}`, { headers: client.admin });
+    const list = await client.api('GET', '/api/messages?limit=100', { headers: client.admin });
+    expect(one.status).toBe(200);
+    expect(one.body.body).toEqual({ userId: stored!.userId, loginName: user.loginName, email: user.email.toLowerCase() });
+    for (const answer of [one, list]) expect(JSON.stringify(answer.body)).not.toContain(salt);
+  } finally {
+    await db.close();
+  }
+});
+
 test('the stored workflow history holds no password, token or e-mail address', async () => {
   const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
   const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());

@@ -1,10 +1,20 @@
 import type { Client } from '@temporalio/client';
+import type { MailBody } from '../../domain/messaging';
 import { Confirm, Message } from '../../domain/models';
 import { resendSignal } from '../../workflows/reliable-message';
 import { HttpError } from '../errors';
 import type { MessagesQuery, ResendDeadQuery } from '../schemas';
 
 const project = { _id: 0 } as const;
+
+/**
+ * A message as the audit trail shows it: without the token salt in its body, from which, with the
+ * server secret, the activation token could be derived.
+ */
+function audited<M extends { body: MailBody }>(message: M): Omit<M, 'body'> & { body: Omit<MailBody, 'tokenSalt'> } {
+  const { tokenSalt: _salt, ...body } = message.body;
+  return { ...message, body };
+}
 
 /** The audit trail and the operator's resends (roncoo-pay's reSendMessageByMessageId / reSendAllDeadMessageByQueueName). */
 export function createMessageService(deps: { client: Client }) {
@@ -27,7 +37,7 @@ export function createMessageService(deps: { client: Client }) {
       const page = docs.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
-        items: page.map(({ _id, ...m }) => m),
+        items: page.map(({ _id, ...m }) => audited(m)),
         nextCursor: docs.length > query.limit ? Buffer.from(`${last.createdAt.toISOString()}|${last._id}`).toString('base64url') : null,
       };
     },
@@ -36,7 +46,7 @@ export function createMessageService(deps: { client: Client }) {
       const message = await Message.findOne({ _id: messageKey }, project).lean();
       if (!message) throw new HttpError(404, 'MESSAGE_NOT_FOUND', `No message ${messageKey}.`);
       const confirms = await Confirm.find({ messageKey }, project).sort({ consumerGroup: 1 }).lean();
-      return { ...message, confirms };
+      return { ...audited(message), confirms };
     },
 
     /** Sends one DEAD message again: its workflow is waiting for exactly this signal. */
