@@ -19,8 +19,9 @@ export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'
  *
  * The claim is a lease on the consumer's idempotency key (SET NX PX), as long as one attempt may run:
  * Temporal starts the next attempt only after the previous one failed or timed out, so a lease left
- * by a crashed attempt has lapsed by then and the delivery is retried. A crash after the SMTP server accepted the mail but before the
- * consumed mark is written therefore sends it again: the system errs towards at-least-once there.
+ * by a crashed attempt has lapsed by then and the delivery is retried. A crash after the SMTP server
+ * accepted the mail but before the consumed mark (which replaces the lease) is written therefore sends
+ * it again: the system errs towards at-least-once there.
  */
 export function createDeliverActivity(consumerGroup: string, handler: MessageHandler, redis: Redis): DeliverActivity {
   return async function deliver({ message }) {
