@@ -7,12 +7,7 @@ export const MessageKeys = defineSearchAttributeKey('MessageKeys', SearchAttribu
 /** The current status of each of the flow's messages: `MessageStatus = 'DEAD'` finds every flow with a dead message. */
 export const MessageStatus = defineSearchAttributeKey('MessageStatus', SearchAttributeType.KEYWORD_LIST);
 
-export const searchAttributes = [UserId, Stage, MessageKeys, MessageStatus];
-
 /** The names and types as `temporal server start-dev --search-attribute` and the operator API want them. */
-export const searchAttributeTypes: Record<string, 'Keyword' | 'KeywordList'> = {
-  UserId: 'Keyword',
-  Stage: 'Keyword',
-  MessageKeys: 'KeywordList',
-  MessageStatus: 'KeywordList',
-};
+export const searchAttributeTypes: Record<string, 'Keyword' | 'KeywordList'> = Object.fromEntries(
+  [UserId, Stage, MessageKeys, MessageStatus].map((key) => [key.name, key.type === SearchAttributeType.KEYWORD ? 'Keyword' : 'KeywordList']),
+);
