@@ -24,14 +24,14 @@ export const operations: Operation[] = [
     path: '/api/users/register',
     summary: 'Register a user; answers once the user is saved (DISABLED) and the activation mail is on its way',
     body: s.registerBody,
-    responses: { 201: s.registeredResponse, ...jsonBody, 409: e, 429: e, 503: e },
+    responses: { 201: s.registeredResponse, ...jsonBody, 409: e, 429: e },
   },
   {
     method: 'get',
     path: '/api/users/activate/{token}',
     summary: 'Activate the account (the link in the activation mail); text/html clients get a page',
     params: s.tokenParams,
-    responses: { 200: s.activatedResponse, 400: e, 410: e, 503: e },
+    responses: { 200: s.activatedResponse, 400: e, 410: e },
   },
   {
     method: 'post',
