@@ -5,12 +5,9 @@ import { createHash } from 'node:crypto';
 import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey, type TokenRecord } from '../../domain/tokens';
 import { normaliseEmail } from '../../domain/users';
 import { activateUpdate, resendActivationSignal, type Activated } from '../../workflows/registration';
-import { HttpError } from '../errors';
 import type { Limiter } from '../rate-limits';
 import { registrationWorkflowId } from './registration';
-import { toHttpError } from './temporal-errors';
-
-const invalid = () => new HttpError(410, 'TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
+import { tokenInvalid, toHttpError } from './temporal-errors';
 
 export const RESEND_ACCEPTED = {
   message: 'If a registration is waiting for activation at this address, a new activation mail is on its way.',
@@ -20,10 +17,10 @@ export function createActivationService(deps: { client: Client; redis: Redis; pe
   return {
     /** Finds the registration by the token's hash and asks its workflow to activate; the workflow decides, once. */
     async activate(token: string): Promise<Activated> {
-      if (!TOKEN_PATTERN.test(token)) throw invalid();
+      if (!TOKEN_PATTERN.test(token)) throw tokenInvalid();
       const tokenHash = hashToken(token);
       const stored = await deps.redis.get(tokenKey(tokenHash));
-      if (!stored) throw invalid();
+      if (!stored) throw tokenInvalid();
       const record = JSON.parse(stored) as TokenRecord;
       try {
         return await deps.client.workflow.getHandle(record.workflowId).executeUpdate(activateUpdate, { args: [{ tokenHash }] });
