@@ -5,12 +5,12 @@
  */
 import express from 'express';
 import mongoose, { Schema } from 'mongoose';
-import nodemailer from 'nodemailer';
 import { randomBytes } from 'node:crypto';
 import { activationMail } from '../activities/consumers/mail-templates';
 import { createPasswordHasher } from '../api/services/password';
 import { registerBody } from '../api/schemas';
 import { loadConfig } from '../config';
+import { createMailer } from '../infra/mailer';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     'naive_users',
   );
   await NaiveUser.createIndexes();
-  const mailer = nodemailer.createTransport({ url: config.smtpUrl, pool: true, maxConnections: 4 } as never);
+  const mailer = createMailer(config.smtpUrl);
   const hash = createPasswordHasher(config.passwordHash);
 
   const app = express();
