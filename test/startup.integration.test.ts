@@ -2,25 +2,23 @@
  * An orchestrator may start the API before its dependencies: it answers 503 (and its health check says
  * which dependency is down) until they are up, then serves, without a restart.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { appProcess, withDatabase } from '../stack/apps';
-import * as components from '../stack/components';
 import { freePort } from '../stack/ports';
 import { ManagedProcess, waitUntilReady } from '../stack/process';
 import { eventually, request } from './setup/http';
 import { startPrivateServer, type PrivateServer } from './setup/private-server';
 
 let mongo: PrivateServer;
+let temporal: PrivateServer;
 const running: ManagedProcess[] = [];
 
 beforeAll(async () => {
-  mongo = await startPrivateServer('mongodb');
-  await mongo.stop();
+  [mongo, temporal] = await Promise.all([startPrivateServer('mongodb', { start: false }), startPrivateServer('temporal', { start: false })]);
 });
 afterAll(async () => {
   await Promise.all(running.map((p) => p.stop()));
-  await mongo?.stop();
+  await Promise.all([mongo?.stop(), temporal?.stop()]);
 });
 
 async function startApi(overrides: NodeJS.ProcessEnv): Promise<string> {
@@ -57,8 +55,7 @@ test('started while MongoDB is away, the API answers 503, and serves once MongoD
 });
 
 test('started while Temporal is away, the API answers 503, and serves once Temporal is up', async () => {
-  const [port, uiPort] = [await freePort(), await freePort()];
-  const baseUrl = await startApi({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+  const baseUrl = await startApi({ TEMPORAL_ADDRESS: temporal.env.TEMPORAL_ADDRESS });
 
   const down = await health(baseUrl);
   expect(down.status).toBe(503);
@@ -69,12 +66,6 @@ test('started while Temporal is away, the API answers 503, and serves once Tempo
   expect(register.status).toBe(503);
   expect(register.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
 
-  const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, 'temporal-'));
-  mkdirSync(join(dataDir, 'data'));
-  const temporal = components.temporal(port, uiPort, join(dataDir, 'data'));
-  const server = new ManagedProcess({ ...temporal.process, logFile: join(dataDir, 'temporal.log') });
-  running.push(server);
-  server.start();
-  await waitUntilReady(server, temporal.ready, temporal.readyTimeoutMs);
+  await temporal.start();
   await eventually(async () => ((await health(baseUrl)).status === 200 ? true : undefined), 'the API to reach Temporal', 30_000);
 });

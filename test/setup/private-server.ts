@@ -14,13 +14,20 @@ export interface PrivateServer {
   start(): Promise<void>;
 }
 
-/** A server of the test file's own, for fault injection that must not disturb other test files. */
-export async function startPrivateServer(kind: 'smtp' | 'mongodb'): Promise<PrivateServer> {
+/**
+ * A server of the test file's own, for fault injection that must not disturb other test files; with
+ * `start: false` its port is chosen but it is not started yet (a dependency that comes up late).
+ */
+export async function startPrivateServer(kind: 'smtp' | 'mongodb' | 'temporal', opts: { start?: boolean } = {}): Promise<PrivateServer> {
   const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, `${kind}-`));
   mkdirSync(join(dataDir, 'ferretdb'));
   mkdirSync(join(dataDir, 'mail'));
   const component =
-    kind === 'smtp' ? components.smtp(await freePort(), await freePort(), dataDir) : components.mongodb(await freePort(), dataDir);
+    kind === 'smtp'
+      ? components.smtp(await freePort(), await freePort(), dataDir)
+      : kind === 'mongodb'
+        ? components.mongodb(await freePort(), dataDir)
+        : components.temporal(await freePort(), await freePort(), dataDir);
   let proc: ManagedProcess | undefined;
   const server: PrivateServer = {
     component,
@@ -34,6 +41,6 @@ export async function startPrivateServer(kind: 'smtp' | 'mongodb'): Promise<Priv
       await proc?.stop();
     },
   };
-  await server.start();
+  if (opts.start ?? true) await server.start();
   return server;
 }
