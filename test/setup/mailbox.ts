@@ -1,3 +1,5 @@
+import { eventually } from './http';
+
 /** Reads what the SMTP catcher (maildev) received, through its HTTP API. */
 export interface CaughtMail {
   id: string;
@@ -26,12 +28,13 @@ export async function mailTo(address: string, apiUrl?: string): Promise<CaughtMa
 }
 
 /** Waits until `address` has received at least `count` mails, and returns them. */
-export async function waitForMail(address: string, count = 1, opts: { apiUrl?: string; timeoutMs?: number } = {}): Promise<CaughtMail[]> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  for (;;) {
-    const mails = await mailTo(address, opts.apiUrl);
-    if (mails.length >= count) return mails;
-    if (Date.now() > deadline) throw new Error(`${address} received ${mails.length} mail(s), expected ${count}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function waitForMail(address: string, count = 1, opts: { apiUrl?: string; timeoutMs?: number } = {}): Promise<CaughtMail[]> {
+  return eventually(
+    async () => {
+      const mails = await mailTo(address, opts.apiUrl);
+      return mails.length >= count && mails;
+    },
+    `${count} mail(s) to ${address}`,
+    opts.timeoutMs ?? 30_000,
+  );
 }
