@@ -138,11 +138,21 @@ async function scenario(options: Options = {}) {
     }
   };
 
+  const start = () => env.client.workflow.start(registration, { args: [input], taskQueue, workflowId });
+  const named = (name: string) => calls.filter((c) => c.name === name);
+
   return {
     input,
     calls,
     consumed,
-    start: () => env.client.workflow.start(registration, { args: [input], taskQueue, workflowId }),
+    start,
+    /** Starts the workflow, registers, and waits until the activation mail is finished. */
+    registeredAndMailed: async () => {
+      const handle = await start();
+      const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: input.loginName }] });
+      await waitUntil(() => named('finishMessage').length === 1, 'the activation mail to be finished');
+      return { handle, userId };
+    },
     /** As the API registers: update-with-start, answered once the user is saved or rejected. */
     register: () => {
       const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
@@ -167,7 +177,7 @@ async function scenario(options: Options = {}) {
           }),
         ),
       ),
-    named: (name: string) => calls.filter((c) => c.name === name),
+    named,
     /** The recorded pre-send message with this tag. */
     message: (tag: string): OutgoingMessage => {
       const found = calls.find((c) => c.name === 'recordPendingMessage' && c.args.tag === tag);
@@ -298,9 +308,7 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
 test('a resend issues a token from the salt it carries and the old token stops working; updates and signals without arguments are refused or ignored', async () => {
   const s = await scenario();
   await s.run(async () => {
-    const handle = await s.start();
-    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
-    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+    const { handle, userId } = await s.registeredAndMailed();
 
     // Sent by hand, without arguments: the update is refused, the signal ignored; the workflow task does not fail.
     await expect(handle.executeUpdate('activate', { args: [] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
@@ -324,9 +332,7 @@ test('a resend issues a token from the salt it carries and the old token stops w
 test('the activation link still works after 23 hours', async () => {
   const s = await scenario();
   await s.run(async () => {
-    const handle = await s.start();
-    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
-    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+    const { handle, userId } = await s.registeredAndMailed();
 
     const before = await env.currentTimeMs();
     await skip(23 * HOUR);
@@ -344,9 +350,7 @@ test('the activation link still works after 23 hours', async () => {
 test('no activation for 24 hours expires the registration; a wrong token is refused before, and nothing activates after', async () => {
   const s = await scenario();
   await s.run(async () => {
-    const handle = await s.start();
-    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
-    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+    const { handle, userId } = await s.registeredAndMailed();
 
     expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'not-h1' }] }))).toBe('TOKEN_INVALID');
     expect(s.named('enableUser')).toHaveLength(0);
@@ -377,9 +381,7 @@ test('a consumer that fails twice is retried and sends the mail exactly once', a
     },
   });
   await s.run(async () => {
-    const handle = await s.start();
-    await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
-    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
+    const { handle } = await s.registeredAndMailed();
     const { messageKey } = s.message(ACTIVE_USER);
 
     const mailAttempts = s.named('deliver').filter((c) => c.args.consumerGroup === MAIL);
