@@ -64,7 +64,13 @@ export const userResponse = z.object({
   activatedAt: timestamp.optional(),
 });
 
-const historyEntry = z.object({ status: z.string(), at: timestamp, detail: z.string().optional() });
+/** What messages and confirms both keep: the last error and the trail of their states. */
+const auditTrail = {
+  lastError: z.string().optional(),
+  history: z.array(z.object({ status: z.string(), at: timestamp, detail: z.string().optional() })),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+};
 export const messageResponse = z.object({
   messageKey: z.string(),
   topic: z.string(),
@@ -75,20 +81,14 @@ export const messageResponse = z.object({
   body: z.record(z.string(), z.unknown()),
   status: z.enum(MESSAGE_STATUSES),
   resendCount: z.number().int(),
-  lastError: z.string().optional(),
-  history: z.array(historyEntry),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...auditTrail,
 });
 export const confirmResponse = z.object({
   messageKey: z.string(),
   consumerGroup: z.string(),
   status: z.enum(CONFIRM_STATUSES),
   consumeCount: z.number().int(),
-  lastError: z.string().optional(),
-  history: z.array(historyEntry),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+  ...auditTrail,
 });
 export const messageListResponse = z.object({ items: z.array(messageResponse), nextCursor: z.string().nullable() });
 export const messageDetailResponse = messageResponse.extend({ confirms: z.array(confirmResponse) });

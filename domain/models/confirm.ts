@@ -1,18 +1,14 @@
 import { model, Schema } from 'mongoose';
 import { CONFIRM_STATUSES, type ConfirmStatus } from '../messaging';
-import { historyEntry } from './history';
+import { auditTrailFields, type AuditTrail } from './history';
 
-export interface ConfirmDoc {
+export interface ConfirmDoc extends AuditTrail {
   /** `confirmId(messageKey, consumerGroup)`. */
   _id: string;
   messageKey: string;
   consumerGroup: string;
   status: ConfirmStatus;
   consumeCount: number;
-  lastError?: string;
-  history: { status: string; at: Date; detail?: string }[];
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 const schema = new Schema<ConfirmDoc>(
@@ -22,8 +18,7 @@ const schema = new Schema<ConfirmDoc>(
     consumerGroup: { type: String, required: true },
     status: { type: String, enum: CONFIRM_STATUSES, required: true },
     consumeCount: { type: Number, default: 0 },
-    lastError: String,
-    history: { type: [historyEntry], default: [] },
+    ...auditTrailFields,
   },
   { timestamps: true, versionKey: false },
 );

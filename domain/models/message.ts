@@ -1,8 +1,8 @@
 import { model, Schema } from 'mongoose';
 import { MESSAGE_STATUSES, type MailBody, type MessageStatus } from '../messaging';
-import { historyEntry } from './history';
+import { auditTrailFields, type AuditTrail } from './history';
 
-export interface MessageDoc {
+export interface MessageDoc extends AuditTrail {
   /** The message key: lookups by _id are the cheap ones on every MongoDB-wire server. */
   _id: string;
   messageKey: string;
@@ -14,10 +14,6 @@ export interface MessageDoc {
   body: MailBody;
   status: MessageStatus;
   resendCount: number;
-  lastError?: string;
-  history: { status: string; at: Date; detail?: string }[];
-  createdAt: Date;
-  updatedAt: Date;
 }
 
 const schema = new Schema<MessageDoc>(
@@ -32,8 +28,7 @@ const schema = new Schema<MessageDoc>(
     body: { type: Schema.Types.Mixed, required: true },
     status: { type: String, enum: MESSAGE_STATUSES, required: true, index: true },
     resendCount: { type: Number, default: 0 },
-    lastError: String,
-    history: { type: [historyEntry], default: [] },
+    ...auditTrailFields,
   },
   { timestamps: true, versionKey: false },
 );
