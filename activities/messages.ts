@@ -39,7 +39,10 @@ export function createMessageActivities() {
 
     /** The local transaction failed for good: the message never goes out. */
     async cancelMessage({ messageKey, reason }: { messageKey: string; reason: string }): Promise<void> {
-      await transition(Message, messageKey, is('WAIT_SEND'), { $set: { status: 'CANCELLED' }, $push: historyPush('CANCELLED', reason) });
+      await transition(Message, messageKey, is('WAIT_SEND'), {
+        $set: { status: 'CANCELLED' },
+        $push: historyPush('CANCELLED', reason),
+      });
     },
 
     /** SENDING, with one UNCONFIRMED confirm per consumer group subscribed to the topic; returns those consumers. */
@@ -61,7 +64,10 @@ export function createMessageActivities() {
           if (!isDuplicateKeyError(err)) throw err; // created by an earlier attempt
         }
       }
-      await transition(Message, messageKey, is('WAIT_SEND'), { $set: { status: 'SENDING' }, $push: historyPush('SENDING') });
+      await transition(Message, messageKey, is('WAIT_SEND'), {
+        $set: { status: 'SENDING' },
+        $push: historyPush('SENDING'),
+      });
       return subscriptions;
     },
 
@@ -92,7 +98,10 @@ export function createMessageActivities() {
 
     /** FINISHED: called once every consumer's delivery has returned, that is once every confirm is CONSUMED. */
     async finishMessage({ messageKey }: { messageKey: string }): Promise<void> {
-      await transition(Message, messageKey, is('SENDING'), { $set: { status: 'FINISHED' }, $push: historyPush('FINISHED') });
+      await transition(Message, messageKey, is('SENDING'), {
+        $set: { status: 'FINISHED' },
+        $push: historyPush('FINISHED'),
+      });
     },
   };
 }

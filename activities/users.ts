@@ -39,9 +39,17 @@ export function createUserActivities(tokens: ActivationTokens) {
       if (!isDuplicateKeyError(err)) throw err;
       if (await User.exists({ _id: user.userId })) return; // saved by an earlier attempt
       if (await User.exists({ email: user.email })) {
-        throw ApplicationFailure.create({ type: 'EMAIL_TAKEN', message: 'This e-mail address is already registered.', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'EMAIL_TAKEN',
+          message: 'This e-mail address is already registered.',
+          nonRetryable: true,
+        });
       }
-      throw ApplicationFailure.create({ type: 'LOGIN_NAME_TAKEN', message: 'This login name is already taken.', nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'LOGIN_NAME_TAKEN',
+        message: 'This login name is already taken.',
+        nonRetryable: true,
+      });
     }
   }
 

@@ -36,14 +36,26 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     error = new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.');
   } else if (err?.type === 'entity.parse.failed') {
     error = new HttpError(400, 'MALFORMED_JSON', 'The request body is not a valid JSON object.');
-  } else if (DEPENDENCY_ERRORS.has(err?.name) || err?.code === 'ECONNREFUSED' || /buffering timed out/.test(err?.message ?? '')) {
+  } else if (
+    DEPENDENCY_ERRORS.has(err?.name) ||
+    err?.code === 'ECONNREFUSED' ||
+    /buffering timed out/.test(err?.message ?? '')
+  ) {
     (req.log ?? logger).warn({ err }, 'a dependency is unavailable');
-    error = new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'A service this request needs is unavailable. Try again shortly.', { 'Retry-After': '5' });
+    error = new HttpError(
+      503,
+      'DEPENDENCY_UNAVAILABLE',
+      'A service this request needs is unavailable. Try again shortly.',
+      { 'Retry-After': '5' },
+    );
   } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     error = new HttpError(err.status, 'BAD_REQUEST', err.expose ? err.message : 'The request could not be read.');
   } else {
     (req.log ?? logger).error({ err }, 'unhandled error');
     error = new HttpError(500, 'INTERNAL', 'Something went wrong on our side. Try again later.');
   }
-  res.status(error.status).set(error.headers).json({ error: { code: error.code, message: error.message } });
+  res
+    .status(error.status)
+    .set(error.headers)
+    .json({ error: { code: error.code, message: error.message } });
 };

@@ -85,16 +85,14 @@ export const operations: Operation[] = [
     summary: 'Each dependency up or down',
     responses: { 200: s.healthResponse, 503: s.healthResponse },
   },
-  ...(['decode', 'encode'] as const).map(
-    (op): Operation => ({
-      method: 'post',
-      path: `/codec/${op}`,
-      summary: `Temporal codec server: ${op} payloads (for the Web UI)`,
-      security: 'codec',
-      body: s.codecBody,
-      responses: { 200: s.codecResponse, ...jsonBody, 401: e },
-    }),
-  ),
+  ...(['decode', 'encode'] as const).map((op): Operation => ({
+    method: 'post',
+    path: `/codec/${op}`,
+    summary: `Temporal codec server: ${op} payloads (for the Web UI)`,
+    security: 'codec',
+    body: s.codecBody,
+    responses: { 200: s.codecResponse, ...jsonBody, 401: e },
+  })),
 ];
 
 function jsonSchema(schema: Schema, io: 'input' | 'output'): Record<string, unknown> {
@@ -124,7 +122,9 @@ export function openApiDocument(): Record<string, unknown> {
       summary: op.summary,
       ...(op.security ? { security: [{ [op.security]: [] }] } : {}),
       parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query')],
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }
+        : {}),
       responses: Object.fromEntries(
         Object.entries(responses).map(([status, schema]) => [
           status,
@@ -138,7 +138,8 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'reliable-signup',
       version: '0.1.0',
-      description: 'User registration and e-mail activation, every side effect exactly once. Errors: {"error": {"code", "message"}}.',
+      description:
+        'User registration and e-mail activation, every side effect exactly once. Errors: {"error": {"code", "message"}}.',
     },
     paths,
     components: {

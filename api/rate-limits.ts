@@ -7,14 +7,21 @@ export type Limiter = (key: string) => Promise<void>;
 
 /** A fixed-window limit kept in Redis, so that it holds across API processes; over it → 429 with Retry-After. */
 export function createLimiter(redis: Redis, name: string, points: number, durationSeconds: number): Limiter {
-  const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `ratelimit:${name}`, points, duration: durationSeconds });
+  const limiter = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `ratelimit:${name}`,
+    points,
+    duration: durationSeconds,
+  });
   return async (key) => {
     try {
       await limiter.consume(key);
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new HttpError(429, 'RATE_LIMITED', `Too many requests. Try again in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) });
+      throw new HttpError(429, 'RATE_LIMITED', `Too many requests. Try again in ${retryAfter} s.`, {
+        'Retry-After': String(retryAfter),
+      });
     }
   };
 }

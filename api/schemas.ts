@@ -26,7 +26,11 @@ export const messagesQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   topic: z.string().min(1).max(128).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API returned').optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API returned')
+    .optional(),
 });
 export type MessagesQuery = z.infer<typeof messagesQuery>;
 
@@ -41,7 +45,10 @@ export type ResendDeadQuery = z.infer<typeof resendDeadQuery>;
 
 export const resendActivationBody = z.strictObject({ email: z.email().max(254) });
 
-const base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const base64 = z
+  .string()
+  .max(1_000_000)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 export const codecBody = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
 });
@@ -50,7 +57,11 @@ export const codecBody = z.object({
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-export const registeredResponse = z.object({ userId: z.string(), status: z.literal('DISABLED'), workflowId: z.string() });
+export const registeredResponse = z.object({
+  userId: z.string(),
+  status: z.literal('DISABLED'),
+  workflowId: z.string(),
+});
 export const activatedResponse = z.object({ userId: z.string(), status: z.literal('ENABLED') });
 export const resendAcceptedResponse = z.object({ message: z.string() });
 

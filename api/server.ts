@@ -15,7 +15,9 @@ import { createServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const mongo = connectMongoInBackground(config.mongodbUri, (err) => logger.warn({ err }, 'MongoDB not reachable yet; trying again'));
+  const mongo = connectMongoInBackground(config.mongodbUri, (err) =>
+    logger.warn({ err }, 'MongoDB not reachable yet; trying again'),
+  );
   const temporal = createTemporalClient(config);
   const redis = createRedis(config.redisUrl);
   const mailer = createMailer(config.smtpUrl);
@@ -24,7 +26,11 @@ async function main(): Promise<void> {
     checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
     ...createServices({ client: temporal, redis, config }),
     adminToken: config.adminToken,
-    codec: { codec: new AesGcmPayloadCodec(config.payloadKeys), token: config.codec.token, corsOrigins: config.codec.corsOrigins },
+    codec: {
+      codec: new AesGcmPayloadCodec(config.payloadKeys),
+      token: config.codec.token,
+      corsOrigins: config.codec.corsOrigins,
+    },
   });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
 

@@ -10,7 +10,9 @@ export function latencyChart(title: string, series: { name: string; samples: num
   const all = series.flatMap((s) => s.samples).filter((v) => v > 0);
   const lo = Math.max(1, Math.min(...all));
   const hi = Math.max(...all);
-  const lx = (v: number) => m.left + ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * (W - m.left - m.right);
+  const lx = (v: number) =>
+    m.left +
+    ((Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo) || 1)) * (W - m.left - m.right);
   const ly = (q: number) => H - m.bottom - q * (H - m.top - m.bottom);
   const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
   const lines = series.map((s, i) => {
@@ -28,11 +30,15 @@ export function latencyChart(title: string, series: { name: string; samples: num
     for (const f of [1, 2, 5]) {
       const v = f * 10 ** e;
       if (v < lo || v > hi) continue;
-      ticks.push(`<line x1="${lx(v)}" x2="${lx(v)}" y1="${m.top}" y2="${H - m.bottom}" stroke="#eee"/><text x="${lx(v)}" y="${H - m.bottom + 15}" font-size="11" text-anchor="middle">${v >= 1000 ? `${v / 1000}s` : `${v}ms`}</text>`);
+      ticks.push(
+        `<line x1="${lx(v)}" x2="${lx(v)}" y1="${m.top}" y2="${H - m.bottom}" stroke="#eee"/><text x="${lx(v)}" y="${H - m.bottom + 15}" font-size="11" text-anchor="middle">${v >= 1000 ? `${v / 1000}s` : `${v}ms`}</text>`,
+      );
     }
   }
   for (const q of [0, 0.5, 0.95, 0.99, 1]) {
-    ticks.push(`<line x1="${m.left}" x2="${W - m.right}" y1="${ly(q)}" y2="${ly(q)}" stroke="#eee"/><text x="${m.left - 6}" y="${ly(q) + 4}" font-size="11" text-anchor="end">p${Math.round(q * 100)}</text>`);
+    ticks.push(
+      `<line x1="${m.left}" x2="${W - m.right}" y1="${ly(q)}" y2="${ly(q)}" stroke="#eee"/><text x="${m.left - 6}" y="${ly(q) + 4}" font-size="11" text-anchor="end">p${Math.round(q * 100)}</text>`,
+    );
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>

@@ -1,5 +1,9 @@
 /** Runs `count` jobs with at most `concurrency` at a time; returns each job's result in order. */
-export async function runConcurrently<T>(count: number, concurrency: number, job: (i: number) => Promise<T>): Promise<T[]> {
+export async function runConcurrently<T>(
+  count: number,
+  concurrency: number,
+  job: (i: number) => Promise<T>,
+): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {

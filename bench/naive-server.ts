@@ -17,7 +17,12 @@ async function main(): Promise<void> {
   await mongoose.connect(config.mongodbUri);
   const NaiveUser = mongoose.model(
     'NaiveUser',
-    new Schema({ loginName: { type: String, unique: true }, email: { type: String, unique: true }, passwordHash: String, status: String }),
+    new Schema({
+      loginName: { type: String, unique: true },
+      email: { type: String, unique: true },
+      passwordHash: String,
+      status: String,
+    }),
     'naive_users',
   );
   await NaiveUser.createIndexes();
@@ -28,7 +33,8 @@ async function main(): Promise<void> {
   app.use(express.json());
   app.post('/register', async (req, res) => {
     const parsed = registerBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: parsed.error.message } });
+    if (!parsed.success)
+      return void res.status(400).json({ error: { code: 'VALIDATION_FAILED', message: parsed.error.message } });
     const { loginName, email, password } = parsed.data;
     const user = await NaiveUser.create({ loginName, email, passwordHash: await hash(password), status: 'DISABLED' });
     const link = `${config.publicBaseUrl}/activate/${randomBytes(32).toString('base64url')}`;

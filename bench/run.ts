@@ -101,17 +101,31 @@ async function drive(
   sink: SmtpSink,
   run: string,
   concurrency: number,
-): Promise<{ users: ReturnType<typeof newUser>[]; requestMs: number[]; mailMs: number[]; perSecond: number; bodies: any[] }> {
+): Promise<{
+  users: ReturnType<typeof newUser>[];
+  requestMs: number[];
+  mailMs: number[];
+  perSecond: number;
+  bodies: any[];
+}> {
   const users = Array.from({ length: count }, () => newUser(run));
   const started = performance.now();
   const results = await runConcurrently(count, concurrency, (i) =>
     timed(async () => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(users[i]) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(users[i]),
+      });
       if (res.status !== 201) throw new Error(`${name}: register answered ${res.status} ${await res.text()}`);
       return res.json();
     }),
   );
-  await sink.waitFor(users.map((u) => u.email), 1, 120_000);
+  await sink.waitFor(
+    users.map((u) => u.email),
+    1,
+    120_000,
+  );
   const mailMs = users.map((u, i) => sink.arrivalsFor(u.email)[0] - results[i].startedAt);
   const lastMail = Math.max(...users.map((u) => sink.arrivalsFor(u.email)[0]));
   return {
@@ -123,7 +137,12 @@ async function drive(
   };
 }
 
-async function naiveScenario(env: NodeJS.ProcessEnv, sink: SmtpSink, logDir: string, concurrency: number): Promise<ScenarioResult> {
+async function naiveScenario(
+  env: NodeJS.ProcessEnv,
+  sink: SmtpSink,
+  logDir: string,
+  concurrency: number,
+): Promise<ScenarioResult> {
   const port = await freePort();
   const server = new ManagedProcess({
     name: 'naive',
@@ -184,7 +203,13 @@ async function projectScenario(
       ...servers,
     };
     const cpuBefore = Object.fromEntries(Object.entries(measured).map(([k, pid]) => [k, cpuSeconds(pid)]));
-    const r = await drive(`${workers} worker(s)`, `http://127.0.0.1:${port}/api/users/register`, sink, run, concurrency);
+    const r = await drive(
+      `${workers} worker(s)`,
+      `http://127.0.0.1:${port}/api/users/register`,
+      sink,
+      run,
+      concurrency,
+    );
     const cpuMsPerRegistration = Object.fromEntries(
       Object.entries(measured).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / count)]),
     );
@@ -192,7 +217,9 @@ async function projectScenario(
     // Activations: the link from each mail, then the success mail.
     const activated = r.users.slice(0, activations);
     const links = await Promise.all(
-      activated.map(async (u) => /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec((await sink.textsFor(u.email))[0])![1]),
+      activated.map(
+        async (u) => /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec((await sink.textsFor(u.email))[0])![1],
+      ),
     );
     const activation = await runConcurrently(activated.length, concurrency, (i) =>
       timed(async () => {
@@ -200,7 +227,11 @@ async function projectScenario(
         if (res.status !== 200) throw new Error(`activation answered ${res.status}`);
       }),
     );
-    await sink.waitFor(activated.map((u) => u.email), 2, 120_000);
+    await sink.waitFor(
+      activated.map((u) => u.email),
+      2,
+      120_000,
+    );
 
     // History of completed flows (registered and activated).
     const client = new Client({ connection, dataConverter: dataConverter(loadConfig(appEnv)) });
@@ -211,12 +242,18 @@ async function projectScenario(
         await handle.result();
         const events = (await handle.fetchHistory()).events ?? [];
         // The registration ends where the workflow task that accepts the activate update begins.
-        const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'activate');
+        const accepted = events.findIndex(
+          (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'activate',
+        );
         const activateTask = events.slice(0, accepted).findLastIndex((e) => e.workflowTaskScheduledEventAttributes);
-        const isActivity = (e: (typeof events)[number]) => !!(e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes);
+        const isActivity = (e: (typeof events)[number]) =>
+          !!(e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes);
         return {
           events: { registration: activateTask, flow: events.length },
-          activities: { registration: events.slice(0, activateTask).filter(isActivity).length, flow: events.filter(isActivity).length },
+          activities: {
+            registration: events.slice(0, activateTask).filter(isActivity).length,
+            flow: events.filter(isActivity).length,
+          },
         };
       }),
     );
@@ -230,9 +267,17 @@ async function projectScenario(
       mailMs: distribution(r.mailMs),
       activationRequestMs: distribution(activation.map((a) => a.ms)),
       activationMailMs: distribution(activated.map((u, i) => sink.arrivalsFor(u.email)[1] - activation[i].startedAt)),
-      historyEvents: { registration: average(counts.map((c) => c.events.registration)), flow: average(counts.map((c) => c.events.flow)) },
-      activities: { registration: average(counts.map((c) => c.activities.registration)), flow: average(counts.map((c) => c.activities.flow)) },
-      peakRssMb: Object.fromEntries(procs.map((p, i) => [i === procs.length - 1 ? 'api' : `worker${workers > 1 ? i + 1 : ''}`, peakRssMb(p.pid)])),
+      historyEvents: {
+        registration: average(counts.map((c) => c.events.registration)),
+        flow: average(counts.map((c) => c.events.flow)),
+      },
+      activities: {
+        registration: average(counts.map((c) => c.activities.registration)),
+        flow: average(counts.map((c) => c.activities.flow)),
+      },
+      peakRssMb: Object.fromEntries(
+        procs.map((p, i) => [i === procs.length - 1 ? 'api' : `worker${workers > 1 ? i + 1 : ''}`, peakRssMb(p.pid)]),
+      ),
       cpuMsPerRegistration,
       samples: { requestMs: r.requestMs, mailMs: r.mailMs },
     };
@@ -243,22 +288,38 @@ async function projectScenario(
 }
 
 function table(limit: number, results: ScenarioResult[]): string {
-  const naiveAt = (concurrency: number) => results.find((r) => r.name.startsWith('naive') && r.concurrency === concurrency)!;
+  const naiveAt = (concurrency: number) =>
+    results.find((r) => r.name.startsWith('naive') && r.concurrency === concurrency)!;
   const fmt = (d?: Distribution) => (d ? `${d.p50} / ${d.p95} / ${d.p99} / ${d.max}` : '–');
   const rows = [
-    ['scenario', 'concurrency', 'reg/s', 'this/limit', 'this/naive', 'request ms p50/p95/p99/max', 'request→mail ms p50/p95/p99/max', 'events reg / +activation', 'activities reg / +activation', 'peak RSS MB'],
+    [
+      'scenario',
+      'concurrency',
+      'reg/s',
+      'this/limit',
+      'this/naive',
+      'request ms p50/p95/p99/max',
+      'request→mail ms p50/p95/p99/max',
+      'events reg / +activation',
+      'activities reg / +activation',
+      'peak RSS MB',
+    ],
     ['hash limit (all cores)', '', limit.toFixed(1), '', '', '', '', '', '', ''],
     ...results.map((r) => [
       r.name,
       String(r.concurrency),
       r.registrationsPerSecond.toFixed(1),
       `${Math.round((r.registrationsPerSecond / limit) * 100)} %`,
-      r.name.startsWith('naive') ? '' : `${Math.round((r.registrationsPerSecond / naiveAt(r.concurrency).registrationsPerSecond) * 100)} %`,
+      r.name.startsWith('naive')
+        ? ''
+        : `${Math.round((r.registrationsPerSecond / naiveAt(r.concurrency).registrationsPerSecond) * 100)} %`,
       fmt(r.requestMs),
       fmt(r.mailMs),
       r.historyEvents ? `${r.historyEvents.registration} / ${r.historyEvents.flow}` : '',
       r.activities ? `${r.activities.registration} / ${r.activities.flow}` : '',
-      Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', '),
+      Object.entries(r.peakRssMb)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
     ]),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -272,8 +333,19 @@ async function main(): Promise<void> {
   const sink = new SmtpSink();
   const smtpPort = await freePort();
   await sink.listen(smtpPort);
-  const ports = { temporal: await freePort(), temporalUi: await freePort(), mongodb: await freePort(), redis: await freePort(), smtp: 0, smtpWeb: 0 };
-  const stack = await startStack({ dataDir, ports, given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` } });
+  const ports = {
+    temporal: await freePort(),
+    temporalUi: await freePort(),
+    mongodb: await freePort(),
+    redis: await freePort(),
+    smtp: 0,
+    smtpWeb: 0,
+  };
+  const stack = await startStack({
+    dataDir,
+    ports,
+    given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void Promise.all([...running].map((p) => p.stop(5000)))
@@ -306,17 +378,27 @@ async function main(): Promise<void> {
     for (const concurrency of concurrencies) report(await naiveScenario(env, sink, logDir, concurrency));
     const servers = Object.fromEntries([...stack.processes].map(([name, p]) => [name, p.pid]));
     for (const workers of workerCounts) {
-      for (const concurrency of concurrencies) report(await projectScenario(env, sink, workers, concurrency, logDir, servers));
+      for (const concurrency of concurrencies)
+        report(await projectScenario(env, sink, workers, concurrency, logDir, servers));
     }
     console.log(`\n${table(limit, results)}\n`);
     for (const r of results.filter((x) => x.cpuMsPerRegistration)) {
-      console.log(`CPU ms per registration, ${r.name}, concurrency ${r.concurrency}: ${Object.entries(r.cpuMsPerRegistration!).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(
+        `CPU ms per registration, ${r.name}, concurrency ${r.concurrency}: ${Object.entries(r.cpuMsPerRegistration!)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     }
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const outDir = join(repoRoot, 'bench', 'results');
     mkdirSync(outDir, { recursive: true });
-    const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+    const machine = {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    };
     const json = {
       at: new Date().toISOString(),
       machine,

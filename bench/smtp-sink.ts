@@ -50,7 +50,8 @@ export class SmtpSink {
     const deadline = Date.now() + timeoutMs;
     const pending = () => addresses.filter((a) => this.arrivalsFor(a).length < perAddress);
     while (pending().length > 0) {
-      if (Date.now() > deadline) throw new Error(`${pending().length} of ${addresses.length} addresses are still waiting for mail`);
+      if (Date.now() > deadline)
+        throw new Error(`${pending().length} of ${addresses.length} addresses are still waiting for mail`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -10,7 +10,8 @@ export interface Distribution {
 /** Nearest-rank percentiles of a sample, in the sample's unit. */
 export function distribution(samples: number[]): Distribution {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+  const at = (p: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
     count: sorted.length,

@@ -12,7 +12,11 @@ const schema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   ADMIN_TOKEN: z.string().min(1).default('dev-admin-token'),
   ACTIVATION_TOKEN_SECRET: z.string().min(16).default('dev-only-activation-secret-change-me'),
-  ACTIVATION_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 60 * 60),
+  ACTIVATION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60),
   PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
   PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).default(2),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
@@ -80,7 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),
-    codec: { token: e.CODEC_TOKEN, corsOrigins: e.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) },
+    codec: {
+      token: e.CODEC_TOKEN,
+      corsOrigins: e.CODEC_CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    },
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     logLevel: e.LOG_LEVEL,
   };
@@ -89,10 +98,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** `PAYLOAD_KEYS`: `id:base64key[,id:base64key…]`, each key 32 bytes, the first one current. */
 function parsePayloadKeys(spec: string): Map<string, Buffer> {
   const keys = new Map<string, Buffer>();
-  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [id, material] = entry.split(':');
     const key = Buffer.from(material ?? '', 'base64');
-    if (!id || key.length !== 32) throw new Error(`Invalid configuration: PAYLOAD_KEYS entry "${id ?? ''}" must be id:<32 bytes in base64>`);
+    if (!id || key.length !== 32)
+      throw new Error(`Invalid configuration: PAYLOAD_KEYS entry "${id ?? ''}" must be id:<32 bytes in base64>`);
     keys.set(id, key);
   }
   if (keys.size === 0) throw new Error('Invalid configuration: PAYLOAD_KEYS needs at least one key');

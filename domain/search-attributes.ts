@@ -9,5 +9,8 @@ export const MessageStatus = defineSearchAttributeKey('MessageStatus', SearchAtt
 
 /** The names and types as `temporal server start-dev --search-attribute` and the operator API want them. */
 export const searchAttributeTypes: Record<string, 'Keyword' | 'KeywordList'> = Object.fromEntries(
-  [UserId, Stage, MessageKeys, MessageStatus].map((key) => [key.name, key.type === SearchAttributeType.KEYWORD ? 'Keyword' : 'KeywordList']),
+  [UserId, Stage, MessageKeys, MessageStatus].map((key) => [
+    key.name,
+    key.type === SearchAttributeType.KEYWORD ? 'Keyword' : 'KeywordList',
+  ]),
 );

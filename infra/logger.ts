@@ -10,13 +10,16 @@ export function maskEmails(text: string): string {
 
 /** Activation tokens and codec tokens travel in URL paths; logs keep the route, not the secret. */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/api\/users\/activate\/)[^/?#]+/, '$1[redacted]').replace(/(\/codec\/)(?!encode|decode)[^/?#]+/, '$1[redacted]');
+  return url
+    .replace(/(\/api\/users\/activate\/)[^/?#]+/, '$1[redacted]')
+    .replace(/(\/codec\/)(?!encode|decode)[^/?#]+/, '$1[redacted]');
 }
 
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmails(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { type: value.name, message: maskEmails(value.message), stack: value.stack && maskEmails(value.stack) };
+  if (value instanceof Error)
+    return { type: value.name, message: maskEmails(value.message), stack: value.stack && maskEmails(value.stack) };
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
 }

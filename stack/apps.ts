@@ -25,9 +25,13 @@ export function appProcess(name: 'worker' | 'api', env: NodeJS.ProcessEnv, logFi
 }
 /** Bundles the workflow code into `outFile` in a process of its own, so no worker carries the bundler's memory. */
 export function buildWorkflowBundle(outFile: string): void {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'workers/workflow-bundle.ts'), outFile], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'workers/workflow-bundle.ts'), outFile],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (result.status !== 0) throw new Error('Bundling the workflow code failed (see above).');
 }
 

@@ -47,7 +47,8 @@ export function acquireLock(path: string): { update(groups: number[]): void; rel
       rmSync(path, { force: true });
     }
   }
-  const write = (groups: number[]) => writeFileSync(path, JSON.stringify({ pid: process.pid, groups } satisfies LockState));
+  const write = (groups: number[]) =>
+    writeFileSync(path, JSON.stringify({ pid: process.pid, groups } satisfies LockState));
   write([]);
   return { update: write, release: () => rmSync(path, { force: true }) };
 }

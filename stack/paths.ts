@@ -21,7 +21,10 @@ function onPath(name: string): string | undefined {
 }
 
 function venvDir(): string {
-  const id = createHash('sha256').update(readFileSync(join(__dirname, 'requirements.txt'))).digest('hex').slice(0, 12);
+  const id = createHash('sha256')
+    .update(readFileSync(join(__dirname, 'requirements.txt')))
+    .digest('hex')
+    .slice(0, 12);
   return join(cacheDir, `py-${id}`);
 }
 

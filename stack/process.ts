@@ -89,7 +89,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it resolves; fails early when the process dies, with the end of its log. */
-export async function waitUntilReady(proc: ManagedProcess, check: () => Promise<unknown>, timeoutMs: number): Promise<void> {
+export async function waitUntilReady(
+  proc: ManagedProcess,
+  check: () => Promise<unknown>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

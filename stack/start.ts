@@ -48,7 +48,12 @@ async function main(): Promise<void> {
 
     const bundle = join(dataDir, 'workflow-bundle.js');
     buildWorkflowBundle(bundle);
-    const env = { ...process.env, ...stack.env, WORKFLOW_BUNDLE_PATH: bundle, WORKER_METRICS_ADDRESS: config.workerMetricsAddress };
+    const env = {
+      ...process.env,
+      ...stack.env,
+      WORKFLOW_BUNDLE_PATH: bundle,
+      WORKER_METRICS_ADDRESS: config.workerMetricsAddress,
+    };
     for (const name of ['worker', 'api'] as const) {
       const app = appProcess(name, env);
       app.start();

@@ -42,7 +42,11 @@ export function wantedComponents(ports: StackPorts, dataDir: string, given: Node
 }
 
 /** Starts every wanted component, waits until each answers, and stops them all again if one fails. */
-export async function startStack(opts: { dataDir: string; ports: StackPorts; given?: NodeJS.ProcessEnv }): Promise<Stack> {
+export async function startStack(opts: {
+  dataDir: string;
+  ports: StackPorts;
+  given?: NodeJS.ProcessEnv;
+}): Promise<Stack> {
   const given = opts.given ?? process.env;
   const logDir = join(opts.dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });

@@ -87,7 +87,10 @@ test('registrations beyond the per-IP limit get 429 with Retry-After; another IP
 });
 
 test('a malformed resend request is a 400, not a 202', async () => {
-  const res = await client.api('POST', '/api/users/activation/resend', { json: { email: 'nope' }, headers: fromNewIp() });
+  const res = await client.api('POST', '/api/users/activation/resend', {
+    json: { email: 'nope' },
+    headers: fromNewIp(),
+  });
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('VALIDATION_FAILED');
 });

@@ -36,7 +36,9 @@ test('after the configured attempts the message is DEAD; a resend after the fix 
   const { users, userIds, dead } = await registerWhileSmtpIsDown(1);
   const mail = dead[0].confirms.find((c: { consumerGroup: string }) => c.consumerGroup === 'CID_OPC');
   expect(mail).toMatchObject({ status: 'DEAD', consumeCount: 2, lastError: expect.any(String) });
-  expect(dead[0].confirms.find((c: { consumerGroup: string }) => c.consumerGroup === 'CID_EVENTS').status).toBe('CONSUMED');
+  expect(dead[0].confirms.find((c: { consumerGroup: string }) => c.consumerGroup === 'CID_EVENTS').status).toBe(
+    'CONSUMED',
+  );
   expect(dead[0].lastError).toMatch(/CID_OPC/);
 
   await smtp.start();
@@ -44,7 +46,13 @@ test('after the configured attempts the message is DEAD; a resend after the fix 
   expect(resent.status).toBe(202);
   const finished = await client.messageWith(userIds[0], 'ACTIVE_USER', 'FINISHED');
   expect(finished.resendCount).toBe(1);
-  expect(finished.history.map((h: { status: string }) => h.status)).toEqual(['WAIT_SEND', 'SENDING', 'DEAD', 'SENDING', 'FINISHED']);
+  expect(finished.history.map((h: { status: string }) => h.status)).toEqual([
+    'WAIT_SEND',
+    'SENDING',
+    'DEAD',
+    'SENDING',
+    'FINISHED',
+  ]);
   await waitForMail(users[0].email, 1, { apiUrl: mailApi() });
   expect(await mailTo(users[0].email, mailApi())).toHaveLength(1);
 
@@ -58,7 +66,9 @@ test('resend-dead resends every dead message of a topic and consumer group, and 
   const { users, userIds } = await registerWhileSmtpIsDown(3);
   await smtp.start();
 
-  const res = await client.api('POST', '/api/messages/resend-dead?topic=SEND_EMAIL_TOPIC&consumerGroup=CID_OPC', { headers: client.admin });
+  const res = await client.api('POST', '/api/messages/resend-dead?topic=SEND_EMAIL_TOPIC&consumerGroup=CID_OPC', {
+    headers: client.admin,
+  });
   expect(res.status).toBe(202);
   expect(res.body.resent).toBe(3);
   for (const userId of userIds) await client.messageWith(userId, 'ACTIVE_USER', 'FINISHED');

@@ -52,7 +52,11 @@ afterAll(async () => {
 });
 
 const valid = (schema: JsonSchema) => fc.constant(null).map(() => jsf.generate(schema) as unknown);
-const oddString = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('', ' ', '%', '\u0000', 'x'.repeat(300), '../x'));
+const oddString = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('', ' ', '%', '\u0000', 'x'.repeat(300), '../x'),
+);
 const notDotSegment = (s: string) => s !== '.' && s !== '..' && s !== '';
 
 function caseArbitrary(op: Operation): fc.Arbitrary<Case> {
@@ -61,24 +65,40 @@ function caseArbitrary(op: Operation): fc.Arbitrary<Case> {
   const bodySchema = op.requestBody?.content['application/json'].schema;
 
   const pathValues = fc.record(
-    Object.fromEntries(pathParams.map((p) => [p.name, fc.oneof(valid(p.schema).map(String), oddString).filter(notDotSegment)])),
+    Object.fromEntries(
+      pathParams.map((p) => [p.name, fc.oneof(valid(p.schema).map(String), oddString).filter(notDotSegment)]),
+    ),
   ) as fc.Arbitrary<Record<string, string>>;
   const validQuery = fc
-    .record(Object.fromEntries(queryParams.map((p) => [p.name, fc.option(valid(p.schema).map(String), { nil: undefined })])))
+    .record(
+      Object.fromEntries(queryParams.map((p) => [p.name, fc.option(valid(p.schema).map(String), { nil: undefined })])),
+    )
     .map((q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>);
-  const query = fc.oneof(validQuery, fc.dictionary(fc.constantFrom(...queryParams.map((p) => p.name), 'extra', 'limit'), oddString));
+  const query = fc.oneof(
+    validQuery,
+    fc.dictionary(fc.constantFrom(...queryParams.map((p) => p.name), 'extra', 'limit'), oddString),
+  );
 
   const body = bodySchema
     ? fc.oneof(
         valid(bodySchema).map((json) => ({ json })),
-        valid(bodySchema).chain((json) => fc.anything().map((junk) => ({ json: { ...(json as object), [Object.keys(json as object)[0] ?? 'x']: junk } }))),
+        valid(bodySchema).chain((json) =>
+          fc
+            .anything()
+            .map((junk) => ({ json: { ...(json as object), [Object.keys(json as object)[0] ?? 'x']: junk } })),
+        ),
         fc.anything().map((json) => ({ json })),
         fc.string().map((raw) => ({ raw, contentType: 'application/json' })),
         fc.string().map((raw) => ({ raw, contentType: 'text/plain' })),
       )
     : fc.constant(undefined);
 
-  return fc.record({ pathValues, query, body, credential: fc.constantFrom('right', 'right', 'right', 'wrong', 'none') as fc.Arbitrary<Case['credential']> });
+  return fc.record({
+    pathValues,
+    query,
+    body,
+    credential: fc.constantFrom('right', 'right', 'right', 'wrong', 'none') as fc.Arbitrary<Case['credential']>,
+  });
 }
 
 async function send(path: string, method: string, op: Operation, c: Case) {
@@ -97,7 +117,10 @@ async function send(path: string, method: string, op: Operation, c: Case) {
   });
 }
 
-const operationsOf = () => Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+const operationsOf = () =>
+  Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+  );
 
 test('the document describes every endpoint of the API', () => {
   const described = operationsOf().map(({ method, path }) => `${method.toUpperCase()} ${path}`);

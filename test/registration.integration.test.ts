@@ -29,13 +29,18 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) => request(app.baseUrl, method, path, opts);
+const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) =>
+  request(app.baseUrl, method, path, opts);
 const admin = { authorization: 'Bearer test-admin-token' };
 
 /** A user whose e-mail and login name come in mixed case: the API stores them lower-case. */
 function newUser() {
   const user = client.newUser();
-  return { ...user, loginName: user.loginName.toUpperCase(), email: user.email.replace(/^user/, 'User').replace('example', 'Example') };
+  return {
+    ...user,
+    loginName: user.loginName.toUpperCase(),
+    email: user.email.replace(/^user/, 'User').replace('example', 'Example'),
+  };
 }
 
 const finishedMessage = (userId: string, tag: string) => client.messageWith(userId, tag, 'FINISHED');
@@ -44,11 +49,20 @@ test('register → one activation mail → its link activates → one success ma
   const user = newUser();
   const registered = await api('POST', '/api/users/register', { json: user });
   expect(registered.status).toBe(201);
-  expect(registered.body).toEqual({ userId: expect.any(String), status: 'DISABLED', workflowId: expect.stringMatching(/^registration-/) });
+  expect(registered.body).toEqual({
+    userId: expect.any(String),
+    status: 'DISABLED',
+    workflowId: expect.stringMatching(/^registration-/),
+  });
   const { userId } = registered.body;
 
   const pending = await api('GET', `/api/users/${userId}`);
-  expect(pending.body).toMatchObject({ userId, loginName: user.loginName.toLowerCase(), email: user.email.toLowerCase(), status: 'DISABLED' });
+  expect(pending.body).toMatchObject({
+    userId,
+    loginName: user.loginName.toLowerCase(),
+    email: user.email.toLowerCase(),
+    status: 'DISABLED',
+  });
   expect(pending.body).not.toHaveProperty('passwordHash');
 
   const activation = await finishedMessage(userId, 'ACTIVE_USER');
@@ -113,7 +127,10 @@ test('an operator finds the flow in Temporal by user, message and state', async 
     expect(description.typedSearchAttributes.get(MessageStatus)).toEqual(['FINISHED']);
     const found = await eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of temporal.workflow.list({ query: `UserId = '${userId}' AND Stage = 'AWAITING_ACTIVATION'` })) ids.push(wf.workflowId);
+      for await (const wf of temporal.workflow.list({
+        query: `UserId = '${userId}' AND Stage = 'AWAITING_ACTIVATION'`,
+      }))
+        ids.push(wf.workflowId);
       return ids.length ? ids : undefined;
     }, 'the flow in the visibility store');
     expect(found).toEqual([workflowId]);
@@ -133,18 +150,29 @@ test('the worker serves Prometheus metrics of its task queues: the deliveries of
   const count = (name: string, labels: Record<string, string>) =>
     metrics
       .split('\n')
-      .filter((line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      .filter(
+        (line) => line.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)),
+      )
       .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
   const taskQueue = app.env.TEMPORAL_TASK_QUEUE!;
-  expect(count('temporal_workflow_task_execution_latency_count', { task_queue: taskQueue, workflow_type: 'registration' })).toBeGreaterThan(0);
+  expect(
+    count('temporal_workflow_task_execution_latency_count', { task_queue: taskQueue, workflow_type: 'registration' }),
+  ).toBeGreaterThan(0);
   for (const consumer of ['CID_OPC', 'CID_EVENTS']) {
-    expect(count('temporal_activity_execution_latency_count', { task_queue: `${taskQueue}.${consumer}`, activity_type: 'deliver' })).toBeGreaterThan(0);
+    expect(
+      count('temporal_activity_execution_latency_count', {
+        task_queue: `${taskQueue}.${consumer}`,
+        activity_type: 'deliver',
+      }),
+    ).toBeGreaterThan(0);
   }
 });
 
 test('the same register request sent 10 times at once makes one user and one mail', async () => {
   const user = newUser();
-  const responses = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/api/users/register', { json: user })));
+  const responses = await Promise.all(
+    Array.from({ length: 10 }, () => api('POST', '/api/users/register', { json: user })),
+  );
   expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
   const userIds = new Set(responses.map((r) => r.body.userId));
   expect(userIds.size).toBe(1);
@@ -177,19 +205,64 @@ test('unknown, malformed and used tokens answer 410, as JSON or as a page', asyn
 
 test.each([
   ['invalid JSON', 400, 'MALFORMED_JSON', { raw: '{"loginName":', headers: { 'content-type': 'application/json' } }],
-  ['not JSON at all', 415, 'UNSUPPORTED_MEDIA_TYPE', { raw: 'loginName=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+  [
+    'not JSON at all',
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    { raw: 'loginName=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+  ],
   ['an empty object', 400, 'VALIDATION_FAILED', { json: {} }],
   ['an array', 400, 'VALIDATION_FAILED', { json: [] }],
   ['null', 400, 'MALFORMED_JSON', { json: null }],
-  ['a short login name', 400, 'VALIDATION_FAILED', { json: { loginName: 'ab', email: 'a@b.test', password: 'long enough' } }],
-  ['a login name with spaces', 400, 'VALIDATION_FAILED', { json: { loginName: 'a b c', email: 'a@b.test', password: 'long enough' } }],
-  ['a malformed e-mail', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'not-an-email', password: 'long enough' } }],
+  [
+    'a short login name',
+    400,
+    'VALIDATION_FAILED',
+    { json: { loginName: 'ab', email: 'a@b.test', password: 'long enough' } },
+  ],
+  [
+    'a login name with spaces',
+    400,
+    'VALIDATION_FAILED',
+    { json: { loginName: 'a b c', email: 'a@b.test', password: 'long enough' } },
+  ],
+  [
+    'a malformed e-mail',
+    400,
+    'VALIDATION_FAILED',
+    { json: { loginName: 'abc', email: 'not-an-email', password: 'long enough' } },
+  ],
   ['a short password', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'short' } }],
-  ['a too long password', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'x'.repeat(129) } }],
-  ['a mobile number with letters', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'long enough', mobileNo: '12ab' } }],
-  ['an unknown field', 400, 'VALIDATION_FAILED', { json: { loginName: 'abc', email: 'a@b.test', password: 'long enough', admin: true } }],
-  ['a number for a string', 400, 'VALIDATION_FAILED', { json: { loginName: 123, email: 'a@b.test', password: 'long enough' } }],
-  ['a huge body', 413, 'PAYLOAD_TOO_LARGE', { json: { loginName: 'abc', email: 'a@b.test', password: 'x'.repeat(100_000) } }],
+  [
+    'a too long password',
+    400,
+    'VALIDATION_FAILED',
+    { json: { loginName: 'abc', email: 'a@b.test', password: 'x'.repeat(129) } },
+  ],
+  [
+    'a mobile number with letters',
+    400,
+    'VALIDATION_FAILED',
+    { json: { loginName: 'abc', email: 'a@b.test', password: 'long enough', mobileNo: '12ab' } },
+  ],
+  [
+    'an unknown field',
+    400,
+    'VALIDATION_FAILED',
+    { json: { loginName: 'abc', email: 'a@b.test', password: 'long enough', admin: true } },
+  ],
+  [
+    'a number for a string',
+    400,
+    'VALIDATION_FAILED',
+    { json: { loginName: 123, email: 'a@b.test', password: 'long enough' } },
+  ],
+  [
+    'a huge body',
+    413,
+    'PAYLOAD_TOO_LARGE',
+    { json: { loginName: 'abc', email: 'a@b.test', password: 'x'.repeat(100_000) } },
+  ],
 ])('register with %s → %i %s', async (_name, status, code, opts) => {
   const res = await api('POST', '/api/users/register', opts as Parameters<typeof request>[3]);
   expect(res.status).toBe(status);
@@ -218,7 +291,9 @@ test('the audit trail pages with a cursor and filters by status', async () => {
   expect(first.body.items).toHaveLength(1);
   expect(first.body.items[0].status).toBe('FINISHED');
   if (first.body.nextCursor) {
-    const second = await api('GET', `/api/messages?limit=1&status=FINISHED&cursor=${first.body.nextCursor}`, { headers: admin });
+    const second = await api('GET', `/api/messages?limit=1&status=FINISHED&cursor=${first.body.nextCursor}`, {
+      headers: admin,
+    });
     expect(second.body.items[0].messageKey).not.toBe(first.body.items[0].messageKey);
   }
 });

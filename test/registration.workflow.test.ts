@@ -4,7 +4,12 @@
  * steps, the retries of a consumer and the operator's resend, and skip a day in milliseconds.
  */
 import { Context } from '@temporalio/activity';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,7 +17,13 @@ import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DeliverActivity, ProducerActivities } from '../activities';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, type Consumer, type OutgoingMessage } from '../domain/messaging';
-import { activateUpdate, registeredUpdate, registration, resendActivationSignal, type RegistrationInput } from '../workflows/registration';
+import {
+  activateUpdate,
+  registeredUpdate,
+  registration,
+  resendActivationSignal,
+  type RegistrationInput,
+} from '../workflows/registration';
 import { resendSignal } from '../workflows/reliable-message';
 import { createTimeSkippingEnv } from './setup/time-skipping';
 
@@ -40,7 +51,9 @@ type DeliverBehaviour = (input: { messageKey: string; attempt: number }) => Prom
 interface Options {
   deliveryMaxAttempts?: number;
   /** Replaces the recording stub's body for some producer activities (the call is recorded first). */
-  producer?: Partial<{ [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown> }>;
+  producer?: Partial<{
+    [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown>;
+  }>;
   /** What a consumer's `deliver` does on each attempt (the attempt is recorded first); succeeds by default. */
   consumers?: Partial<Record<string, DeliverBehaviour>>;
 }
@@ -76,9 +89,12 @@ async function scenario(options: Options = {}) {
     saveUser: record('saveUser', (_user: Parameters<ProducerActivities['saveUser']>[0]) => ({ tokenHash: 'h1' })),
     enableUser: record('enableUser', (_input: { userId: string }) => undefined),
     expireUser: record('expireUser', (_input: { userId: string }) => undefined),
-    issueActivationToken: record('issueActivationToken', (_input: Parameters<ProducerActivities['issueActivationToken']>[0]) => ({
-      tokenHash: 'h2',
-    })),
+    issueActivationToken: record(
+      'issueActivationToken',
+      (_input: Parameters<ProducerActivities['issueActivationToken']>[0]) => ({
+        tokenHash: 'h2',
+      }),
+    ),
     purgeFinishedBatch: record('purgeFinishedBatch', (_input: { cutoff: string; batchSize: number }) => 0),
   };
 
@@ -100,7 +116,11 @@ async function scenario(options: Options = {}) {
   });
   const consumerWorkers = await Promise.all(
     consumers.map((c) =>
-      Worker.create({ connection: env.nativeConnection, taskQueue: c.taskQueue, activities: { deliver: deliverFor(c.consumerGroup) } }),
+      Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: c.taskQueue,
+        activities: { deliver: deliverFor(c.consumerGroup) },
+      }),
     ),
   );
 
@@ -127,7 +147,9 @@ async function scenario(options: Options = {}) {
       for (;;) {
         const { status, raw } = await handle.describe();
         if (status.name !== 'RUNNING') return;
-        const attemptRunning = raw.pendingActivities?.some((a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+        const attemptRunning = raw.pendingActivities?.some(
+          (a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        );
         const busy = attemptRunning || raw.pendingWorkflowTask != null;
         if (!busy || Date.now() > deadline) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -161,7 +183,10 @@ async function scenario(options: Options = {}) {
         workflowId,
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
-      const registered = env.client.workflow.executeUpdateWithStart(registeredUpdate, { args: [{ loginName: input.loginName }], startWorkflowOperation });
+      const registered = env.client.workflow.executeUpdateWithStart(registeredUpdate, {
+        args: [{ loginName: input.loginName }],
+        startWorkflowOperation,
+      });
       return { registered, handle: startWorkflowOperation.workflowHandle() };
     },
     /** Keeps every worker running for the whole of `fn`. */
@@ -195,7 +220,7 @@ function steps(calls: Call[]): string[] {
     return c.name;
   });
   const out: string[] = [];
-  for (let i = 0; i < labels.length; ) {
+  for (let i = 0; i < labels.length;) {
     let j = i;
     while (j < labels.length && labels[j].startsWith('deliver(')) j++;
     if (j > i) {
@@ -282,8 +307,13 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
     await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to be finished');
     expect(steps(s.calls)).toEqual(REGISTRATION_STEPS);
     const activation = s.message(ACTIVE_USER);
-    expect(activation).toMatchObject({ userId: saved.userId, workflowId: handle.workflowId, body: { email: s.input.email, tokenSalt: s.input.tokenSalt } });
-    for (const name of ['confirmMessage', 'finishMessage']) expect(s.named(name)[0].args.messageKey).toBe(activation.messageKey);
+    expect(activation).toMatchObject({
+      userId: saved.userId,
+      workflowId: handle.workflowId,
+      body: { email: s.input.email, tokenSalt: s.input.tokenSalt },
+    });
+    for (const name of ['confirmMessage', 'finishMessage'])
+      expect(s.named(name)[0].args.messageKey).toBe(activation.messageKey);
     expect(s.named('deliver').map((c) => c.args.messageKey)).toEqual([activation.messageKey, activation.messageKey]);
     expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
 
@@ -295,7 +325,10 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
     expect(steps(s.calls)).toEqual([...REGISTRATION_STEPS, ...ACTIVATION_STEPS]);
     const success = s.message(ACTIVE_USER_SUCCESS);
     expect(success.messageKey).not.toBe(activation.messageKey);
-    expect(s.named('confirmMessage').map((c) => c.args.messageKey)).toEqual([activation.messageKey, success.messageKey]);
+    expect(s.named('confirmMessage').map((c) => c.args.messageKey)).toEqual([
+      activation.messageKey,
+      success.messageKey,
+    ]);
     expect(s.named('finishMessage').map((c) => c.args.messageKey)).toEqual([activation.messageKey, success.messageKey]);
     expect(s.named('enableUser')[0].args).toEqual({ userId: saved.userId });
     expect(s.consumed).toEqual({ [MAIL]: 2, [EVENTS]: 2 });
@@ -323,8 +356,13 @@ test('a resend issues a token from the salt it carries and the old token stops w
       [ACTIVE_USER, 'salt-of-the-resend'],
     ]);
 
-    expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] }))).toBe('TOKEN_INVALID');
-    expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h2' }] })).toEqual({ userId, status: 'ENABLED' });
+    expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] }))).toBe(
+      'TOKEN_INVALID',
+    );
+    expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h2' }] })).toEqual({
+      userId,
+      status: 'ENABLED',
+    });
     expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
   });
 });
@@ -352,7 +390,9 @@ test('no activation for 24 hours expires the registration; a wrong token is refu
   await s.run(async () => {
     const { handle, userId } = await s.registeredAndMailed();
 
-    expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'not-h1' }] }))).toBe('TOKEN_INVALID');
+    expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'not-h1' }] }))).toBe(
+      'TOKEN_INVALID',
+    );
     expect(s.named('enableUser')).toHaveLength(0);
     expect(await status(handle)).toBe('RUNNING');
 
@@ -363,7 +403,9 @@ test('no activation for 24 hours expires the registration; a wrong token is refu
     expect(s.named('expireUser').map((c) => c.args)).toEqual([{ userId }]);
 
     // The workflow is closed: the server refuses the update, no handler runs.
-    await expect(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
     expect(await status(handle)).toBe('COMPLETED');
     expect(s.named('enableUser')).toHaveLength(0);
     expect(s.named('recordPendingMessage').map((c) => c.args.tag)).toEqual([ACTIVE_USER]);
@@ -385,7 +427,9 @@ test('a consumer that fails twice is retried and sends the mail exactly once', a
     const { messageKey } = s.message(ACTIVE_USER);
 
     const mailAttempts = s.named('deliver').filter((c) => c.args.consumerGroup === MAIL);
-    expect(mailAttempts.map((c) => c.args)).toEqual([1, 2, 3].map((attempt) => ({ consumerGroup: MAIL, messageKey, attempt })));
+    expect(mailAttempts.map((c) => c.args)).toEqual(
+      [1, 2, 3].map((attempt) => ({ consumerGroup: MAIL, messageKey, attempt })),
+    );
     expect(s.consumed[MAIL]).toBe(1);
     expect(s.consumed[EVENTS]).toBe(1);
     expect(s.named('finishMessage').map((c) => c.args)).toEqual([{ messageKey }]);
@@ -402,7 +446,11 @@ test('a local step that fails for good cancels the message: no confirm, no mail,
   const s = await scenario({
     producer: {
       saveUser: async () => {
-        throw ApplicationFailure.create({ type: 'EMAIL_TAKEN', message: 'This e-mail address is already registered.', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: 'EMAIL_TAKEN',
+          message: 'This e-mail address is already registered.',
+          nonRetryable: true,
+        });
       },
     },
   });

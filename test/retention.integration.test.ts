@@ -42,7 +42,14 @@ async function insertMessage(status: string, updatedAt: Date): Promise<string> {
     resendCount: 0,
     history: [],
   });
-  await Confirm.collection.insertOne({ messageKey, consumerGroup: 'CID_OPC', status: status === 'DEAD' ? 'DEAD' : 'CONSUMED', consumeCount: 1, createdAt: updatedAt, updatedAt });
+  await Confirm.collection.insertOne({
+    messageKey,
+    consumerGroup: 'CID_OPC',
+    status: status === 'DEAD' ? 'DEAD' : 'CONSUMED',
+    consumeCount: 1,
+    createdAt: updatedAt,
+    updatedAt,
+  });
   return messageKey;
 }
 
@@ -56,7 +63,10 @@ test('the schedule exists, runs daily, and a run deletes only FINISHED records o
   const recentFinished = await insertMessage('FINISHED', daysAgo(6));
 
   await schedule.trigger();
-  await eventually(async () => (await Message.countDocuments({ messageKey: { $in: oldFinished } })) === 0, 'old FINISHED messages deleted');
+  await eventually(
+    async () => (await Message.countDocuments({ messageKey: { $in: oldFinished } })) === 0,
+    'old FINISHED messages deleted',
+  );
   expect(await Confirm.countDocuments({ messageKey: { $in: oldFinished } })).toBe(0);
   expect(await Message.exists({ messageKey: oldDead })).toBeTruthy();
   expect(await Confirm.exists({ messageKey: oldDead })).toBeTruthy();

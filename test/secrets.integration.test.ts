@@ -18,7 +18,11 @@ let client: ReturnType<typeof signupClient>;
 let connection: Connection;
 let rawClient: Client; // no codec: sees what the server stores
 
-const user = { loginName: 'secretive_user', email: 'Secretive.Person@Example.test', password: 'pa55-Word-that-must-never-leak' };
+const user = {
+  loginName: 'secretive_user',
+  email: 'Secretive.Person@Example.test',
+  password: 'pa55-Word-that-must-never-leak',
+};
 let token: string;
 let workflowId: string;
 
@@ -38,7 +42,10 @@ beforeAll(async () => {
   expect((await request(link, 'GET', '')).status).toBe(410);
   await client.messageWith(registered.body.userId, 'ACTIVE_USER_SUCCESS', 'FINISHED');
   // The raw client cannot read the (encrypted) result; it waits for the flow to complete.
-  await eventually(async () => (await rawClient.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED', 'the flow to complete');
+  await eventually(
+    async () => (await rawClient.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED',
+    'the flow to complete',
+  );
 });
 afterAll(async () => {
   await connection?.close();
@@ -50,13 +57,19 @@ const secrets = () => ({ password: user.password, token, email: user.email.toLow
 test('the audit trail shows no token salt (the token derives from it)', async () => {
   const db = await mongoose.createConnection(app.env.MONGODB_URI!).asPromise();
   try {
-    const stored = await db.db!.collection('messages').findOne({ tag: 'ACTIVE_USER', 'body.email': user.email.toLowerCase() });
+    const stored = await db
+      .db!.collection('messages')
+      .findOne({ tag: 'ACTIVE_USER', 'body.email': user.email.toLowerCase() });
     const salt = (stored!.body as { tokenSalt: string }).tokenSalt;
     expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const one = await client.api('GET', `/api/messages/${stored!._id}`, { headers: client.admin });
     const list = await client.api('GET', '/api/messages?limit=100', { headers: client.admin });
     expect(one.status).toBe(200);
-    expect(one.body.body).toEqual({ userId: stored!.userId, loginName: user.loginName, email: user.email.toLowerCase() });
+    expect(one.body.body).toEqual({
+      userId: stored!.userId,
+      loginName: user.loginName,
+      email: user.email.toLowerCase(),
+    });
     for (const answer of [one, list]) expect(JSON.stringify(answer.body)).not.toContain(salt);
   } finally {
     await db.close();
@@ -69,7 +82,10 @@ test('the stored workflow history holds no password, token or e-mail address', a
   expect(history.events?.length).toBeGreaterThan(10);
   for (const [name, secret] of Object.entries(secrets())) {
     expect({ name, found: bytes.includes(Buffer.from(secret)) }).toEqual({ name, found: false });
-    expect({ name, found: bytes.includes(Buffer.from(Buffer.from(secret).toString('base64'))) }).toEqual({ name, found: false });
+    expect({ name, found: bytes.includes(Buffer.from(Buffer.from(secret).toString('base64'))) }).toEqual({
+      name,
+      found: false,
+    });
   }
   // Every payload is ciphertext.
   const started = history.events![0].workflowExecutionStartedEventAttributes!;
@@ -81,24 +97,37 @@ test('with the codec, the same history decodes to the registration input', async
   const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
   const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
   const asJson = {
-    metadata: Object.fromEntries(Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
     data: Buffer.from(payload.data!).toString('base64'),
   };
   const unauthorised = await client.api('POST', '/codec/decode', { json: { payloads: [asJson] } });
   expect(unauthorised.status).toBe(401);
 
   for (const path of ['/codec/decode', '/codec/secrets-codec/decode']) {
-    const decoded = await client.api('POST', path, { json: { payloads: [asJson] }, headers: { authorization: 'Bearer secrets-codec' } });
+    const decoded = await client.api('POST', path, {
+      json: { payloads: [asJson] },
+      headers: { authorization: 'Bearer secrets-codec' },
+    });
     expect(decoded.status).toBe(200);
     const input = JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString());
-    expect(input).toMatchObject({ email: user.email.toLowerCase(), loginName: user.loginName, passwordHash: expect.stringMatching(/^\$argon2id\$/) });
+    expect(input).toMatchObject({
+      email: user.email.toLowerCase(),
+      loginName: user.loginName,
+      passwordHash: expect.stringMatching(/^\$argon2id\$/),
+    });
   }
 });
 
 test('the codec answers the Web UI’s CORS preflight', async () => {
   const res = await fetch(`${app.baseUrl}/codec/decode`, {
     method: 'OPTIONS',
-    headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    headers: {
+      origin: 'http://localhost:8233',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization,content-type',
+    },
   });
   expect(res.status).toBeLessThan(300);
   expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
@@ -126,7 +155,11 @@ test('MongoDB (every collection) and Redis (every key and value) hold neither th
     expect(collections.map((c) => c.name)).toEqual(expect.arrayContaining(['users', 'messages', 'confirms']));
     for (const { name } of collections) {
       const dump = JSON.stringify(await db.db!.collection(name).find().toArray());
-      expect({ name, password: dump.includes(user.password), token: dump.includes(token) }).toEqual({ name, password: false, token: false });
+      expect({ name, password: dump.includes(user.password), token: dump.includes(token) }).toEqual({
+        name,
+        password: false,
+        token: false,
+      });
     }
   } finally {
     await db.close();
@@ -139,9 +172,17 @@ test('MongoDB (every collection) and Redis (every key and value) hold neither th
     for (const key of keys) {
       const type = await redis.type(key);
       const value =
-        type === 'string' ? await redis.get(key) : type === 'hash' ? JSON.stringify(await redis.hgetall(key)) : JSON.stringify(await redis.dump(key));
+        type === 'string'
+          ? await redis.get(key)
+          : type === 'hash'
+            ? JSON.stringify(await redis.hgetall(key))
+            : JSON.stringify(await redis.dump(key));
       for (const text of [key, value ?? '']) {
-        expect({ key, password: text.includes(user.password), token: text.includes(token) }).toEqual({ key, password: false, token: false });
+        expect({ key, password: text.includes(user.password), token: text.includes(token) }).toEqual({
+          key,
+          password: false,
+          token: false,
+        });
       }
     }
   } finally {

@@ -41,7 +41,12 @@ test('the API answers the request in flight on SIGTERM, then exits 0', async () 
   try {
     const handle = new Client({ connection }).workflow.getHandle(registrationWorkflowId(user.email));
     const deadline = Date.now() + 30_000;
-    while (!(await handle.describe().then(() => true, () => false))) {
+    while (
+      !(await handle.describe().then(
+        () => true,
+        () => false,
+      ))
+    ) {
       if (Date.now() > deadline) throw new Error('the registration did not start');
       await new Promise((r) => setTimeout(r, 5));
     }

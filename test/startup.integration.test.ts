@@ -14,7 +14,10 @@ let temporal: PrivateServer;
 const running: ManagedProcess[] = [];
 
 beforeAll(async () => {
-  [mongo, temporal] = await Promise.all([startPrivateServer('mongodb', { start: false }), startPrivateServer('temporal', { start: false })]);
+  [mongo, temporal] = await Promise.all([
+    startPrivateServer('mongodb', { start: false }),
+    startPrivateServer('temporal', { start: false }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all(running.map((p) => p.stop()));
@@ -42,13 +45,21 @@ test('started while MongoDB is away, the API answers 503, and serves once MongoD
 
   const down = await health(baseUrl);
   expect(down.status).toBe(503);
-  expect(down.body.dependencies).toMatchObject({ mongodb: { status: 'down' }, temporal: { status: 'up' }, redis: { status: 'up' } });
+  expect(down.body.dependencies).toMatchObject({
+    mongodb: { status: 'down' },
+    temporal: { status: 'up' },
+    redis: { status: 'up' },
+  });
   const lookup = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000');
   expect(lookup.status).toBe(503);
   expect(lookup.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
 
   await mongo.start();
-  await eventually(async () => ((await health(baseUrl)).status === 200 ? true : undefined), 'the API to reach MongoDB', 30_000);
+  await eventually(
+    async () => ((await health(baseUrl)).status === 200 ? true : undefined),
+    'the API to reach MongoDB',
+    30_000,
+  );
   const found = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000');
   expect(found.status).toBe(404);
   expect(found.body.error.code).toBe('USER_NOT_FOUND');
@@ -67,5 +78,9 @@ test('started while Temporal is away, the API answers 503, and serves once Tempo
   expect(register.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
 
   await temporal.start();
-  await eventually(async () => ((await health(baseUrl)).status === 200 ? true : undefined), 'the API to reach Temporal', 30_000);
+  await eventually(
+    async () => ((await health(baseUrl)).status === 200 ? true : undefined),
+    'the API to reach Temporal',
+    30_000,
+  );
 });

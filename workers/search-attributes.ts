@@ -31,6 +31,9 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   try {
     await addSearchAttributes(connection, namespace, missing);
   } catch (err) {
-    logger.warn({ err, missing }, 'could not register search attributes; register them with `temporal operator search-attribute create`');
+    logger.warn(
+      { err, missing },
+      'could not register search attributes; register them with `temporal operator search-attribute create`',
+    );
   }
 }

@@ -5,7 +5,11 @@ import { defaultSubscriptions } from '../domain/subscriptions';
 export async function seedSubscriptions(mainTaskQueue: string): Promise<void> {
   await Promise.all(
     defaultSubscriptions(mainTaskQueue).map((s) =>
-      Subscription.updateOne({ topic: s.topic, consumerGroup: s.consumerGroup }, { $set: { taskQueue: s.taskQueue } }, { upsert: true }),
+      Subscription.updateOne(
+        { topic: s.topic, consumerGroup: s.consumerGroup },
+        { $set: { taskQueue: s.taskQueue } },
+        { upsert: true },
+      ),
     ),
   );
 }

@@ -4,7 +4,14 @@
  * the search attributes and the retention schedule; SIGTERM / SIGINT let in-flight tasks finish.
  */
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  makeTelemetryFilterString,
+  type LogLevel,
+} from '@temporalio/worker';
 import { createProducerActivities } from '../activities';
 import { loadConfig } from '../config';
 import { ensureIndexes } from '../domain/models';

@@ -21,7 +21,10 @@ export class FlowAttributes {
     if (change.stage) pairs.push({ key: Stage, value: change.stage });
     if (change.messages) {
       for (const [key, status] of Object.entries(change.messages)) this.statuses.set(key, status);
-      pairs.push({ key: MessageKeys, value: [...this.statuses.keys()] }, { key: MessageStatus, value: [...new Set(this.statuses.values())] });
+      pairs.push(
+        { key: MessageKeys, value: [...this.statuses.keys()] },
+        { key: MessageStatus, value: [...new Set(this.statuses.values())] },
+      );
     }
     upsertSearchAttributes(pairs);
   }

@@ -26,7 +26,8 @@ export interface RegistrationInput {
   deliveryMaxAttempts: number;
 }
 
-export type RegistrationStage = 'REGISTERING' | 'AWAITING_ACTIVATION' | 'ACTIVATING' | 'ENABLED' | 'EXPIRED' | 'REJECTED';
+export type RegistrationStage =
+  'REGISTERING' | 'AWAITING_ACTIVATION' | 'ACTIVATING' | 'ENABLED' | 'EXPIRED' | 'REJECTED';
 
 export interface Registered {
   userId: string;
@@ -75,7 +76,8 @@ const local = proxyLocalActivities<ProducerActivities>({
  */
 function requireString(field: string) {
   return (request: unknown) => {
-    if (typeof (request as Record<string, unknown> | undefined)?.[field] !== 'string') throw new Error(`${field} is required`);
+    if (typeof (request as Record<string, unknown> | undefined)?.[field] !== 'string')
+      throw new Error(`${field} is required`);
   };
 }
 
@@ -129,16 +131,21 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   };
   setHandler(stageQuery, currentStage);
 
-  setHandler(registeredUpdate, async ({ loginName }) => {
-    // The same e-mail with another login name is somebody else's registration, not a repeat of this one.
-    if (loginName !== input.loginName || stage === 'ACTIVATING' || stage === 'ENABLED') {
-      throw failure('EMAIL_TAKEN', 'This e-mail address is already registered.');
-    }
-    await condition(() => stage !== 'REGISTERING');
-    if (rejection) throw rejection;
-    if (stage === 'EXPIRED') throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
-    return { userId, status: 'DISABLED', workflowId };
-  }, { validator: requireString('loginName') });
+  setHandler(
+    registeredUpdate,
+    async ({ loginName }) => {
+      // The same e-mail with another login name is somebody else's registration, not a repeat of this one.
+      if (loginName !== input.loginName || stage === 'ACTIVATING' || stage === 'ENABLED') {
+        throw failure('EMAIL_TAKEN', 'This e-mail address is already registered.');
+      }
+      await condition(() => stage !== 'REGISTERING');
+      if (rejection) throw rejection;
+      if (stage === 'EXPIRED')
+        throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
+      return { userId, status: 'DISABLED', workflowId };
+    },
+    { validator: requireString('loginName') },
+  );
 
   setHandler(resendActivationSignal, (request) => {
     // A signal sent by hand without a salt (from the CLI, say) must not fail the workflow task: it is ignored.
@@ -146,27 +153,31 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     if (stage === 'AWAITING_ACTIVATION' && typeof tokenSalt === 'string' && tokenSalt) resendsPending.push(tokenSalt);
   });
 
-  setHandler(activateUpdate, async (request) => {
-    // A click during a resend is judged against the token that resend issues.
-    await condition(() => !resending);
-    if (stage !== 'AWAITING_ACTIVATION' || request.tokenHash !== tokenHash) {
-      throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
-    }
-    stage = 'ACTIVATING';
-    const message = outgoing(ACTIVE_USER_SUCCESS);
-    await bookkeeping.recordPendingMessage(message);
-    try {
-      await local.enableUser({ userId });
-    } catch (err) {
-      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
-      setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
-      throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
-    }
-    successMessage = message;
-    // The success message is confirmed next: it is reported as SENDING at once.
-    setStage('ENABLED', { [message.messageKey]: 'SENDING' });
-    return { userId, status: 'ENABLED' };
-  }, { validator: requireString('tokenHash') });
+  setHandler(
+    activateUpdate,
+    async (request) => {
+      // A click during a resend is judged against the token that resend issues.
+      await condition(() => !resending);
+      if (stage !== 'AWAITING_ACTIVATION' || request.tokenHash !== tokenHash) {
+        throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
+      }
+      stage = 'ACTIVATING';
+      const message = outgoing(ACTIVE_USER_SUCCESS);
+      await bookkeeping.recordPendingMessage(message);
+      try {
+        await local.enableUser({ userId });
+      } catch (err) {
+        await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
+        setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
+        throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
+      }
+      successMessage = message;
+      // The success message is confirmed next: it is reported as SENDING at once.
+      setStage('ENABLED', { [message.messageKey]: 'SENDING' });
+      return { userId, status: 'ENABLED' };
+    },
+    { validator: requireString('tokenHash') },
+  );
 
   /**
    * Pre-send message (WAIT_SEND) with the token salt, then the local transaction: the user and its token
@@ -181,7 +192,11 @@ export async function registration(input: RegistrationInput): Promise<Registrati
       if (stage === 'REGISTERING') {
         const { passwordHash, mobileNo } = input;
         const user = { ...mailBody, workflowId, passwordHash, mobileNo };
-        ({ tokenHash } = await local.saveUser({ ...user, tokenSalt: token.tokenSalt, tokenTtlSeconds: token.ttlSeconds }));
+        ({ tokenHash } = await local.saveUser({
+          ...user,
+          tokenSalt: token.tokenSalt,
+          tokenTtlSeconds: token.ttlSeconds,
+        }));
       } else {
         ({ tokenHash } = await local.issueActivationToken(token));
       }
@@ -208,7 +223,8 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   const deliveries = [messages.deliver(activationMessage)];
   for (;;) {
     const remaining = expiresAt - Date.now();
-    const woke = remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending.length > 0, remaining));
+    const woke =
+      remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending.length > 0, remaining));
     if (!woke) {
       setStage('EXPIRED');
       await bookkeeping.expireUser({ userId });

@@ -1,4 +1,11 @@
-import { ActivityFailure, condition, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  condition,
+  defineSignal,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { DeliverActivity, ProducerActivities } from '../activities';
 import { DELIVERY_ATTEMPT_TIMEOUT_MS } from '../domain/delivery';
 import type { Consumer, OutgoingMessage } from '../domain/messaging';
@@ -55,7 +62,12 @@ export class ReliableMessages {
     const { deliver } = proxyActivities<{ deliver: DeliverActivity }>({
       taskQueue: consumer.taskQueue,
       startToCloseTimeout: DELIVERY_ATTEMPT_TIMEOUT_MS,
-      retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: this.policy.maxAttempts },
+      retry: {
+        initialInterval: '1s',
+        backoffCoefficient: 2,
+        maximumInterval: '5m',
+        maximumAttempts: this.policy.maxAttempts,
+      },
     });
     for (;;) {
       try {

@@ -1,6 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type Redis from 'ioredis';
-import { CONSUMED_MARK, CONSUMED_MARK_TTL_SECONDS, DELIVERY_ATTEMPT_TIMEOUT_MS, idempotencyKey } from '../../domain/delivery';
+import {
+  CONSUMED_MARK,
+  CONSUMED_MARK_TTL_SECONDS,
+  DELIVERY_ATTEMPT_TIMEOUT_MS,
+  idempotencyKey,
+} from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
 import { historyPush } from '../../domain/models/history';
@@ -35,7 +40,11 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
     });
     if (before === 'CONSUMED') return 'already-consumed';
     if (before === undefined) {
-      throw ApplicationFailure.create({ type: 'NO_CONFIRM', message: `${consumerGroup} has no confirm for ${messageKey}`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'NO_CONFIRM',
+        message: `${consumerGroup} has no confirm for ${messageKey}`,
+        nonRetryable: true,
+      });
     }
 
     // The claim: the idempotency key, if free, becomes this attempt's lease.
@@ -45,7 +54,10 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
       try {
         await handler(message);
       } catch (err) {
-        await Promise.allSettled([Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } }), releaseLease(redis, key, lease)]);
+        await Promise.allSettled([
+          Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } }),
+          releaseLease(redis, key, lease),
+        ]);
         throw err;
       }
       await redis.set(key, CONSUMED_MARK, 'EX', CONSUMED_MARK_TTL_SECONDS);

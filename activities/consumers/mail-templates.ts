@@ -34,4 +34,3 @@ export function activationSucceededMail(loginName: string): RenderedMail {
     html: layout(subject, [`Hello ${escapeHtml(loginName)},`, 'your account is now active. Welcome!']),
   };
 }
-

@@ -24,7 +24,11 @@ export function createMailHandler(deps: {
     } else if (message.tag === ACTIVE_USER_SUCCESS) {
       mail = activationSucceededMail(loginName);
     } else {
-      throw ApplicationFailure.create({ type: 'UNKNOWN_TAG', message: `no mail template for tag ${message.tag}`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'UNKNOWN_TAG',
+        message: `no mail template for tag ${message.tag}`,
+        nonRetryable: true,
+      });
     }
     await deps.mailer.sendMail({
       from: deps.from,

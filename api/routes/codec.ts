@@ -17,7 +17,9 @@ const fromJson = (p: JsonPayload): Payload => ({
 });
 
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
@@ -45,15 +47,22 @@ export function codecRouter(deps: { codec: PayloadCodec; token: string; corsOrig
   for (const base of ['/codec', '/codec/:token']) {
     for (const op of ['encode', 'decode'] as const) {
       router.options(`${base}/${op}`, corsForUi);
-      router.post(`${base}/${op}`, corsForUi, authorised, express.json({ limit: '4mb' }), validate('body', codecBody), async (_req, res) => {
-        const payloads = (res.locals.body.payloads as JsonPayload[]).map(fromJson);
-        try {
-          const result = await deps.codec[op](payloads);
-          res.json({ payloads: result.map(toJson) });
-        } catch {
-          throw new HttpError(400, 'UNDECODABLE_PAYLOAD', 'A payload could not be decoded with the configured keys.');
-        }
-      });
+      router.post(
+        `${base}/${op}`,
+        corsForUi,
+        authorised,
+        express.json({ limit: '4mb' }),
+        validate('body', codecBody),
+        async (_req, res) => {
+          const payloads = (res.locals.body.payloads as JsonPayload[]).map(fromJson);
+          try {
+            const result = await deps.codec[op](payloads);
+            res.json({ payloads: result.map(toJson) });
+          } catch {
+            throw new HttpError(400, 'UNDECODABLE_PAYLOAD', 'A payload could not be decoded with the configured keys.');
+          }
+        },
+      );
     }
   }
   return router;

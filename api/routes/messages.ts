@@ -5,7 +5,10 @@ import type { createMessageService } from '../services/messages';
 import { validate } from '../validate';
 
 /** The reliable-message audit trail and resends, for operators. */
-export function messagesRouter(deps: { adminToken: string; messages: ReturnType<typeof createMessageService> }): Router {
+export function messagesRouter(deps: {
+  adminToken: string;
+  messages: ReturnType<typeof createMessageService>;
+}): Router {
   const router = Router();
   router.use('/api/messages', requireAdmin(deps.adminToken));
 

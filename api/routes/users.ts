@@ -9,9 +9,14 @@ import { activationPage } from '../views/activation-page';
 export function usersRouter(deps: Pick<Services, 'registration' | 'activation' | 'limits'>): Router {
   const router = Router();
 
-  router.post('/api/users/register', perClientIp(deps.limits.register), validate('body', registerBody), async (_req, res) => {
-    res.status(201).json(await deps.registration.register(res.locals.body));
-  });
+  router.post(
+    '/api/users/register',
+    perClientIp(deps.limits.register),
+    validate('body', registerBody),
+    async (_req, res) => {
+      res.status(201).json(await deps.registration.register(res.locals.body));
+    },
+  );
 
   router.get('/api/users/activate/:token', validate('params', tokenParams), async (req, res) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
@@ -20,7 +25,8 @@ export function usersRouter(deps: Pick<Services, 'registration' | 'activation' |
       if (wantsHtml) res.status(200).type('html').send(activationPage(true));
       else res.json(activated);
     } catch (err) {
-      if (wantsHtml && (err as { status?: number }).status === 410) res.status(410).type('html').send(activationPage(false));
+      if (wantsHtml && (err as { status?: number }).status === 410)
+        res.status(410).type('html').send(activationPage(false));
       else throw err;
     }
   });

@@ -23,7 +23,9 @@ export function createActivationService(deps: { client: Client; redis: Redis; pe
       if (!stored) throw tokenInvalid();
       const record = JSON.parse(stored) as TokenRecord;
       try {
-        return await deps.client.workflow.getHandle(record.workflowId).executeUpdate(activateUpdate, { args: [{ tokenHash }] });
+        return await deps.client.workflow
+          .getHandle(record.workflowId)
+          .executeUpdate(activateUpdate, { args: [{ tokenHash }] });
       } catch (err) {
         throw toHttpError(err);
       }
@@ -38,7 +40,9 @@ export function createActivationService(deps: { client: Client; redis: Redis; pe
       const normalised = normaliseEmail(email);
       await deps.perAccountLimit(createHash('sha256').update(normalised).digest('hex'));
       try {
-        await deps.client.workflow.getHandle(registrationWorkflowId(normalised)).signal(resendActivationSignal, { tokenSalt: newTokenSalt() });
+        await deps.client.workflow
+          .getHandle(registrationWorkflowId(normalised))
+          .signal(resendActivationSignal, { tokenSalt: newTokenSalt() });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }

@@ -11,11 +11,20 @@ import { createRegistrationService } from './registration';
 export function createServices(deps: { client: Client; redis: Redis; config: Config }) {
   const { client, redis, config } = deps;
   return {
-    registration: createRegistrationService({ client, config, hashPassword: createPasswordHasher(config.passwordHash) }),
+    registration: createRegistrationService({
+      client,
+      config,
+      hashPassword: createPasswordHasher(config.passwordHash),
+    }),
     activation: createActivationService({
       client,
       redis,
-      perAccountLimit: createLimiter(redis, 'activation-resend-account', config.rateLimits.activationResendsPerHour, 3600),
+      perAccountLimit: createLimiter(
+        redis,
+        'activation-resend-account',
+        config.rateLimits.activationResendsPerHour,
+        3600,
+      ),
     }),
     messages: createMessageService({ client }),
     limits: {

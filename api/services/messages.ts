@@ -30,15 +30,22 @@ export function createMessageService(deps: { client: Client }) {
       if (query.cursor) {
         const [at, key] = Buffer.from(query.cursor, 'base64url').toString().split('|');
         const createdAt = new Date(at);
-        if (!key || Number.isNaN(createdAt.getTime())) throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: is not a cursor this API returned');
+        if (!key || Number.isNaN(createdAt.getTime()))
+          throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: is not a cursor this API returned');
         filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: key } }];
       }
-      const docs = await Message.find(filter).sort({ createdAt: -1, _id: -1 }).limit(query.limit + 1).lean();
+      const docs = await Message.find(filter)
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(query.limit + 1)
+        .lean();
       const page = docs.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
         items: page.map(({ _id, ...m }) => audited(m)),
-        nextCursor: docs.length > query.limit ? Buffer.from(`${last.createdAt.toISOString()}|${last._id}`).toString('base64url') : null,
+        nextCursor:
+          docs.length > query.limit
+            ? Buffer.from(`${last.createdAt.toISOString()}|${last._id}`).toString('base64url')
+            : null,
       };
     },
 
@@ -54,7 +61,11 @@ export function createMessageService(deps: { client: Client }) {
       const message = await Message.findOne({ _id: messageKey }, { status: 1, workflowId: 1 }).lean();
       if (!message) throw new HttpError(404, 'MESSAGE_NOT_FOUND', `No message ${messageKey}.`);
       if (message.status !== 'DEAD') {
-        throw new HttpError(409, 'MESSAGE_NOT_DEAD', `Message ${messageKey} is ${message.status}; only DEAD messages are resent.`);
+        throw new HttpError(
+          409,
+          'MESSAGE_NOT_DEAD',
+          `Message ${messageKey} is ${message.status}; only DEAD messages are resent.`,
+        );
       }
       await signalResend(message.workflowId, messageKey);
       return { messageKey, resent: true };
@@ -65,10 +76,16 @@ export function createMessageService(deps: { client: Client }) {
       const filter: Record<string, unknown> = { status: 'DEAD' };
       if (query.topic) filter.topic = query.topic;
       if (query.consumerGroup) {
-        const dead = await Confirm.find({ consumerGroup: query.consumerGroup, status: 'DEAD' }, { messageKey: 1 }).lean();
+        const dead = await Confirm.find(
+          { consumerGroup: query.consumerGroup, status: 'DEAD' },
+          { messageKey: 1 },
+        ).lean();
         filter._id = { $in: dead.map((c) => c.messageKey) };
       }
-      const messages = await Message.find(filter, { messageKey: 1, workflowId: 1 }).sort({ createdAt: 1 }).limit(query.limit).lean();
+      const messages = await Message.find(filter, { messageKey: 1, workflowId: 1 })
+        .sort({ createdAt: 1 })
+        .limit(query.limit)
+        .lean();
       await Promise.all(messages.map((m) => signalResend(m.workflowId, m.messageKey)));
       return { resent: messages.length, messageKeys: messages.map((m) => m.messageKey) };
     },

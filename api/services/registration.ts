@@ -12,7 +12,11 @@ export function registrationWorkflowId(email: string): string {
   return `registration-${createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32)}`;
 }
 
-export function createRegistrationService(deps: { client: Client; config: Config; hashPassword: (p: string) => Promise<string> }) {
+export function createRegistrationService(deps: {
+  client: Client;
+  config: Config;
+  hashPassword: (p: string) => Promise<string>;
+}) {
   const { client, config } = deps;
 
   return {
@@ -42,7 +46,10 @@ export function createRegistrationService(deps: { client: Client; config: Config
         ],
       });
       try {
-        return await client.workflow.executeUpdateWithStart(registeredUpdate, { args: [{ loginName }], startWorkflowOperation });
+        return await client.workflow.executeUpdateWithStart(registeredUpdate, {
+          args: [{ loginName }],
+          startWorkflowOperation,
+        });
       } catch (err) {
         throw toHttpError(err);
       }

@@ -12,7 +12,8 @@ const statusByType: Record<string, number> = {
 };
 
 /** An activation link that is unknown, expired or used: the API's answer and the workflow's alike. */
-export const tokenInvalid = () => new HttpError(410, 'TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
+export const tokenInvalid = () =>
+  new HttpError(410, 'TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
 
 /** Turns a workflow's answer to an update (an ApplicationFailure with a stable type) into an HTTP error. */
 export function toHttpError(err: unknown): unknown {

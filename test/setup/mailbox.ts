@@ -28,7 +28,11 @@ export async function mailTo(address: string, apiUrl?: string): Promise<CaughtMa
 }
 
 /** Waits until `address` has received at least `count` mails, and returns them. */
-export function waitForMail(address: string, count = 1, opts: { apiUrl?: string; timeoutMs?: number } = {}): Promise<CaughtMail[]> {
+export function waitForMail(
+  address: string,
+  count = 1,
+  opts: { apiUrl?: string; timeoutMs?: number } = {},
+): Promise<CaughtMail[]> {
   return eventually(
     async () => {
       const mails = await mailTo(address, opts.apiUrl);

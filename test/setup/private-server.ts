@@ -18,7 +18,10 @@ export interface PrivateServer {
  * A server of the test file's own, for fault injection that must not disturb other test files; with
  * `start: false` its port is chosen but it is not started yet (a dependency that comes up late).
  */
-export async function startPrivateServer(kind: 'smtp' | 'mongodb' | 'temporal', opts: { start?: boolean } = {}): Promise<PrivateServer> {
+export async function startPrivateServer(
+  kind: 'smtp' | 'mongodb' | 'temporal',
+  opts: { start?: boolean } = {},
+): Promise<PrivateServer> {
   const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, `${kind}-`));
   mkdirSync(join(dataDir, 'ferretdb'));
   mkdirSync(join(dataDir, 'mail'));

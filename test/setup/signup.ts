@@ -4,12 +4,15 @@ import { eventually, request } from './http';
 /** Drives the API under test the way a client and an operator would. */
 export function signupClient(baseUrl: string, adminToken: string) {
   const admin = { authorization: `Bearer ${adminToken}` };
-  const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) => request(baseUrl, method, path, opts);
+  const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) =>
+    request(baseUrl, method, path, opts);
 
   async function messagesOf(userId: string) {
     const res = await api('GET', '/api/messages?limit=200', { headers: admin });
     if (res.status !== 200) throw new Error(`GET /api/messages answered ${res.status}`);
-    return (res.body.items as { messageKey: string; userId: string; tag: string; status: string }[]).filter((m) => m.userId === userId);
+    return (res.body.items as { messageKey: string; userId: string; tag: string; status: string }[]).filter(
+      (m) => m.userId === userId,
+    );
   }
 
   return {
@@ -22,10 +25,14 @@ export function signupClient(baseUrl: string, adminToken: string) {
     },
     /** Registers, retrying while the API answers 503 (a dependency is restarting), as a client would. */
     async register(user: object, headers: Record<string, string> = {}): Promise<string> {
-      const res = await eventually(async () => {
-        const r = await api('POST', '/api/users/register', { json: user, headers });
-        return r.status === 503 ? undefined : r;
-      }, 'registration answered', 60_000);
+      const res = await eventually(
+        async () => {
+          const r = await api('POST', '/api/users/register', { json: user, headers });
+          return r.status === 503 ? undefined : r;
+        },
+        'registration answered',
+        60_000,
+      );
       if (res.status !== 201) throw new Error(`register answered ${res.status}: ${JSON.stringify(res.body)}`);
       return res.body.userId as string;
     },

@@ -8,7 +8,9 @@ import { addSearchAttributes } from '../../workers/search-attributes';
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests through `npm test`.');
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
   // The flows keep their custom search attributes current; the test server rejects unregistered ones.
   await addSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
