@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Health } from '../infra/health';
-import { logger, redactUrl } from '../infra/logger';
+import { logger, serializeRequest } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
 import { openApiDocument } from './openapi';
 import { codecRouter } from './routes/codec';
@@ -27,7 +27,7 @@ export function createApp(deps: AppDeps): Express {
     pinoHttp({
       logger,
       serializers: {
-        req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
+        req: serializeRequest,
         // The status only: the response headers say nothing an operator needs, and cost CPU on every request.
         res: (res: { raw?: { statusCode: number } }) => ({ statusCode: res.raw?.statusCode }),
       },

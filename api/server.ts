@@ -36,10 +36,11 @@ async function main(): Promise<void> {
 
   const stop = () => {
     logger.info('API stopping: finishing in-flight requests');
-    server.close(async () => {
-      await Promise.allSettled([mongo.disconnect(), redis.quit(), temporal.connection.close()]);
-      mailer.close();
-      process.exit(0);
+    server.close(() => {
+      void Promise.allSettled([mongo.disconnect(), redis.quit(), temporal.connection.close()]).then(() => {
+        mailer.close();
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
   };

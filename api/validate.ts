@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { HttpError } from './errors';
 
@@ -20,4 +20,9 @@ export function validate(part: Part, schema: z.ZodType): RequestHandler {
     res.locals[part] = result.data;
     next();
   };
+}
+
+/** What `validate(part, schema)` parsed earlier in the chain, typed by the same schema. */
+export function validated<S extends z.ZodType>(res: Response, part: Part, _schema: S): z.infer<S> {
+  return res.locals[part] as z.infer<S>;
 }

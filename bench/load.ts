@@ -4,7 +4,7 @@ export async function runConcurrently<T>(
   concurrency: number,
   job: (i: number) => Promise<T>,
 ): Promise<T[]> {
-  const results: T[] = new Array(count);
+  const results = new Array<T>(count);
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
     while (next < count) {

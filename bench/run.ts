@@ -36,9 +36,9 @@ const { values: opts } = parseArgs({
   },
 });
 const count = Number(opts.count);
-const concurrencies = opts.concurrency!.split(',').map(Number);
+const concurrencies = opts.concurrency.split(',').map(Number);
 const activations = Math.min(Number(opts.activations), count);
-const workerCounts = opts.workers!.split(',').map(Number);
+const workerCounts = opts.workers.split(',').map(Number);
 const hashCost = { memoryKib: Number(opts['hash-memory']), passes: Number(opts['hash-passes']) };
 
 interface ScenarioResult {
@@ -106,7 +106,8 @@ async function drive(
   requestMs: number[];
   mailMs: number[];
   perSecond: number;
-  bodies: any[];
+  /** The API's answers (the naive handler's carry no workflow id). */
+  bodies: { workflowId?: string }[];
 }> {
   const users = Array.from({ length: count }, () => newUser(run));
   const started = performance.now();
@@ -118,7 +119,7 @@ async function drive(
         body: JSON.stringify(users[i]),
       });
       if (res.status !== 201) throw new Error(`${name}: register answered ${res.status} ${await res.text()}`);
-      return res.json();
+      return (await res.json()) as { workflowId?: string };
     }),
   );
   await sink.waitFor(
@@ -237,8 +238,8 @@ async function projectScenario(
     const client = new Client({ connection, dataConverter: dataConverter(loadConfig(appEnv)) });
     const sample = r.bodies.slice(0, Math.min(10, activations));
     const counts = await Promise.all(
-      sample.map(async (b: { workflowId: string }) => {
-        const handle = client.workflow.getHandle(b.workflowId);
+      sample.map(async (b) => {
+        const handle = client.workflow.getHandle(b.workflowId!);
         await handle.result();
         const events = (await handle.fetchHistory()).events ?? [];
         // The registration ends where the workflow task that accepts the activate update begins.

@@ -15,6 +15,11 @@ export function redactUrl(url: string): string {
     .replace(/(\/codec\/)(?!encode|decode)[^/?#]+/, '$1[redacted]');
 }
 
+/** A request as the logs show it: its id, method, URL without secrets and the client address. */
+export function serializeRequest(req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) {
+  return { id: req.id, method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.remoteAddress };
+}
+
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskEmails(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
@@ -50,7 +55,7 @@ export const logger = pino({
   },
   serializers: {
     err: pino.stdSerializers.err,
-    req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url), remoteAddress: req.remoteAddress }),
+    req: serializeRequest,
   },
   formatters: {
     log: (object) => maskDeep(object) as Record<string, unknown>,

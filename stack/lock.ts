@@ -35,6 +35,7 @@ export function acquireLock(path: string): { update(groups: number[]): void; rel
       if (previous && alive(previous.pid) && previous.pid !== process.pid) {
         throw new Error(
           `reliable-signup is already running (pid ${previous.pid}). Stop it with Ctrl-C in its terminal or \`kill ${previous.pid}\`, then start again.`,
+          { cause: err },
         );
       }
       for (const group of previous?.groups ?? []) {

@@ -166,7 +166,7 @@ export async function registration(input: RegistrationInput): Promise<Registrati
       await bookkeeping.recordPendingMessage(message);
       try {
         await local.enableUser({ userId });
-      } catch (err) {
+      } catch {
         await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
         setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
         throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');

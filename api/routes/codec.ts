@@ -4,7 +4,7 @@ import express, { Router, type RequestHandler } from 'express';
 import { bearerToken, secretMatcher } from '../auth';
 import { HttpError } from '../errors';
 import { codecBody } from '../schemas';
-import { validate } from '../validate';
+import { validate, validated } from '../validate';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -54,7 +54,7 @@ export function codecRouter(deps: { codec: PayloadCodec; token: string; corsOrig
         express.json({ limit: '4mb' }),
         validate('body', codecBody),
         async (_req, res) => {
-          const payloads = (res.locals.body.payloads as JsonPayload[]).map(fromJson);
+          const payloads = (validated(res, 'body', codecBody).payloads as JsonPayload[]).map(fromJson);
           try {
             const result = await deps.codec[op](payloads);
             res.json({ payloads: result.map(toJson) });

@@ -3,7 +3,7 @@ import { perClientIp } from '../rate-limits';
 import { registerBody, resendActivationBody, tokenParams, userIdParams } from '../schemas';
 import type { Services } from '../services';
 import { getUser } from '../services/users';
-import { validate } from '../validate';
+import { validate, validated } from '../validate';
 import { activationPage } from '../views/activation-page';
 
 export function usersRouter(deps: Pick<Services, 'registration' | 'activation' | 'limits'>): Router {
@@ -14,14 +14,14 @@ export function usersRouter(deps: Pick<Services, 'registration' | 'activation' |
     perClientIp(deps.limits.register),
     validate('body', registerBody),
     async (_req, res) => {
-      res.status(201).json(await deps.registration.register(res.locals.body));
+      res.status(201).json(await deps.registration.register(validated(res, 'body', registerBody)));
     },
   );
 
   router.get('/api/users/activate/:token', validate('params', tokenParams), async (req, res) => {
     const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
     try {
-      const activated = await deps.activation.activate(res.locals.params.token);
+      const activated = await deps.activation.activate(validated(res, 'params', tokenParams).token);
       if (wantsHtml) res.status(200).type('html').send(activationPage(true));
       else res.json(activated);
     } catch (err) {
@@ -36,12 +36,12 @@ export function usersRouter(deps: Pick<Services, 'registration' | 'activation' |
     perClientIp(deps.limits.resend),
     validate('body', resendActivationBody),
     async (_req, res) => {
-      res.status(202).json(await deps.activation.resendActivation(res.locals.body.email));
+      res.status(202).json(await deps.activation.resendActivation(validated(res, 'body', resendActivationBody).email));
     },
   );
 
   router.get('/api/users/:userId', validate('params', userIdParams), async (_req, res) => {
-    res.json(await getUser(res.locals.params.userId));
+    res.json(await getUser(validated(res, 'params', userIdParams).userId));
   });
 
   return router;
