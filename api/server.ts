@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     logger.warn({ err }, 'MongoDB not reachable yet; trying again'),
   );
   const temporal = createTemporalClient(config);
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config.redis);
   const mailer = createMailer(config.smtpUrl);
 
   const app = createApp({

@@ -3,6 +3,10 @@ import { z } from 'zod';
 const schema = z.object({
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/reliable_signup'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]*$/, 'may hold only letters, digits and _ . : -')
+    .default('reliable-signup:'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('reliable-signup'),
@@ -37,7 +41,7 @@ const schema = z.object({
 
 export type Config = {
   mongodbUri: string;
-  redisUrl: string;
+  redis: { url: string; keyPrefix: string };
   temporal: { address: string; namespace: string; taskQueue: string };
   smtpUrl: string;
   mailFrom: string;
@@ -67,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     mongodbUri: e.MONGODB_URI,
-    redisUrl: e.REDIS_URL,
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

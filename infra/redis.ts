@@ -1,5 +1,10 @@
 import Redis from 'ioredis';
+import type { Config } from '../config';
 
-export function createRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+/**
+ * Every key this deployment writes (activation tokens, consumer idempotency keys, rate-limit budgets)
+ * starts with its `REDIS_KEY_PREFIX`, so deployments that share one Redis never share a key.
+ */
+export function createRedis({ url, keyPrefix }: Config['redis']): Redis {
+  return new Redis(url, { keyPrefix, maxRetriesPerRequest: 3, enableOfflineQueue: true });
 }

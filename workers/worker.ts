@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(config.mongodbUri);
   await ensureIndexes();
   await seedSubscriptions(config.temporal.taskQueue);
-  const redis = createRedis(config.redisUrl);
+  const redis = createRedis(config.redis);
   const mailer = createMailer(config.smtpUrl);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { namespace, taskQueue } = config.temporal;
