@@ -1,15 +1,36 @@
+/** Tests in three layers (README "Tests"): select one with `--selectProjects unit|workflow|integration`. */
+const common = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  setupFiles: ['<rootDir>/test/setup/quiet-sdk.ts'],
+};
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-  setupFiles: ['<rootDir>/test/setup/quiet-sdk.ts'],
+  projects: [
+    // No server: pure functions, the payload codec, configuration, schemas, activities on a mock context.
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    // Temporal's time-skipping test server (one per test) and the workflow bundle built once.
+    {
+      ...common,
+      displayName: 'workflow',
+      testMatch: ['<rootDir>/test/workflow/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/setup/workflow-global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/workflow-global-teardown.ts',
+    },
+    // The real stack: Temporal dev server, FerretDB, Redis, maildev; the worker and the API as processes.
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/setup/integration-global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/integration-global-teardown.ts',
+    },
+  ],
+  testSequencer: '<rootDir>/test/setup/random-order-sequencer.js',
   testTimeout: 120_000,
   // The Temporal SDK's native runtime keeps a jest worker alive after its last test; servers are
-  // stopped by globalTeardown before this applies.
+  // stopped by the global teardowns before this applies.
   forceExit: true,
   maxWorkers: 2,
 };

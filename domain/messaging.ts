@@ -1,4 +1,4 @@
-/** Topics, tags and states of the reliable-message flow (the seeds' names, see DESIGN.md). */
+/** Topics, tags and states of the reliable-message flow (paascloud's names, see docs/design.md). */
 export const SEND_EMAIL_TOPIC = 'SEND_EMAIL_TOPIC';
 export const ACTIVE_USER = 'ACTIVE_USER';
 export const ACTIVE_USER_SUCCESS = 'ACTIVE_USER_SUCCESS';

@@ -95,7 +95,7 @@ function rejectionOf(err: unknown): ApplicationFailure {
 
 /**
  * One registration, from the pre-send message to activation or expiry (paascloud's UAC register →
- * TPC → OPC flow, see DESIGN.md). The workflow id is derived from the e-mail, so there is one
+ * TPC → OPC flow, see docs/design.md). The workflow id is derived from the e-mail, so there is one
  * registration per address at a time.
  */
 export async function registration(input: RegistrationInput): Promise<RegistrationResult> {

@@ -18,7 +18,7 @@ export type MessageHandler = (message: OutgoingMessage) => Promise<void>;
 export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'consumed' | 'already-consumed'>;
 
 /**
- * The consumer side of the seeds (paascloud's @MqConsumerStore), as one activity on the consumer's
+ * The consumer side of the reliable-message pattern (paascloud's @MqConsumerStore, docs/design.md), as one activity on the consumer's
  * task queue: confirm receipt (CONFIRMED, consumeCount + 1), claim the message atomically in Redis,
  * run the handler, mark it consumed (Redis for 10 days, the confirm CONSUMED).
  *

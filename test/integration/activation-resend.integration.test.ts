@@ -1,8 +1,8 @@
 /** Resending the activation mail, and the Redis-backed rate limits, on the real stack. */
-import { startApp, type RunningApp } from './setup/app';
-import { request } from './setup/http';
-import { waitForMail } from './setup/mailbox';
-import { activationLink, signupClient } from './setup/signup';
+import { startApp, type RunningApp } from '../setup/app';
+import { request } from '../setup/http';
+import { waitForMail } from '../setup/mailbox';
+import { activationLink, signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
@@ -73,15 +73,15 @@ test('an unknown address gets the very same answer as a known one', async () => 
 test('registrations beyond the per-IP limit get 429 with Retry-After; another IP is unaffected', async () => {
   const headers = fromNewIp();
   const statuses: number[] = [];
-  let limited;
+  let limited: Awaited<ReturnType<typeof client.api>> | undefined;
   for (let i = 0; i < 4; i++) {
     const res = await client.api('POST', '/api/users/register', { json: client.newUser(), headers });
     statuses.push(res.status);
     if (res.status === 429) limited = res;
   }
   expect(statuses).toEqual([201, 201, 201, 429]);
-  expect(limited!.body.error.code).toBe('RATE_LIMITED');
-  expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+  expect(limited?.body.error.code).toBe('RATE_LIMITED');
+  expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
   const other = await client.api('POST', '/api/users/register', { json: client.newUser(), headers: fromNewIp() });
   expect(other.status).toBe(201);
 });

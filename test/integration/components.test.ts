@@ -5,9 +5,9 @@ import Redis from 'ioredis';
 import mongoose, { Schema } from 'mongoose';
 import nodemailer from 'nodemailer';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config';
-import { greet } from './fixtures/timer-workflows';
-import { waitForMail } from './setup/mailbox';
+import { loadConfig } from '../../config';
+import { greet } from '../fixtures/timer-workflows';
+import { waitForMail } from '../setup/mailbox';
 
 const config = loadConfig();
 
@@ -26,7 +26,7 @@ test('a document written through mongoose is read back from a second connection'
 });
 
 test('a key set in Redis with an expiry is gone after it', async () => {
-  const redis = new Redis(config.redisUrl);
+  const redis = new Redis(config.redis.url);
   try {
     const key = `probe:${randomUUID()}`;
     await redis.set(key, 'v', 'PX', 300);
@@ -58,7 +58,7 @@ test('a workflow runs on the dev server and is visible through the client', asyn
       connection: nativeConnection,
       namespace: config.temporal.namespace,
       taskQueue,
-      workflowsPath: require.resolve('./fixtures/timer-workflows'),
+      workflowsPath: require.resolve('../fixtures/timer-workflows'),
     });
     const workflowId = `probe-${randomUUID()}`;
     const result = await worker.runUntil(client.workflow.execute(greet, { taskQueue, workflowId, args: ['stack'] }));

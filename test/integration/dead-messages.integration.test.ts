@@ -3,10 +3,10 @@
  * waits, and an operator's resend (one message, or all dead ones) takes it to FINISHED once the fault
  * is fixed. Real stack; the SMTP catcher is this file's own, stopped to make the mail consumer fail.
  */
-import { startApp, type RunningApp } from './setup/app';
-import { mailTo, waitForMail } from './setup/mailbox';
-import { startPrivateServer, type PrivateServer } from './setup/private-server';
-import { signupClient } from './setup/signup';
+import { startApp, type RunningApp } from '../setup/app';
+import { mailTo, waitForMail } from '../setup/mailbox';
+import { startPrivateServer, type PrivateServer } from '../setup/private-server';
+import { signupClient } from '../setup/signup';
 
 let smtp: PrivateServer;
 let app: RunningApp;
@@ -42,7 +42,9 @@ test('after the configured attempts the message is DEAD; a resend after the fix 
   expect(dead[0].lastError).toMatch(/CID_OPC/);
 
   await smtp.start();
-  const resent = await client.api('POST', `/api/messages/${dead[0].messageKey}/resend`, { headers: client.admin });
+  const resent = await client.retryingUnavailable('POST', `/api/messages/${dead[0].messageKey}/resend`, {
+    headers: client.admin,
+  });
   expect(resent.status).toBe(202);
   const finished = await client.messageWith(userIds[0], 'ACTIVE_USER', 'FINISHED');
   expect(finished.resendCount).toBe(1);
@@ -56,7 +58,9 @@ test('after the configured attempts the message is DEAD; a resend after the fix 
   await waitForMail(users[0].email, 1, { apiUrl: mailApi() });
   expect(await mailTo(users[0].email, mailApi())).toHaveLength(1);
 
-  const again = await client.api('POST', `/api/messages/${dead[0].messageKey}/resend`, { headers: client.admin });
+  const again = await client.retryingUnavailable('POST', `/api/messages/${dead[0].messageKey}/resend`, {
+    headers: client.admin,
+  });
   expect(again.status).toBe(409);
   expect(again.body.error.code).toBe('MESSAGE_NOT_DEAD');
 });
@@ -66,19 +70,24 @@ test('resend-dead resends every dead message of a topic and consumer group, and 
   const { users, userIds } = await registerWhileSmtpIsDown(3);
   await smtp.start();
 
-  const res = await client.api('POST', '/api/messages/resend-dead?topic=SEND_EMAIL_TOPIC&consumerGroup=CID_OPC', {
-    headers: client.admin,
-  });
+  const res = await client.retryingUnavailable(
+    'POST',
+    '/api/messages/resend-dead?topic=SEND_EMAIL_TOPIC&consumerGroup=CID_OPC',
+    {
+      headers: client.admin,
+    },
+  );
   expect(res.status).toBe(202);
   expect(res.body.resent).toBe(3);
   for (const userId of userIds) await client.messageWith(userId, 'ACTIVE_USER', 'FINISHED');
   for (const user of users) expect(await mailTo(user.email, mailApi())).toHaveLength(1);
 
-  const none = await client.api('POST', '/api/messages/resend-dead', { headers: client.admin });
+  const none = await client.retryingUnavailable('POST', '/api/messages/resend-dead', { headers: client.admin });
+  expect(none.status).toBe(202);
   expect(none.body.resent).toBe(0);
 });
 
 test('operator endpoints want the admin token', async () => {
-  expect((await client.api('POST', '/api/messages/resend-dead')).status).toBe(401);
+  expect((await client.retryingUnavailable('POST', '/api/messages/resend-dead')).status).toBe(401);
   expect((await client.api('POST', '/api/messages/x/resend')).status).toBe(401);
 });

@@ -4,11 +4,11 @@
  * message. The app here has its own SMTP catcher and its own MongoDB-wire server, so that stopping
  * them disturbs no other test file.
  */
-import { startApp, type RunningApp } from './setup/app';
-import { eventually } from './setup/http';
-import { mailTo, waitForMail } from './setup/mailbox';
-import { startPrivateServer, type PrivateServer } from './setup/private-server';
-import { signupClient } from './setup/signup';
+import { startApp, type RunningApp } from '../setup/app';
+import { eventually } from '../setup/http';
+import { mailTo, waitForMail } from '../setup/mailbox';
+import { startPrivateServer, type PrivateServer } from '../setup/private-server';
+import { signupClient } from '../setup/signup';
 
 let smtp: PrivateServer;
 let mongo: PrivateServer;

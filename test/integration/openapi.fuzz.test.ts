@@ -8,8 +8,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import jsf from 'json-schema-faker';
-import { startApp, type RunningApp } from './setup/app';
-import { request } from './setup/http';
+import { startApp, type RunningApp } from '../setup/app';
+import { request } from '../setup/http';
 
 jsf.option({ alwaysFakeOptionals: false, failOnInvalidFormat: false });
 
@@ -97,7 +97,7 @@ function caseArbitrary(op: Operation): fc.Arbitrary<Case> {
     pathValues,
     query,
     body,
-    credential: fc.constantFrom('right', 'right', 'right', 'wrong', 'none') as fc.Arbitrary<Case['credential']>,
+    credential: fc.constantFrom<Case['credential']>('right', 'right', 'right', 'wrong', 'none'),
   });
 }
 

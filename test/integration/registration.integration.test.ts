@@ -5,13 +5,13 @@
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { User, UserEvent } from '../domain/models';
-import { MessageKeys, MessageStatus, Stage, UserId } from '../domain/search-attributes';
-import { freePort } from '../stack/ports';
-import { startApp, type RunningApp } from './setup/app';
-import { eventually, request } from './setup/http';
-import { mailTo, waitForMail } from './setup/mailbox';
-import { activationLink, signupClient } from './setup/signup';
+import { User, UserEvent } from '../../domain/models';
+import { MessageKeys, MessageStatus, Stage, UserId } from '../../domain/search-attributes';
+import { freePort } from '../../stack/ports';
+import { startApp, type RunningApp } from '../setup/app';
+import { eventually, request } from '../setup/http';
+import { mailTo, waitForMail } from '../setup/mailbox';
+import { activationLink, signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
@@ -264,7 +264,7 @@ test.each([
     { json: { loginName: 'abc', email: 'a@b.test', password: 'x'.repeat(100_000) } },
   ],
 ])('register with %s → %i %s', async (_name, status, code, opts) => {
-  const res = await api('POST', '/api/users/register', opts as Parameters<typeof request>[3]);
+  const res = await api('POST', '/api/users/register', opts);
   expect(res.status).toBe(status);
   expect(res.body.error).toEqual({ code, message: expect.any(String) });
 });

@@ -2,12 +2,12 @@
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../config';
-import { Confirm, Message } from '../domain/models';
-import { dataConverter } from '../infra/temporal';
-import { retentionScheduleId } from '../workers/retention-schedule';
-import { startApp, type RunningApp } from './setup/app';
-import { eventually } from './setup/http';
+import { loadConfig } from '../../config';
+import { Confirm, Message } from '../../domain/models';
+import { dataConverter } from '../../infra/temporal';
+import { retentionScheduleId } from '../../workers/retention-schedule';
+import { startApp, type RunningApp } from '../setup/app';
+import { eventually } from '../setup/http';
 
 let app: RunningApp;
 let connection: Connection;

@@ -8,10 +8,10 @@ import { temporal } from '@temporalio/proto';
 import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import { readFileSync } from 'node:fs';
-import { startApp, type RunningApp } from './setup/app';
-import { eventually, request } from './setup/http';
-import { waitForMail } from './setup/mailbox';
-import { activationLink, signupClient } from './setup/signup';
+import { startApp, type RunningApp } from '../setup/app';
+import { eventually, request } from '../setup/http';
+import { waitForMail } from '../setup/mailbox';
+import { activationLink, signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
@@ -62,7 +62,7 @@ test('the audit trail shows no token salt (the token derives from it)', async ()
       .findOne({ tag: 'ACTIVE_USER', 'body.email': user.email.toLowerCase() });
     const salt = (stored!.body as { tokenSalt: string }).tokenSalt;
     expect(salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    const one = await client.api('GET', `/api/messages/${stored!._id}`, { headers: client.admin });
+    const one = await client.api('GET', `/api/messages/${String(stored!._id)}`, { headers: client.admin });
     const list = await client.api('GET', '/api/messages?limit=100', { headers: client.admin });
     expect(one.status).toBe(200);
     expect(one.body.body).toEqual({
@@ -89,7 +89,7 @@ test('the stored workflow history holds no password, token or e-mail address', a
   }
   // Every payload is ciphertext.
   const started = history.events![0].workflowExecutionStartedEventAttributes!;
-  const encoding = Buffer.from(started.input!.payloads![0].metadata!.encoding!).toString();
+  const encoding = Buffer.from(started.input!.payloads![0].metadata!.encoding).toString();
   expect(encoding).toBe('binary/encrypted');
 });
 

@@ -1,9 +1,9 @@
 /** SIGTERM lets the API and the worker finish what they are doing before they exit. */
 import { Client, Connection } from '@temporalio/client';
-import { registrationWorkflowId } from '../api/services/registration';
-import { startApp, type RunningApp } from './setup/app';
-import { mailTo, waitForMail } from './setup/mailbox';
-import { signupClient } from './setup/signup';
+import { registrationWorkflowId } from '../../api/services/registration';
+import { startApp, type RunningApp } from '../setup/app';
+import { mailTo, waitForMail } from '../setup/mailbox';
+import { signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;

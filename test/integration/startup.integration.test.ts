@@ -3,11 +3,11 @@
  * which dependency is down) until they are up, then serves, without a restart.
  */
 import { join } from 'node:path';
-import { appProcess, withDatabase } from '../stack/apps';
-import { freePort } from '../stack/ports';
-import { ManagedProcess, waitUntilReady } from '../stack/process';
-import { eventually, request } from './setup/http';
-import { startPrivateServer, type PrivateServer } from './setup/private-server';
+import { appProcess, withDatabase } from '../../stack/apps';
+import { freePort } from '../../stack/ports';
+import { waitUntilReady, type ManagedProcess } from '../../stack/process';
+import { eventually, request } from '../setup/http';
+import { startPrivateServer, type PrivateServer } from '../setup/private-server';
 
 let mongo: PrivateServer;
 let temporal: PrivateServer;
@@ -28,7 +28,14 @@ async function startApi(overrides: NodeJS.ProcessEnv): Promise<string> {
   const port = await freePort();
   const api = appProcess(
     'api',
-    { ...process.env, PORT: String(port), LOG_LEVEL: 'info', TEMPORAL_TASK_QUEUE: `startup-${port}`, ...overrides },
+    {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+      TEMPORAL_TASK_QUEUE: `startup-${port}`,
+      REDIS_KEY_PREFIX: `startup-${port}:`,
+      ...overrides,
+    },
     join(process.env.TEST_DATA_DIR!, 'logs', `api-startup-${port}.log`),
   );
   running.push(api);

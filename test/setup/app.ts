@@ -18,7 +18,8 @@ let started = 0;
 /** The worker and the API as real processes against the test stack, the API on a free port. */
 export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
   const port = await freePort();
-  // A database and task queues of its own, so that no other test file's worker takes its tasks.
+  // A database, task queues and Redis keys of its own: no other test file's worker takes its tasks, and no
+  // other app spends its rate-limit budgets or sees its tokens.
   const id = `t${process.pid}_${started + 1}`;
   const env = {
     ...process.env,
@@ -26,8 +27,9 @@ export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<Runni
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     MONGODB_URI: withDatabase(process.env.MONGODB_URI!, `rs_${id}`),
     TEMPORAL_TASK_QUEUE: `reliable-signup-${id}`,
+    REDIS_KEY_PREFIX: `${id}:`,
     LOG_LEVEL: 'info',
-    // Every test app counts client IPs in the same Redis: only the tests of the limits set them low.
+    // Every request of a test comes from 127.0.0.1: only the tests of the limits keep them low.
     RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
     RATE_LIMIT_RESEND_PER_MINUTE: '100000',
     ...overrides,

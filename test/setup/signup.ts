@@ -7,6 +7,17 @@ export function signupClient(baseUrl: string, adminToken: string) {
   const api = (method: string, path: string, opts?: Parameters<typeof request>[3]) =>
     request(baseUrl, method, path, opts);
 
+  /** A request repeated while the API answers 503 (a dependency is restarting or slow), as a client would. */
+  const retryingUnavailable = (method: string, path: string, opts?: Parameters<typeof request>[3]) =>
+    eventually(
+      async () => {
+        const r = await api(method, path, opts);
+        return r.status === 503 ? undefined : r;
+      },
+      `${method} ${path} answered`,
+      60_000,
+    );
+
   async function messagesOf(userId: string) {
     const res = await api('GET', '/api/messages?limit=200', { headers: admin });
     if (res.status !== 200) throw new Error(`GET /api/messages answered ${res.status}`);
@@ -23,16 +34,10 @@ export function signupClient(baseUrl: string, adminToken: string) {
       const id = randomUUID().slice(0, 8);
       return { loginName: `user_${id}`, email: `user.${id}@example.test`, password: 'correct horse battery staple' };
     },
-    /** Registers, retrying while the API answers 503 (a dependency is restarting), as a client would. */
+    retryingUnavailable,
+    /** Registers, retrying while the API answers 503, as a client would. */
     async register(user: object, headers: Record<string, string> = {}): Promise<string> {
-      const res = await eventually(
-        async () => {
-          const r = await api('POST', '/api/users/register', { json: user, headers });
-          return r.status === 503 ? undefined : r;
-        },
-        'registration answered',
-        60_000,
-      );
+      const res = await retryingUnavailable('POST', '/api/users/register', { json: user, headers });
       if (res.status !== 201) throw new Error(`register answered ${res.status}: ${JSON.stringify(res.body)}`);
       return res.body.userId as string;
     },

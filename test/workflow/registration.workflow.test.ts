@@ -15,17 +15,18 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import type { DeliverActivity, ProducerActivities } from '../activities';
-import { ACTIVE_USER, ACTIVE_USER_SUCCESS, type Consumer, type OutgoingMessage } from '../domain/messaging';
+import type { DeliverActivity, ProducerActivities } from '../../activities';
+import { ACTIVE_USER, ACTIVE_USER_SUCCESS, type Consumer, type OutgoingMessage } from '../../domain/messaging';
 import {
   activateUpdate,
   registeredUpdate,
   registration,
   resendActivationSignal,
   type RegistrationInput,
-} from '../workflows/registration';
-import { resendSignal } from '../workflows/reliable-message';
-import { createTimeSkippingEnv } from './setup/time-skipping';
+} from '../../workflows/registration';
+import { resendSignal } from '../../workflows/reliable-message';
+import { createTimeSkippingEnv } from '../setup/time-skipping';
+import { workflowBundlePath } from '../setup/workflow-bundle';
 
 // A test server of its own for each test: no test sees another's timers, and no connection lives long
 // enough for the server to refuse its keep-alive pings.
@@ -111,7 +112,7 @@ async function scenario(options: Options = {}) {
   const mainWorker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    workflowBundle: { codePath: workflowBundlePath() },
     activities,
   });
   const consumerWorkers = await Promise.all(

@@ -8,10 +8,11 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../config';
-import { dataConverter } from '../infra/temporal';
+import { loadConfig } from '../../config';
+import { dataConverter } from '../../infra/temporal';
+import { workflowBundlePath } from '../setup/workflow-bundle';
 
-const dir = join(__dirname, 'fixtures', 'histories');
+const dir = join(__dirname, '..', 'fixtures', 'histories');
 const histories = readdirSync(dir).filter((file) => file.endsWith('.json'));
 
 test('there are recorded histories to replay', () => {
@@ -22,7 +23,7 @@ test.each(histories)('%s replays with the current workflow code', async (file) =
   const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
   await Worker.runReplayHistory(
     {
-      workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH! },
+      workflowBundle: { codePath: workflowBundlePath() },
       // The default configuration: its development key encrypted the recorded payloads.
       dataConverter: dataConverter(loadConfig({})),
     },

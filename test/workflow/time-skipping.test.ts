@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnv } from './setup/time-skipping';
-import { sleepOneDay } from './fixtures/timer-workflows';
+import { createTimeSkippingEnv } from '../setup/time-skipping';
+import { sleepOneDay } from '../fixtures/timer-workflows';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ test('a workflow with a one-day timer completes at once, with the server clock a
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: 'time-skipping',
-    workflowsPath: require.resolve('./fixtures/timer-workflows'),
+    workflowsPath: require.resolve('../fixtures/timer-workflows'),
   });
   const before = await env.currentTimeMs();
   const result = await worker.runUntil(

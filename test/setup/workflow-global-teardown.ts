@@ -1,0 +1,5 @@
+import { removeWorkflowBundle } from './workflow-bundle';
+
+export default function workflowGlobalTeardown(): void {
+  removeWorkflowBundle();
+}
