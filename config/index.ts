@@ -1,21 +1,32 @@
 import { z } from 'zod';
+import { withSecretFiles } from './secret-files';
+import { DEVELOPMENT_DEFAULTS } from './development-defaults';
+import { ConfigError } from './error';
+import { parsePayloadKeys } from './payload-keys';
+import { productionProblems } from './production';
+
+export { ConfigError, DEVELOPMENT_DEFAULTS };
+
+const dev = DEVELOPMENT_DEFAULTS;
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
 const schema = z.object({
-  MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/reliable_signup'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  MONGODB_URI: z.string().default(dev.MONGODB_URI),
+  REDIS_URL: z.string().default(dev.REDIS_URL),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]*$/, 'may hold only letters, digits and _ . : -')
     .default('reliable-signup:'),
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z.string().default(dev.TEMPORAL_ADDRESS),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('reliable-signup'),
-  SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
-  MAIL_FROM: z.string().default('Reliable Signup <no-reply@reliable-signup.local>'),
+  SMTP_URL: z.string().default(dev.SMTP_URL),
+  MAIL_FROM: z.string().default(dev.MAIL_FROM),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.string().url().optional(),
-  ADMIN_TOKEN: z.string().min(1).default('dev-admin-token'),
-  ACTIVATION_TOKEN_SECRET: z.string().min(16).default('dev-only-activation-secret-change-me'),
+  ADMIN_TOKEN: z.string().min(1).default(dev.ADMIN_TOKEN),
+  ACTIVATION_TOKEN_SECRET: z.string().min(16).default(dev.ACTIVATION_TOKEN_SECRET),
   ACTIVATION_TTL_SECONDS: z.coerce
     .number()
     .int()
@@ -29,14 +40,14 @@ const schema = z.object({
   ACTIVATION_RESENDS_PER_HOUR: z.coerce.number().int().positive().default(3),
   RETENTION_DAYS: z.coerce.number().int().positive().default(7),
   RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(500),
-  PAYLOAD_KEYS: z.string().default('dev:j2q9gCGFz3Lz8RKYYoaqjJXaiPk/Tp0TfBNFMK6ATmk='),
-  CODEC_TOKEN: z.string().min(1).default('dev-codec-token'),
-  CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
+  PAYLOAD_KEYS: z.string().default(dev.PAYLOAD_KEYS),
+  CODEC_TOKEN: z.string().min(1).default(dev.CODEC_TOKEN),
+  CODEC_CORS_ORIGINS: z.string().default(dev.CODEC_CORS_ORIGINS),
   WORKER_METRICS_ADDRESS: z
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
     .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel,
 });
 
 export type Config = {
@@ -61,12 +72,26 @@ export type Config = {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
-/** Reads every setting from the environment, with defaults that match the local stack of `npm start`. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Reads every setting from the environment (or, for `NAME_FILE`, from the file it names), with defaults
+ * that match the local stack of `npm start`. With NODE_ENV=production, a setting that is missing or
+ * still a development default is refused.
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
+  const env = withSecretFiles(rawEnv, Object.keys(schema.shape));
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) {
+      throw new ConfigError(
+        `Refusing to start in production (NODE_ENV=production): ${problems.join('; ')}. ` +
+          'Set each of them (or NAME_FILE to a file that holds it); see README "Configuration".',
+      );
+    }
   }
   const e = parsed.data;
   return {
@@ -99,19 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-/** `PAYLOAD_KEYS`: `id:base64key[,id:base64key…]`, each key 32 bytes, the first one current. */
-function parsePayloadKeys(spec: string): Map<string, Buffer> {
-  const keys = new Map<string, Buffer>();
-  for (const entry of spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const [id, material] = entry.split(':');
-    const key = Buffer.from(material ?? '', 'base64');
-    if (!id || key.length !== 32)
-      throw new Error(`Invalid configuration: PAYLOAD_KEYS entry "${id ?? ''}" must be id:<32 bytes in base64>`);
-    keys.set(id, key);
-  }
-  if (keys.size === 0) throw new Error('Invalid configuration: PAYLOAD_KEYS needs at least one key');
-  return keys;
+/** Only the log level, for modules that log before (or without) the whole configuration. */
+export function loadLogLevel(env: NodeJS.ProcessEnv = process.env): z.infer<typeof logLevel> {
+  const parsed = logLevel.safeParse(env.LOG_LEVEL);
+  return parsed.success ? parsed.data : 'info';
 }

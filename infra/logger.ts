@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { loadConfig } from '../config';
+import { loadLogLevel } from '../config';
 
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 
@@ -34,7 +34,7 @@ function maskDeep(value: unknown, depth = 0): unknown {
  * e-mail addresses are masked in every field.
  */
 export const logger = pino({
-  level: loadConfig().logLevel,
+  level: loadLogLevel(),
   redact: {
     paths: [
       'password',

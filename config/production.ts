@@ -1,0 +1,41 @@
+import { DEVELOPMENT_DEFAULTS } from './development-defaults';
+import { parsePayloadKeys } from './payload-keys';
+
+/** Secrets shorter than this are refused in production. */
+const MIN_SECRET_LENGTH = 32;
+
+/** Settings production must be given, because their defaults only make sense on a developer's machine. */
+const REQUIRED = [
+  'MONGODB_URI',
+  'REDIS_URL',
+  'TEMPORAL_ADDRESS',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'PUBLIC_BASE_URL',
+  'ADMIN_TOKEN',
+  'ACTIVATION_TOKEN_SECRET',
+  'PAYLOAD_KEYS',
+  'CODEC_TOKEN',
+  'CODEC_CORS_ORIGINS',
+] as const;
+const SECRETS: readonly string[] = ['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'CODEC_TOKEN'];
+
+/** Every reason the environment is unfit for production, one per setting; empty when it is fit. */
+export function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const developmentDefaults: Partial<Record<string, string>> = DEVELOPMENT_DEFAULTS;
+  for (const name of REQUIRED) {
+    const value = env[name];
+    if (!value) problems.push(`${name} is not set`);
+    else if (value === developmentDefaults[name]) problems.push(`${name} is the development default`);
+    else if (SECRETS.includes(name) && value.length < MIN_SECRET_LENGTH)
+      problems.push(`${name} is shorter than ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (env.PAYLOAD_KEYS && env.PAYLOAD_KEYS !== DEVELOPMENT_DEFAULTS.PAYLOAD_KEYS) {
+    const published = [...parsePayloadKeys(DEVELOPMENT_DEFAULTS.PAYLOAD_KEYS).values()][0];
+    const keys = parsePayloadKeys(env.PAYLOAD_KEYS);
+    if ([...keys.values()].some((key) => key.equals(published)))
+      problems.push('PAYLOAD_KEYS holds the development key, which is published in this repository');
+  }
+  return problems;
+}
