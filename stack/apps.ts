@@ -12,13 +12,27 @@ import { ManagedProcess } from './process';
 export const APP_NODE_ARGS = ['--max-semi-space-size=4', '--require', 'tsx/cjs'];
 export const APP_ENV = { MALLOC_ARENA_MAX: '2' };
 
+export type AppRole = 'worker' | 'api';
+
 /** The worker or the API as a process of its own, run from the TypeScript sources. */
-export function appProcess(name: 'worker' | 'api', env: NodeJS.ProcessEnv, logFile?: string): ManagedProcess {
+export function appProcess(name: AppRole, env: NodeJS.ProcessEnv, logFile?: string): ManagedProcess {
   const entry = name === 'worker' ? 'workers/worker.ts' : 'api/server.ts';
   return new ManagedProcess({
     name,
     command: process.execPath,
     args: [...APP_NODE_ARGS, join(repoRoot, entry)],
+    env: { ...APP_ENV, ...env },
+    logFile,
+  });
+}
+
+/** The worker or the API as production runs it: the JavaScript `npm run build` wrote into `<root>/dist`. */
+export function builtAppProcess(root: string, name: AppRole, env: NodeJS.ProcessEnv, logFile?: string): ManagedProcess {
+  const entry = name === 'worker' ? 'dist/workers/worker.js' : 'dist/api/server.js';
+  return new ManagedProcess({
+    name,
+    command: process.execPath,
+    args: ['--enable-source-maps', join(root, entry)],
     env: { ...APP_ENV, ...env },
     logFile,
   });

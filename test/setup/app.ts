@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { appProcess, withDatabase } from '../../stack/apps';
+import { appProcess, builtAppProcess, withDatabase, type AppRole } from '../../stack/apps';
 import { freePort } from '../../stack/ports';
 import { sleep, type ManagedProcess } from '../../stack/process';
 
@@ -15,8 +15,14 @@ export interface RunningApp {
 
 let started = 0;
 
-/** The worker and the API as real processes against the test stack, the API on a free port. */
-export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
+/**
+ * The worker and the API as real processes against the test stack, the API on a free port: from the
+ * TypeScript sources, or with `builtIn` from an installed build (`<builtIn>/dist`), as production runs.
+ */
+export async function startApp(
+  overrides: NodeJS.ProcessEnv = {},
+  opts: { builtIn?: string } = {},
+): Promise<RunningApp> {
   const port = await freePort();
   // A database, task queues and Redis keys of its own: no other test file's worker takes its tasks, and no
   // other app spends its rate-limit budgets or sees its tokens.
@@ -35,9 +41,11 @@ export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<Runni
     ...overrides,
   };
   const logDir = join(process.env.TEST_DATA_DIR!, 'logs');
+  const roleProcess = (role: AppRole, logFile: string) =>
+    opts.builtIn ? builtAppProcess(opts.builtIn, role, env, logFile) : appProcess(role, env, logFile);
   const n = ++started;
-  const worker = appProcess('worker', env, join(logDir, `worker-${process.pid}-${n}.log`));
-  const api = appProcess('api', env, join(logDir, `api-${process.pid}-${n}.log`));
+  const worker = roleProcess('worker', join(logDir, `worker-${process.pid}-${n}.log`));
+  const api = roleProcess('api', join(logDir, `api-${process.pid}-${n}.log`));
   worker.start();
   api.start();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -48,7 +56,7 @@ export async function startApp(overrides: NodeJS.ProcessEnv = {}): Promise<Runni
     env,
     async restartWorker() {
       await app.worker.stop();
-      app.worker = appProcess('worker', env, join(logDir, `worker-${process.pid}-${++started}.log`));
+      app.worker = roleProcess('worker', join(logDir, `worker-${process.pid}-${++started}.log`));
       app.worker.start();
       await waitForHealth(app);
     },
