@@ -2,8 +2,9 @@
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
-  setupFiles: ['<rootDir>/test/setup/quiet-sdk.ts'],
 };
+/** The layers that run Temporal workers keep the SDK's own chatter out of the output. */
+const withWorkers = { ...common, setupFiles: ['<rootDir>/test/setup/quiet-sdk.ts'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -12,7 +13,7 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     // Temporal's time-skipping test server (one per test) and the workflow bundle built once.
     {
-      ...common,
+      ...withWorkers,
       displayName: 'workflow',
       testMatch: ['<rootDir>/test/workflow/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/workflow-global-setup.ts',
@@ -20,7 +21,7 @@ module.exports = {
     },
     // The real stack: Temporal dev server, FerretDB, Redis, maildev; the worker and the API as processes.
     {
-      ...common,
+      ...withWorkers,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/integration-global-setup.ts',

@@ -1,0 +1,210 @@
+/**
+ * `loadConfig` (config/index.ts): the defaults the README documents, numbers read from strings, every
+ * invalid value refused with a message that names its variable (and never shows a secret), and the
+ * payload keys of `PAYLOAD_KEYS`, the first one current.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../config';
+
+const key = () => randomBytes(32).toString('base64');
+
+/** The message `loadConfig` throws for `env`, or a failure of the test when it accepts it. */
+function refusal(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('defaults', () => {
+  it('without any variable, every setting has the default of the README', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mongodbUri: 'mongodb://127.0.0.1:27017/reliable_signup',
+      redis: { url: 'redis://127.0.0.1:6379', keyPrefix: 'reliable-signup:' },
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'reliable-signup' },
+      smtpUrl: 'smtp://127.0.0.1:1025',
+      mailFrom: 'Reliable Signup <no-reply@reliable-signup.local>',
+      port: 3000,
+      publicBaseUrl: 'http://localhost:3000',
+      adminToken: 'dev-admin-token',
+      activation: { ttlSeconds: 86_400 },
+      passwordHash: { memoryKib: 19_456, passes: 2 },
+      delivery: { maxAttempts: 10 },
+      rateLimits: { registerPerMinute: 20, resendPerMinute: 5, activationResendsPerHour: 3 },
+      retention: { days: 7, batchSize: 500 },
+      codec: { token: 'dev-codec-token', corsOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] },
+      logLevel: 'info',
+    });
+    expect(config.workerMetricsAddress).toBeUndefined();
+  });
+
+  it('the development token secret and payload key are usable as they are', () => {
+    const config = loadConfig({});
+    expect(config.activation.tokenSecret.length).toBeGreaterThanOrEqual(16);
+    expect([...config.payloadKeys.keys()]).toEqual(['dev']);
+    expect(config.payloadKeys.get('dev')).toHaveLength(32);
+  });
+
+  it('the activation link follows PORT when PUBLIC_BASE_URL is not set', () => {
+    expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
+  });
+
+  it('variables that are not settings are ignored', () => {
+    expect(() => loadConfig({ PATH: '/usr/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: 'xterm' })).not.toThrow();
+  });
+});
+
+describe('values read from the environment', () => {
+  it('numbers are read from their strings', () => {
+    const config = loadConfig({
+      PORT: '4000',
+      ACTIVATION_TTL_SECONDS: '3600',
+      PASSWORD_HASH_MEMORY_KIB: '65536',
+      PASSWORD_HASH_PASSES: '3',
+      DELIVERY_MAX_ATTEMPTS: '4',
+      RATE_LIMIT_REGISTER_PER_MINUTE: '100',
+      RATE_LIMIT_RESEND_PER_MINUTE: '7',
+      ACTIVATION_RESENDS_PER_HOUR: '9',
+      RETENTION_DAYS: '30',
+      RETENTION_BATCH_SIZE: '10000',
+    });
+    expect(config).toMatchObject({
+      port: 4000,
+      activation: { ttlSeconds: 3600 },
+      passwordHash: { memoryKib: 65_536, passes: 3 },
+      delivery: { maxAttempts: 4 },
+      rateLimits: { registerPerMinute: 100, resendPerMinute: 7, activationResendsPerHour: 9 },
+      retention: { days: 30, batchSize: 10_000 },
+    });
+  });
+
+  it('PUBLIC_BASE_URL loses its trailing slashes, so the link has no double slash', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://signup.example.com//' }).publicBaseUrl).toBe(
+      'https://signup.example.com',
+    );
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://example.com/signup/' }).publicBaseUrl).toBe(
+      'https://example.com/signup',
+    );
+  });
+
+  it('CODEC_CORS_ORIGINS is a comma-separated list, blanks ignored', () => {
+    expect(
+      loadConfig({ CODEC_CORS_ORIGINS: ' https://ui.example.com ,, http://localhost:8233 ' }).codec.corsOrigins,
+    ).toEqual(['https://ui.example.com', 'http://localhost:8233']);
+  });
+
+  it('REDIS_KEY_PREFIX may be empty, for a Redis of its own', () => {
+    expect(loadConfig({ REDIS_KEY_PREFIX: '' }).redis.keyPrefix).toBe('');
+  });
+
+  it('the secrets and servers are taken as given', () => {
+    const config = loadConfig({
+      ADMIN_TOKEN: 'operator-secret',
+      CODEC_TOKEN: 'codec-secret',
+      ACTIVATION_TOKEN_SECRET: 'a-long-random-production-secret',
+      MONGODB_URI: 'mongodb://db.example.com:27017/signup',
+      REDIS_URL: 'redis://cache.example.com:6379',
+      REDIS_KEY_PREFIX: 'signup-staging:',
+      SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
+      TEMPORAL_ADDRESS: 'temporal.example.com:7233',
+      TEMPORAL_NAMESPACE: 'signup',
+      TEMPORAL_TASK_QUEUE: 'signup-queue',
+      WORKER_METRICS_ADDRESS: '0.0.0.0:9464',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      adminToken: 'operator-secret',
+      codec: { token: 'codec-secret' },
+      activation: { tokenSecret: 'a-long-random-production-secret' },
+      mongodbUri: 'mongodb://db.example.com:27017/signup',
+      redis: { url: 'redis://cache.example.com:6379', keyPrefix: 'signup-staging:' },
+      smtpUrl: 'smtps://user:pass@smtp.example.com:465',
+      temporal: { address: 'temporal.example.com:7233', namespace: 'signup', taskQueue: 'signup-queue' },
+      workerMetricsAddress: '0.0.0.0:9464',
+      logLevel: 'debug',
+    });
+  });
+});
+
+describe('invalid values are refused, naming the variable', () => {
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '3000.5'],
+    ['PUBLIC_BASE_URL', 'signup.example.com'],
+    ['ADMIN_TOKEN', ''],
+    ['CODEC_TOKEN', ''],
+    ['ACTIVATION_TOKEN_SECRET', 'too-short'],
+    ['ACTIVATION_TTL_SECONDS', '0'],
+    ['ACTIVATION_TTL_SECONDS', 'a day'],
+    ['PASSWORD_HASH_MEMORY_KIB', '512'],
+    ['PASSWORD_HASH_PASSES', '0'],
+    ['DELIVERY_MAX_ATTEMPTS', '0'],
+    ['RATE_LIMIT_REGISTER_PER_MINUTE', '-5'],
+    ['RATE_LIMIT_RESEND_PER_MINUTE', '1.5'],
+    ['ACTIVATION_RESENDS_PER_HOUR', '0'],
+    ['RETENTION_DAYS', '0'],
+    ['RETENTION_BATCH_SIZE', '10001'],
+    ['REDIS_KEY_PREFIX', 'signup staging:'],
+    ['REDIS_KEY_PREFIX', 'signup/'],
+    ['REDIS_KEY_PREFIX', 'signup*'],
+    ['WORKER_METRICS_ADDRESS', '9464'],
+    ['WORKER_METRICS_ADDRESS', 'localhost'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('%s=%j', (variable, value) => {
+    const message = refusal({ [variable]: value });
+    expect(message).toMatch(/^Invalid configuration: /);
+    expect(message).toContain(`${variable}: `);
+  });
+
+  it('every invalid variable is named in one message', () => {
+    const message = refusal({ PORT: 'http', DELIVERY_MAX_ATTEMPTS: '0', LOG_LEVEL: 'loud' });
+    expect(message).toContain('PORT: ');
+    expect(message).toContain('DELIVERY_MAX_ATTEMPTS: ');
+    expect(message).toContain('LOG_LEVEL: ');
+  });
+
+  it('a refused secret is not repeated in the message', () => {
+    const message = refusal({ ACTIVATION_TOKEN_SECRET: 'sekrit-value' });
+    expect(message).toContain('ACTIVATION_TOKEN_SECRET');
+    expect(message).not.toContain('sekrit-value');
+  });
+});
+
+describe('PAYLOAD_KEYS', () => {
+  it('several keys are all kept for decryption, and the first one is the current key', () => {
+    const [current, previous, oldest] = [key(), key(), key()];
+    const keys = loadConfig({ PAYLOAD_KEYS: `k3:${current}, k2:${previous},k1:${oldest}` }).payloadKeys;
+    expect([...keys.keys()]).toEqual(['k3', 'k2', 'k1']);
+    expect(keys.get('k3')).toEqual(Buffer.from(current, 'base64'));
+    expect(keys.get('k2')).toEqual(Buffer.from(previous, 'base64'));
+    expect(keys.get('k1')).toEqual(Buffer.from(oldest, 'base64'));
+  });
+
+  it.each([
+    ['16 bytes', randomBytes(16).toString('base64')],
+    ['33 bytes', randomBytes(33).toString('base64')],
+    ['no key at all', ''],
+  ])('a key of the wrong length (%s) is refused, naming its id and not its material', (_case, material) => {
+    const message = refusal({ PAYLOAD_KEYS: `ok:${key()},weak:${material}` });
+    expect(message).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry "weak"/);
+    expect(message).toContain('32 bytes');
+    if (material) expect(message).not.toContain(material);
+  });
+
+  it('an entry without an id is refused', () => {
+    expect(refusal({ PAYLOAD_KEYS: `:${key()}` })).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry ""/);
+  });
+
+  it('an entry without a colon is refused', () => {
+    expect(refusal({ PAYLOAD_KEYS: key() })).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry/);
+  });
+
+  it.each(['', ' ', ' , ,'])('an empty list (%j) is refused: something has to encrypt', (spec) => {
+    expect(refusal({ PAYLOAD_KEYS: spec })).toBe('Invalid configuration: PAYLOAD_KEYS needs at least one key');
+  });
+});

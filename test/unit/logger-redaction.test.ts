@@ -1,0 +1,164 @@
+/**
+ * The logger (infra/logger.ts), with its own configuration, writing into a captured stream instead of
+ * stdout: passwords, password hashes, tokens, salts and keys are redacted, a request shows neither its
+ * Authorization header nor the token of an activation or codec URL, and e-mail addresses are masked in
+ * messages, fields and errors.
+ */
+import { logger, maskEmails, redactUrl } from '../../infra/logger';
+
+const mockLines: string[] = [];
+
+// The product's pino options, unchanged; only the destination is a stream the test reads.
+jest.mock('pino', () => {
+  const actual = jest.requireActual('pino');
+  const withCapture = (options: object) =>
+    actual(options, {
+      write: (line: string) => {
+        mockLines.push(line);
+      },
+    });
+  return Object.assign(withCapture, actual, { default: withCapture });
+});
+
+const TOKEN = 'jwLZaoI_p_TiOS7d9YA9jIJo3zk78SercsxYLes5oBc';
+
+/** What one call to the logger wrote: its JSON line, parsed, and the raw line. */
+function logged(write: () => void): { entry: Record<string, any>; line: string } {
+  mockLines.length = 0;
+  write();
+  expect(mockLines).toHaveLength(1);
+  return { entry: JSON.parse(mockLines[0]), line: mockLines[0] };
+}
+
+beforeAll(() => {
+  logger.level = 'info';
+});
+
+describe('secrets in log fields', () => {
+  it.each(['password', 'passwordHash', 'token', 'tokenSalt', 'payloadKeys', 'PAYLOAD_KEYS'])(
+    'a top-level %s is redacted',
+    (field) => {
+      const { entry, line } = logged(() => logger.info({ [field]: 'the-secret-value', userId: 'u1' }, 'saved'));
+      expect(entry[field]).toBe('[redacted]');
+      expect(entry.userId).toBe('u1');
+      expect(line).not.toContain('the-secret-value');
+    },
+  );
+
+  it.each(['password', 'passwordHash', 'token', 'tokenSalt'])('%s one level down is redacted', (field) => {
+    const { entry, line } = logged(() => logger.info({ body: { [field]: 'the-secret-value', loginName: 'alice' } }));
+    expect(entry.body).toEqual({ [field]: '[redacted]', loginName: 'alice' });
+    expect(line).not.toContain('the-secret-value');
+  });
+
+  it('a registration logged as it arrives shows its login name, not its password', () => {
+    const { entry } = logged(() =>
+      logger.info({ input: { loginName: 'alice', password: 'correct horse battery', tokenSalt: 'salt' } }, 'register'),
+    );
+    expect(entry.input).toEqual({ loginName: 'alice', password: '[redacted]', tokenSalt: '[redacted]' });
+    expect(entry.msg).toBe('register');
+  });
+});
+
+describe('requests', () => {
+  const request = (url: string) => ({
+    id: 'req-1',
+    method: 'GET',
+    url,
+    remoteAddress: '127.0.0.1',
+    headers: { authorization: 'Bearer operator-secret', cookie: 'sid=cookie-secret' },
+  });
+
+  it('show id, method, URL and client address, never the Authorization header or cookies', () => {
+    const { entry, line } = logged(() => logger.info({ req: request('/api/messages?status=DEAD') }, 'request'));
+    expect(entry.req).toEqual({
+      id: 'req-1',
+      method: 'GET',
+      url: '/api/messages?status=DEAD',
+      remoteAddress: '127.0.0.1',
+    });
+    expect(line).not.toContain('operator-secret');
+    expect(line).not.toContain('cookie-secret');
+  });
+
+  it('show an activation URL without its token', () => {
+    const { entry, line } = logged(() => logger.info({ req: request(`/api/users/activate/${TOKEN}`) }));
+    expect(entry.req.url).toBe('/api/users/activate/[redacted]');
+    expect(line).not.toContain(TOKEN);
+  });
+
+  it('show a codec URL without the codec token in its path', () => {
+    const { entry, line } = logged(() => logger.info({ req: request('/codec/dev-codec-token/decode') }));
+    expect(entry.req.url).toBe('/codec/[redacted]/decode');
+    expect(line).not.toContain('dev-codec-token');
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    [`/api/users/activate/${TOKEN}`, '/api/users/activate/[redacted]'],
+    [`/api/users/activate/${TOKEN}?lang=en`, '/api/users/activate/[redacted]?lang=en'],
+    [`/api/users/activate/${TOKEN}#top`, '/api/users/activate/[redacted]#top'],
+    [
+      `https://signup.example.com/api/users/activate/${TOKEN}`,
+      'https://signup.example.com/api/users/activate/[redacted]',
+    ],
+    ['/codec/secret-token/encode', '/codec/[redacted]/encode'],
+  ])('%s → %s', (url, shown) => {
+    expect(redactUrl(url)).toBe(shown);
+  });
+
+  it.each(['/codec/decode', '/codec/encode', '/api/users/activation/resend', '/api/users/user-1', '/health'])(
+    'leaves %s as it is',
+    (url) => {
+      expect(redactUrl(url)).toBe(url);
+    },
+  );
+});
+
+describe('e-mail addresses', () => {
+  it('are masked in the message, keeping the first letter and the domain', () => {
+    const { entry, line } = logged(() => logger.info('activation mail sent to alice@example.com'));
+    expect(entry.msg).toBe('activation mail sent to a***@example.com');
+    expect(line).not.toContain('alice@');
+  });
+
+  it('are masked in printf-style arguments', () => {
+    const { entry } = logged(() => logger.info('mail to %s refused', 'bob.smith@mail.example.org'));
+    expect(entry.msg).toBe('mail to b***@mail.example.org refused');
+  });
+
+  it('are masked in fields, nested and in arrays', () => {
+    const { entry, line } = logged(() =>
+      logger.info({ email: 'alice@example.com', user: { to: ['carol@example.com', 'dave+tag@example.net'] } }),
+    );
+    expect(entry.email).toBe('a***@example.com');
+    expect(entry.user.to).toEqual(['c***@example.com', 'd***@example.net']);
+    expect(line).not.toMatch(/alice@|carol@|dave\+tag@/);
+  });
+
+  it('are masked in the message and the stack of an error', () => {
+    const { entry, line } = logged(() =>
+      logger.error({ err: new Error('550 <erin@example.com>: Recipient address rejected') }, 'delivery failed'),
+    );
+    expect(entry.err.message).toBe('550 <e***@example.com>: Recipient address rejected');
+    expect(entry.err.stack).toContain('e***@example.com');
+    expect(line).not.toContain('erin@');
+  });
+
+  it('leave numbers, booleans and text without an address alone', () => {
+    const { entry } = logged(() => logger.info({ count: 3, ok: true, note: 'no address @ all', at: 'x@y' }, 'plain'));
+    expect(entry).toMatchObject({ count: 3, ok: true, note: 'no address @ all', at: 'x@y', msg: 'plain' });
+  });
+});
+
+describe('maskEmails', () => {
+  it.each([
+    ['alice@example.com', 'a***@example.com'],
+    ['Alice.Smith+news@Mail.Example.co.uk', 'A***@Mail.Example.co.uk'],
+    ['a@example.com', 'a***@example.com'],
+    ['to: x@example.com, y@example.org', 'to: x***@example.com, y***@example.org'],
+  ])('%s → %s', (text, masked) => {
+    expect(maskEmails(text)).toBe(masked);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The mail templates (activities/consumers/mail-templates.ts): the activation mail carries its link and
+ * how long it is valid in both the text and the HTML part, the success mail has no link, and what the
+ * HTML part shows of the user is escaped.
+ */
+import { activationMail, activationSucceededMail } from '../../activities/consumers/mail-templates';
+
+const LINK = 'https://signup.example.com/api/users/activate/jwLZaoI_p_TiOS7d9YA9jIJo3zk78SercsxYLes5oBc';
+
+/** The targets of the HTML part's links. */
+const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+
+describe('activation mail', () => {
+  const mail = activationMail('alice', LINK, 24);
+
+  it('is titled "Activate your account"', () => {
+    expect(mail.subject).toBe('Activate your account');
+    expect(mail.html).toContain('<h2>Activate your account</h2>');
+  });
+
+  it('greets the user by login name in both parts', () => {
+    expect(mail.text).toMatch(/^Hello alice,/);
+    expect(mail.html).toContain('Hello alice,');
+  });
+
+  it('carries the link on a line of its own in the text part, and as the only link of the HTML part', () => {
+    expect(mail.text.split('\n')).toContain(LINK);
+    expect(hrefs(mail.html)).toEqual([LINK]);
+  });
+
+  it('says how many hours the link is valid, in both parts', () => {
+    const twoHours = activationMail('alice', LINK, 2);
+    expect(twoHours.text).toContain('within 2 hours');
+    expect(twoHours.html).toContain('within 2 hours');
+    expect(mail.text).toContain('within 24 hours');
+  });
+
+  it('tells someone who did not register to ignore it', () => {
+    expect(mail.text).toContain('If you did not register, ignore this mail.');
+    expect(mail.html).toContain('If you did not register, ignore this mail.');
+  });
+
+  it('is a whole HTML document', () => {
+    expect(mail.html).toMatch(/^<!doctype html><html>/);
+    expect(mail.html).toMatch(/<\/body><\/html>$/);
+  });
+
+  it('escapes the login name and the link in the HTML part', () => {
+    const odd = activationMail('<b>"al"&\'ice\'</b>', 'https://example.com/a?x=1&y="2"', 24);
+    expect(odd.html).toContain('Hello &lt;b&gt;&quot;al&quot;&amp;&#39;ice&#39;&lt;/b&gt;,');
+    expect(odd.html).not.toContain('<b>');
+    expect(hrefs(odd.html)).toEqual(['https://example.com/a?x=1&amp;y=&quot;2&quot;']);
+  });
+});
+
+describe('success mail', () => {
+  const mail = activationSucceededMail('alice');
+
+  it('is titled "Your account is active" and greets the user', () => {
+    expect(mail.subject).toBe('Your account is active');
+    expect(mail.html).toContain('<h2>Your account is active</h2>');
+    expect(mail.text).toMatch(/^Hello alice,/);
+    expect(mail.text).toContain('your account is now active');
+    expect(mail.html).toContain('your account is now active');
+  });
+
+  it('carries no link', () => {
+    expect(mail.text).not.toMatch(/https?:/);
+    expect(hrefs(mail.html)).toEqual([]);
+  });
+
+  it('escapes the login name in the HTML part', () => {
+    expect(activationSucceededMail('<i>x</i>').html).toContain('Hello &lt;i&gt;x&lt;/i&gt;,');
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * The CID_OPC mail handler (activities/consumers/mail.ts), wired from the configuration as the worker
+ * wires it and sending through nodemailer's stream transport, whose output is the message as it would
+ * go to the SMTP server: sender, recipient, subject, a Message-ID fixed by the message key, and an
+ * activation link under PUBLIC_BASE_URL whose token is the one the token store knows.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import nodemailer from 'nodemailer';
+import type StreamTransport from 'nodemailer/lib/stream-transport';
+import { createMailHandler } from '../../activities/consumers/mail';
+import { createActivationTokens } from '../../activities/tokens';
+import { loadConfig } from '../../config';
+import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../../domain/messaging';
+import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey } from '../../domain/tokens';
+import { MemoryRedis } from '../setup/memory-redis';
+
+const config = loadConfig({
+  PUBLIC_BASE_URL: 'https://signup.example.com/',
+  MAIL_FROM: 'Example Signup <no-reply@signup.example.com>',
+  ACTIVATION_TOKEN_SECRET: 'a-long-random-secret-for-the-tests',
+  ACTIVATION_TTL_SECONDS: String(48 * 3600),
+});
+
+/** The handler as workers/consumers.ts builds it, with a transport that keeps each message it is given. */
+function mailHandler(overrides: Partial<Parameters<typeof createMailHandler>[0]> = {}) {
+  const mailer = nodemailer.createTransport({ streamTransport: true, buffer: true } as StreamTransport.Options);
+  const sendMail = jest.spyOn(mailer, 'sendMail');
+  const handler = createMailHandler({
+    mailer,
+    from: config.mailFrom,
+    publicBaseUrl: config.publicBaseUrl,
+    tokenSecret: config.activation.tokenSecret,
+    tokenTtlSeconds: config.activation.ttlSeconds,
+    ...overrides,
+  });
+  /** The messages the transport produced, parsed as a mail client would. */
+  const sent = async (): Promise<ParsedMail[]> =>
+    Promise.all(
+      sendMail.mock.results.map(async (r) => {
+        const info = (await r.value) as StreamTransport.SentMessageInfo;
+        return simpleParser(info.message);
+      }),
+    );
+  return { handler, sendMail, sent };
+}
+
+function message(
+  overrides: Partial<OutgoingMessage> = {},
+  body: Partial<OutgoingMessage['body']> = {},
+): OutgoingMessage {
+  return {
+    messageKey: 'msg-7f3a',
+    topic: SEND_EMAIL_TOPIC,
+    tag: ACTIVE_USER,
+    userId: 'user-1',
+    workflowId: 'registration-abc',
+    ...overrides,
+    body: { userId: 'user-1', loginName: 'alice', email: 'alice@example.com', tokenSalt: newTokenSalt(), ...body },
+  };
+}
+
+/** The activation links of a mail: in its text part and in its HTML part. */
+function links(mail: ParsedMail): { text: string[]; html: string[] } {
+  const pattern = /https?:\/\/[^\s"<>]+/g;
+  return {
+    text: [...(mail.text ?? '').matchAll(pattern)].map((m) => m[0]),
+    html: [...String(mail.html).matchAll(pattern)].map((m) => m[0]),
+  };
+}
+
+describe('activation mail', () => {
+  it('goes from MAIL_FROM to the registered address, titled "Activate your account"', async () => {
+    const { handler, sent } = mailHandler();
+    await handler(message());
+    const [mail] = await sent();
+    expect(mail.from?.value).toEqual([{ name: 'Example Signup', address: 'no-reply@signup.example.com' }]);
+    expect(mail.to).toMatchObject({ value: [{ address: 'alice@example.com' }] });
+    expect(mail.subject).toBe('Activate your account');
+    expect(mail.text).toMatch(/^Hello alice,/);
+  });
+
+  it('carries one link, under PUBLIC_BASE_URL, the same in the text and the HTML part', async () => {
+    const { handler, sent } = mailHandler();
+    await handler(message());
+    const [mail] = await sent();
+    const { text, html } = links(mail);
+    expect(text).toHaveLength(1);
+    expect(html).toEqual(text);
+    expect(text[0]).toMatch(/^https:\/\/signup\.example\.com\/api\/users\/activate\/[A-Za-z0-9_-]+$/);
+  });
+
+  it('carries the token that the token store issued for the registration, so the click finds it', async () => {
+    const redis = new MemoryRedis();
+    const tokens = createActivationTokens({ redis: redis.asRedis(), tokenSecret: config.activation.tokenSecret });
+    const msg = message();
+    const { tokenHash } = await tokens.issue({
+      userId: msg.userId,
+      workflowId: msg.workflowId,
+      tokenSalt: msg.body.tokenSalt!,
+      ttlSeconds: config.activation.ttlSeconds,
+    });
+
+    const { handler, sent } = mailHandler();
+    await handler(msg);
+    const token = links((await sent())[0])
+      .text[0].split('/')
+      .pop()!;
+    expect(token).toMatch(TOKEN_PATTERN);
+    expect(hashToken(token)).toBe(tokenHash);
+    expect(JSON.parse(redis.peek(tokenKey(hashToken(token)))!)).toEqual({
+      userId: 'user-1',
+      workflowId: 'registration-abc',
+    });
+  });
+
+  it('does not carry the salt the token is derived from', async () => {
+    const { handler, sent } = mailHandler();
+    const msg = message();
+    await handler(msg);
+    const [mail] = await sent();
+    expect(mail.text).not.toContain(msg.body.tokenSalt);
+    expect(String(mail.html)).not.toContain(msg.body.tokenSalt);
+  });
+
+  it('keeps a path of PUBLIC_BASE_URL in the link', async () => {
+    const { handler, sent } = mailHandler({
+      publicBaseUrl: loadConfig({ PUBLIC_BASE_URL: 'https://example.com/signup/' }).publicBaseUrl,
+    });
+    await handler(message());
+    expect(links((await sent())[0]).text[0]).toMatch(/^https:\/\/example\.com\/signup\/api\/users\/activate\/[^/]+$/);
+  });
+
+  it('says the link is valid for ACTIVATION_TTL_SECONDS, in hours', async () => {
+    const { handler, sent } = mailHandler();
+    await handler(message());
+    expect((await sent())[0].text).toContain('within 48 hours');
+  });
+
+  it('gives another link after a resend (a new salt), and the same link for the same salt', async () => {
+    const { handler, sent } = mailHandler();
+    const first = message();
+    await handler(first);
+    await handler(message({ messageKey: 'msg-resend' }, { tokenSalt: newTokenSalt() }));
+    await handler(first);
+    const [a, b, again] = (await sent()).map((m) => links(m).text[0]);
+    expect(b).not.toBe(a);
+    expect(again).toBe(a);
+  });
+});
+
+describe('Message-ID', () => {
+  it('is <messageKey.CID_OPC@reliable-signup>, the same on every delivery of one message', async () => {
+    const { handler, sent } = mailHandler();
+    await handler(message());
+    await handler(message());
+    await handler(message({ messageKey: 'msg-other' }));
+    expect((await sent()).map((m) => m.messageId)).toEqual([
+      '<msg-7f3a.CID_OPC@reliable-signup>',
+      '<msg-7f3a.CID_OPC@reliable-signup>',
+      '<msg-other.CID_OPC@reliable-signup>',
+    ]);
+  });
+});
+
+describe('success mail', () => {
+  it('goes to the user, titled "Your account is active", without a link', async () => {
+    const { handler, sent } = mailHandler();
+    await handler(message({ tag: ACTIVE_USER_SUCCESS }, { tokenSalt: undefined }));
+    const [mail] = await sent();
+    expect(mail.to).toMatchObject({ value: [{ address: 'alice@example.com' }] });
+    expect(mail.subject).toBe('Your account is active');
+    expect(links(mail)).toEqual({ text: [], html: [] });
+  });
+
+  it('carries no link even when its message has a token salt', async () => {
+    const { handler, sent } = mailHandler();
+    await handler(message({ tag: ACTIVE_USER_SUCCESS }));
+    expect(links((await sent())[0])).toEqual({ text: [], html: [] });
+  });
+});
+
+describe('messages it cannot render', () => {
+  it.each([
+    ['an unknown tag', message({ tag: 'NEWSLETTER' })],
+    ['an activation without a token salt', message({}, { tokenSalt: undefined })],
+  ])('%s fails for good (UNKNOWN_TAG) and sends nothing', async (_case, msg) => {
+    const { handler, sendMail } = mailHandler();
+    const failure = await handler(msg).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'UNKNOWN_TAG', nonRetryable: true });
+    expect(sendMail).not.toHaveBeenCalled();
+  });
+});
+
+describe('SMTP failures', () => {
+  it("fail the delivery with the server's answer, retryable, so that it is attempted again", async () => {
+    const mailer = nodemailer.createTransport({
+      name: 'refusing',
+      version: '1',
+      send: (_mail, callback) => callback(new Error('421 4.3.2 Service not available'), undefined),
+    });
+    const handler = createMailHandler({
+      mailer,
+      from: config.mailFrom,
+      publicBaseUrl: config.publicBaseUrl,
+      tokenSecret: config.activation.tokenSecret,
+      tokenTtlSeconds: config.activation.ttlSeconds,
+    });
+    const failure = await handler(message()).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe('421 4.3.2 Service not available');
+    expect(failure).not.toMatchObject({ nonRetryable: true });
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The custom search attributes (domain/search-attributes.ts) an operator queries in the Web UI, with
+ * the names and types the README's queries and the `temporal operator search-attribute create`
+ * commands use.
+ */
+import { SearchAttributeType } from '@temporalio/common';
+import { MessageKeys, MessageStatus, searchAttributeTypes, Stage, UserId } from '../../domain/search-attributes';
+
+describe('search attributes', () => {
+  it('are UserId and Stage (Keyword), MessageKeys and MessageStatus (KeywordList)', () => {
+    expect(searchAttributeTypes).toEqual({
+      UserId: 'Keyword',
+      Stage: 'Keyword',
+      MessageKeys: 'KeywordList',
+      MessageStatus: 'KeywordList',
+    });
+  });
+
+  it('are declared to the SDK with the same types', () => {
+    expect([UserId, Stage, MessageKeys, MessageStatus].map((k) => [k.name, k.type])).toEqual([
+      ['UserId', SearchAttributeType.KEYWORD],
+      ['Stage', SearchAttributeType.KEYWORD],
+      ['MessageKeys', SearchAttributeType.KEYWORD_LIST],
+      ['MessageStatus', SearchAttributeType.KEYWORD_LIST],
+    ]);
+  });
+});
