@@ -24,7 +24,7 @@ const schema = z.object({
   SMTP_URL: z.string().default(dev.SMTP_URL),
   MAIL_FROM: z.string().default(dev.MAIL_FROM),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_BASE_URL: z.string().url().optional(),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ADMIN_TOKEN: z.string().min(1).default(dev.ADMIN_TOKEN),
   ACTIVATION_TOKEN_SECRET: z.string().min(16).default(dev.ACTIVATION_TOKEN_SECRET),
   ACTIVATION_TTL_SECONDS: z.coerce

@@ -3,6 +3,13 @@ import { loadLogLevel } from '../config';
 
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 
+/**
+ * Field names whose values never reach a log, at any depth: passwords and their hashes, activation
+ * tokens, salts and their hashes, every kind of secret and credential, payload keys.
+ */
+const SECRET_FIELD =
+  /^(password(Hash)?|token(Salt|Hash)?|salt|secret|.*(Secret|Token)|authorization|cookie|payload_?keys)$/i;
+
 /** `alice@example.com` → `a***@example.com`: enough to tell mails apart in a log, not to read the address. */
 export function maskEmails(text: string): string {
   return text.replace(EMAIL, '$1***@$2');
@@ -11,8 +18,13 @@ export function maskEmails(text: string): string {
 /** Activation tokens and codec tokens travel in URL paths; logs keep the route, not the secret. */
 export function redactUrl(url: string): string {
   return url
-    .replace(/(\/api\/users\/activate\/)[^/?#]+/, '$1[redacted]')
-    .replace(/(\/codec\/)(?!encode|decode)[^/?#]+/, '$1[redacted]');
+    .replace(/(\/api\/users\/activate\/)[^/?#\s"']+/g, '$1[redacted]')
+    .replace(/(\/codec\/)(?!encode|decode)[^/?#\s"']+/g, '$1[redacted]');
+}
+
+/** Any text bound for a log: e-mail addresses masked, tokens in URLs redacted. */
+function scrubText(text: string): string {
+  return redactUrl(maskEmails(text));
 }
 
 /** A request as the logs show it: its id, method, URL without secrets and the client address. */
@@ -20,49 +32,41 @@ export function serializeRequest(req: { id?: unknown; method?: string; url?: str
   return { id: req.id, method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.remoteAddress };
 }
 
-function maskDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return maskEmails(value);
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error)
-    return { type: value.name, message: maskEmails(value.message), stack: value.stack && maskEmails(value.stack) };
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+/** A copy of `value` fit for a log: secret fields redacted, texts scrubbed, errors with their type and cause. */
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
+  if (depth > 8) return '[nested too deep]';
+  const plain: object = value instanceof Error ? pino.stdSerializers.err(value) : value;
+  if (Array.isArray(plain)) return plain.map((v) => scrub(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(plain).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : scrub(v, depth + 1)]),
+  );
 }
 
 /**
- * Structured JSON logs. Passwords, tokens, credentials and keys are redacted wherever they appear;
- * e-mail addresses are masked in every field.
+ * Structured JSON logs. Secret fields are redacted wherever they appear, e-mail addresses are masked and
+ * tokens in URLs redacted in every text, messages too. (Pino does not pass a child logger's bindings
+ * through the formatters: bind only ids and serialized requests.)
  */
 export const logger = pino({
   level: loadLogLevel(),
-  redact: {
-    paths: [
-      'password',
-      '*.password',
-      'passwordHash',
-      '*.passwordHash',
-      'token',
-      '*.token',
-      'tokenSalt',
-      '*.tokenSalt',
-      'payloadKeys',
-      'PAYLOAD_KEYS',
-      'req.headers.authorization',
-      'req.headers.cookie',
-      'req.params.token',
-    ],
-    censor: '[redacted]',
-  },
-  serializers: {
-    err: pino.stdSerializers.err,
-    req: serializeRequest,
-  },
+  // Errors are serialized by `scrub` (with their type, code and cause) before the serializers run.
+  serializers: { req: serializeRequest, err: (err: unknown) => err },
   formatters: {
-    log: (object) => maskDeep(object) as Record<string, unknown>,
+    log: (object) => scrub(object) as Record<string, unknown>,
   },
   hooks: {
     logMethod(args, method) {
-      method.apply(this, args.map((a) => (typeof a === 'string' ? maskEmails(a) : a)) as Parameters<typeof method>);
+      const [first, ...rest] = args as unknown[];
+      // logger.error(err) takes its message from the error: scrub it as any other message.
+      const scrubbed =
+        first instanceof Error && rest.length === 0
+          ? [{ err: first }, scrubText(first.message)]
+          : [first, ...rest].map((a) => (typeof a === 'string' ? scrubText(a) : a));
+      method.apply(this, scrubbed as Parameters<typeof method>);
     },
   },
 });

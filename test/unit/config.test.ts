@@ -189,22 +189,38 @@ describe('PAYLOAD_KEYS', () => {
     ['16 bytes', randomBytes(16).toString('base64')],
     ['33 bytes', randomBytes(33).toString('base64')],
     ['no key at all', ''],
-  ])('a key of the wrong length (%s) is refused, naming its id and not its material', (_case, material) => {
+  ])('a key of the wrong length (%s) is refused, naming its position and not its material', (_case, material) => {
     const message = refusal({ PAYLOAD_KEYS: `ok:${key()},weak:${material}` });
-    expect(message).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry "weak"/);
+    expect(message).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry 2 /);
     expect(message).toContain('32 bytes');
     if (material) expect(message).not.toContain(material);
   });
 
   it('an entry without an id is refused', () => {
-    expect(refusal({ PAYLOAD_KEYS: `:${key()}` })).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry ""/);
+    expect(refusal({ PAYLOAD_KEYS: `:${key()}` })).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry 1 /);
   });
 
-  it('an entry without a colon is refused', () => {
-    expect(refusal({ PAYLOAD_KEYS: key() })).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry/);
+  it('an entry without a colon is refused without printing it (it is key material)', () => {
+    const material = key();
+    const message = refusal({ PAYLOAD_KEYS: `a:${key()},${material}` });
+    expect(message).toMatch(/^Invalid configuration: PAYLOAD_KEYS entry 2 /);
+    expect(message).not.toContain(material.slice(0, 12));
   });
 
   it.each(['', ' ', ' , ,'])('an empty list (%j) is refused: something has to encrypt', (spec) => {
     expect(refusal({ PAYLOAD_KEYS: spec })).toBe('Invalid configuration: PAYLOAD_KEYS needs at least one key');
   });
+});
+
+describe('refusals that keep a deployment from quietly going wrong', () => {
+  it('a key id given twice is refused: the current key would silently change', () => {
+    expect(refusal({ PAYLOAD_KEYS: `a:${key()},b:${key()},a:${key()}` })).toContain('key id "a" twice');
+  });
+
+  it.each(['javascript:alert(1)', 'ftp://signup.example.test'])(
+    'PUBLIC_BASE_URL %s is refused: the link goes in mails',
+    (url) => {
+      expect(refusal({ PUBLIC_BASE_URL: url })).toContain('PUBLIC_BASE_URL');
+    },
+  );
 });

@@ -162,3 +162,36 @@ describe('maskEmails', () => {
     expect(maskEmails(text)).toBe(masked);
   });
 });
+
+describe('secrets anywhere', () => {
+  it('a secret field at any depth is redacted, settings and credentials included', () => {
+    const { entry, line } = logged(() =>
+      logger.info({
+        body: { user: { password: 'deep-secret-1' } },
+        config: { adminToken: 'deep-secret-2', activation: { tokenSecret: 'deep-secret-3' }, ADMIN_TOKEN: 'x' },
+        headers: { authorization: 'Bearer deep-secret-4' },
+      }),
+    );
+    for (const secret of ['deep-secret-1', 'deep-secret-2', 'deep-secret-3', 'deep-secret-4']) {
+      expect(line).not.toContain(secret);
+    }
+    expect(entry.body.user.password).toBe('[redacted]');
+    expect(entry.config.ADMIN_TOKEN).toBe('[redacted]');
+  });
+
+  it('an error logged alone has its address masked in the message and keeps its type and code', () => {
+    const err = Object.assign(new TypeError('mailbox dave@example.com is full'), { code: 'EFULL' });
+    const { entry, line } = logged(() => logger.error(err));
+    expect(line).not.toContain('dave@example.com');
+    expect(entry.msg).toBe('mailbox d***@example.com is full');
+    expect(entry.err).toMatchObject({ type: 'TypeError', code: 'EFULL' });
+  });
+
+  it('an activation link inside a message loses its token', () => {
+    const { line } = logged(() =>
+      logger.info(`sent https://signup.example.test/api/users/activate/${TOKEN} to a user`),
+    );
+    expect(line).not.toContain(TOKEN);
+    expect(line).toContain('/api/users/activate/[redacted]');
+  });
+});
