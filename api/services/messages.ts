@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MailBody } from '../../domain/messaging';
 import { Confirm, Message } from '../../domain/models';
 import { resendSignal } from '../../workflows/reliable-message';
@@ -18,8 +18,16 @@ function audited<M extends { body: MailBody }>(message: M): Omit<M, 'body'> & { 
 
 /** The audit trail and the operator's resends (roncoo-pay's reSendMessageByMessageId / reSendAllDeadMessageByQueueName). */
 export function createMessageService(deps: { client: Client }) {
-  const signalResend = (workflowId: string, messageKey: string) =>
-    deps.client.workflow.getHandle(workflowId).signal(resendSignal, { messageKey });
+  /** Signals the message's flow to resend it; false when that flow no longer runs (terminated by hand, say). */
+  const signalResend = async (workflowId: string, messageKey: string): Promise<boolean> => {
+    try {
+      await deps.client.workflow.getHandle(workflowId).signal(resendSignal, { messageKey });
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+  };
 
   return {
     /** Newest first, paged by an opaque cursor (the last item's creation time and key). */
@@ -67,8 +75,14 @@ export function createMessageService(deps: { client: Client }) {
           `Message ${messageKey} is ${message.status}; only DEAD messages are resent.`,
         );
       }
-      await signalResend(message.workflowId, messageKey);
-      return { messageKey, resent: true };
+      if (!(await signalResend(message.workflowId, messageKey))) {
+        throw new HttpError(
+          409,
+          'FLOW_NOT_RUNNING',
+          `Message ${messageKey} cannot be resent: its workflow ${message.workflowId} no longer runs.`,
+        );
+      }
+      return { messageKey, resent: true as const };
     },
 
     /** Sends every DEAD message of a topic (and consumer group) again, oldest first, up to `limit`. */
@@ -86,8 +100,10 @@ export function createMessageService(deps: { client: Client }) {
         .sort({ createdAt: 1 })
         .limit(query.limit)
         .lean();
-      await Promise.all(messages.map((m) => signalResend(m.workflowId, m.messageKey)));
-      return { resent: messages.length, messageKeys: messages.map((m) => m.messageKey) };
+      // A message whose flow no longer runs cannot be resent: it is left out of the answer.
+      const signalled = await Promise.all(messages.map((m) => signalResend(m.workflowId, m.messageKey)));
+      const messageKeys = messages.filter((_m, i) => signalled[i]).map((m) => m.messageKey);
+      return { resent: messageKeys.length, messageKeys };
     },
   };
 }

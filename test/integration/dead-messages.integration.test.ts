@@ -3,6 +3,7 @@
  * waits, and an operator's resend (one message, or all dead ones) takes it to FINISHED once the fault
  * is fixed. Real stack; the SMTP catcher is this file's own, stopped to make the mail consumer fail.
  */
+import { Client, Connection } from '@temporalio/client';
 import { startApp, type RunningApp } from '../setup/app';
 import { mailTo, waitForMail } from '../setup/mailbox';
 import { startPrivateServer, type PrivateServer } from '../setup/private-server';
@@ -90,4 +91,25 @@ test('resend-dead resends every dead message of a topic and consumer group, and 
 test('operator endpoints want the admin token', async () => {
   expect((await client.retryingUnavailable('POST', '/api/messages/resend-dead')).status).toBe(401);
   expect((await client.api('POST', '/api/messages/x/resend')).status).toBe(401);
+});
+
+test('a dead message whose workflow no longer runs is refused with 409 and left out of resend-dead', async () => {
+  await smtp.stop();
+  const { dead } = await registerWhileSmtpIsDown(1);
+  await smtp.start();
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  try {
+    await new Client({ connection }).workflow.getHandle(dead[0].workflowId).terminate('ended by hand');
+  } finally {
+    await connection.close();
+  }
+
+  const resent = await client.retryingUnavailable('POST', `/api/messages/${dead[0].messageKey}/resend`, {
+    headers: client.admin,
+  });
+  expect(resent.status).toBe(409);
+  expect(resent.body.error.code).toBe('FLOW_NOT_RUNNING');
+  const all = await client.retryingUnavailable('POST', '/api/messages/resend-dead', { headers: client.admin });
+  expect(all.status).toBe(202);
+  expect(all.body.messageKeys).not.toContain(dead[0].messageKey);
 });
