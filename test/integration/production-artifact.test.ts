@@ -67,6 +67,16 @@ test('the package holds the build and installs without dev tools', () => {
   expect(readdirSync(installed)).not.toEqual(expect.arrayContaining(['test', 'stack', 'bench']));
 });
 
+/** Runs a step; when it fails, the error carries the built processes' last log lines. */
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const logs = app ? `\n--- API ---\n${app.api.logTail(30)}\n--- worker ---\n${app.worker.logTail(30)}` : '';
+    throw new Error(`${what}: ${(err as Error).message}${logs}`);
+  }
+}
+
 test('the built worker and API in production mode take a registration through activation', async () => {
   const env = productionEnv();
   // The built worker must load the bundle it ships with, not the one of the test run.
@@ -74,17 +84,17 @@ test('the built worker and API in production mode take a registration through ac
   const client = signupClient(app.baseUrl, env.ADMIN_TOKEN!);
   const user = client.newUser();
 
-  const userId = await client.register(user);
-  const [mail] = await waitForMail(user.email);
+  const userId = await step('register', () => client.register(user));
+  const [mail] = await step('activation mail', () => waitForMail(user.email, 1, { timeoutMs: 60_000 }));
   const link = activationLink(mail.text!);
   expect(link).toBeDefined();
   const activated = await request(link!, 'GET', '');
   expect(activated.body).toEqual({ userId, status: 'ENABLED' });
-  const mails = await waitForMail(user.email, 2);
+  const mails = await step('success mail', () => waitForMail(user.email, 2, { timeoutMs: 60_000 }));
   expect(mails.map((m) => m.subject).sort()).toEqual(['Activate your account', 'Your account is active']);
-  const success = await client.messageWith(userId, 'ACTIVE_USER_SUCCESS', 'FINISHED');
+  const success = await step('success message', () => client.messageWith(userId, 'ACTIVE_USER_SUCCESS', 'FINISHED'));
   expect(success.confirms.map((c: { status: string }) => c.status)).toEqual(['CONSUMED', 'CONSUMED']);
-});
+}, 300_000);
 
 test.each(['worker', 'api'] as const)(
   'the built %s refuses to start in production with the development payload key, naming it',

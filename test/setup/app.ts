@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { appProcess, builtAppProcess, withDatabase, type AppRole } from '../../stack/apps';
 import { freePort } from '../../stack/ports';
@@ -13,8 +14,6 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-let started = 0;
-
 /**
  * The worker and the API as real processes against the test stack, the API on a free port: from the
  * TypeScript sources, or with `builtIn` from an installed build (`<builtIn>/dist`), as production runs.
@@ -26,7 +25,8 @@ export async function startApp(
   const port = await freePort();
   // A database, task queues and Redis keys of its own: no other test file's worker takes its tasks, and no
   // other app spends its rate-limit budgets or sees its tokens.
-  const id = `t${process.pid}_${started + 1}`;
+  // Random, not the process id: jest runs several test files, one after another, in one worker process.
+  const id = `t${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const env = {
     ...process.env,
     PORT: String(port),
@@ -43,9 +43,9 @@ export async function startApp(
   const logDir = join(process.env.TEST_DATA_DIR!, 'logs');
   const roleProcess = (role: AppRole, logFile: string) =>
     opts.builtIn ? builtAppProcess(opts.builtIn, role, env, logFile) : appProcess(role, env, logFile);
-  const n = ++started;
-  const worker = roleProcess('worker', join(logDir, `worker-${process.pid}-${n}.log`));
-  const api = roleProcess('api', join(logDir, `api-${process.pid}-${n}.log`));
+  let restarts = 0;
+  const worker = roleProcess('worker', join(logDir, `${id}-worker.log`));
+  const api = roleProcess('api', join(logDir, `${id}-api.log`));
   worker.start();
   api.start();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -56,7 +56,7 @@ export async function startApp(
     env,
     async restartWorker() {
       await app.worker.stop();
-      app.worker = roleProcess('worker', join(logDir, `worker-${process.pid}-${++started}.log`));
+      app.worker = roleProcess('worker', join(logDir, `${id}-worker-${++restarts}.log`));
       app.worker.start();
       await waitForHealth(app);
     },
