@@ -30,12 +30,33 @@ export function createMailHandler(deps: {
         nonRetryable: true,
       });
     }
-    await deps.mailer.sendMail({
-      from: deps.from,
-      to: email,
-      ...mail,
-      // The same Message-ID on a repeated delivery lets mail systems drop the duplicate.
-      messageId: `<${message.messageKey}.${MAIL_CONSUMER}@reliable-signup>`,
-    });
+    try {
+      await deps.mailer.sendMail({
+        from: deps.from,
+        to: email,
+        ...mail,
+        // The same Message-ID on a repeated delivery lets mail systems drop the duplicate.
+        messageId: `<${message.messageKey}.${MAIL_CONSUMER}@reliable-signup>`,
+      });
+    } catch (err) {
+      throw classifySmtpFailure(err);
+    }
   };
+}
+
+/**
+ * An SMTP server's 5xx reply (550 mailbox unavailable, 553 bad address, …) means "never": the delivery
+ * fails for good at once, with the server's reply as its error, instead of asking again for minutes.
+ * 4xx replies and connection failures stay retryable.
+ */
+export function classifySmtpFailure(err: unknown): unknown {
+  const { responseCode, response } = err as { responseCode?: number; response?: string };
+  if (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600) {
+    return ApplicationFailure.create({
+      type: 'SMTP_REJECTED',
+      message: (response ?? `SMTP ${responseCode}`).trim(),
+      nonRetryable: true,
+    });
+  }
+  return err;
 }

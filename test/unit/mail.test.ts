@@ -218,4 +218,47 @@ describe('SMTP failures', () => {
     expect((failure as Error).message).toBe('421 4.3.2 Service not available');
     expect(failure).not.toMatchObject({ nonRetryable: true });
   });
+
+  /** The handler over a transport whose server answers `responseCode` with `response`. */
+  const refusedWith = (responseCode: number, response: string) => {
+    const mailer = nodemailer.createTransport({
+      name: 'refusing',
+      version: '1',
+      send: (_mail, callback) =>
+        callback(Object.assign(new Error(`Can't send mail - ${response}`), { responseCode, response }), undefined),
+    });
+    return createMailHandler({
+      mailer,
+      from: config.mailFrom,
+      publicBaseUrl: config.publicBaseUrl,
+      tokenSecret: config.activation.tokenSecret,
+      tokenTtlSeconds: config.activation.ttlSeconds,
+    });
+  };
+
+  it.each([
+    [550, '550 5.1.1 mailbox unavailable'],
+    [553, '553 5.1.3 bad destination address syntax'],
+  ])('a %i reply fails the delivery for good, with the reply as its message', async (code, reply) => {
+    const failure = await refusedWith(
+      code,
+      reply,
+    )(message()).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toMatchObject({ type: 'SMTP_REJECTED', nonRetryable: true, message: reply });
+  });
+
+  it('a 451 reply stays retryable', async () => {
+    const failure = await refusedWith(
+      451,
+      '451 4.7.1 try again later',
+    )(message()).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).not.toMatchObject({ nonRetryable: true });
+    expect((failure as Error).message).toContain('451 4.7.1');
+  });
 });
