@@ -102,7 +102,11 @@ export function mongodb(port: number, dataDir: string): Component {
   };
 }
 
-export function redis(port: number): Component {
+/**
+ * Redis with its append-only file in the data directory, written to the OS at once and synced every
+ * second: activation tokens and consumer idempotency keys survive a crash or restart of Redis.
+ */
+export function redis(port: number, dataDir: string): Component {
   const url = `redis://127.0.0.1:${port}`;
   return {
     name: 'redis',
@@ -110,7 +114,22 @@ export function redis(port: number): Component {
     process: {
       name: 'redis',
       command: binaries.redisServer(),
-      args: ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      args: [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--dir',
+        join(dataDir, 'redis'),
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--daemonize',
+        'no',
+      ],
     },
     ready: async () => {
       const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

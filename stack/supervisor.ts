@@ -36,7 +36,7 @@ export function wantedComponents(ports: StackPorts, dataDir: string, given: Node
   const wanted: Component[] = [];
   if (!given.TEMPORAL_ADDRESS) wanted.push(components.temporal(ports.temporal, ports.temporalUi, dataDir));
   if (!given.MONGODB_URI) wanted.push(components.mongodb(ports.mongodb, dataDir));
-  if (!given.REDIS_URL) wanted.push(components.redis(ports.redis));
+  if (!given.REDIS_URL) wanted.push(components.redis(ports.redis, dataDir));
   if (!given.SMTP_URL) wanted.push(components.smtp(ports.smtp, ports.smtpWeb, dataDir));
   return wanted;
 }
@@ -52,6 +52,7 @@ export async function startStack(opts: {
   mkdirSync(logDir, { recursive: true });
   mkdirSync(join(opts.dataDir, 'ferretdb'), { recursive: true });
   mkdirSync(join(opts.dataDir, 'mail'), { recursive: true });
+  mkdirSync(join(opts.dataDir, 'redis'), { recursive: true });
 
   const wanted = wantedComponents(opts.ports, opts.dataDir, given);
   for (const c of wanted) for (const port of c.ports) await assertPortFree(port, c.name);

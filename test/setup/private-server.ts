@@ -10,6 +10,8 @@ export interface PrivateServer {
   env: Record<string, string>;
   /** Stops the server (its data stays), as an outage would. */
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
   /** Starts it again on the same port with the same data. */
   start(): Promise<void>;
 }
@@ -19,18 +21,20 @@ export interface PrivateServer {
  * `start: false` its port is chosen but it is not started yet (a dependency that comes up late).
  */
 export async function startPrivateServer(
-  kind: 'smtp' | 'mongodb' | 'temporal',
+  kind: 'smtp' | 'mongodb' | 'temporal' | 'redis',
   opts: { start?: boolean } = {},
 ): Promise<PrivateServer> {
   const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, `${kind}-`));
   mkdirSync(join(dataDir, 'ferretdb'));
   mkdirSync(join(dataDir, 'mail'));
-  const component =
-    kind === 'smtp'
-      ? components.smtp(await freePort(), await freePort(), dataDir)
-      : kind === 'mongodb'
-        ? components.mongodb(await freePort(), dataDir)
-        : components.temporal(await freePort(), await freePort(), dataDir);
+  mkdirSync(join(dataDir, 'redis'));
+  const made = {
+    smtp: async () => components.smtp(await freePort(), await freePort(), dataDir),
+    mongodb: async () => components.mongodb(await freePort(), dataDir),
+    temporal: async () => components.temporal(await freePort(), await freePort(), dataDir),
+    redis: async () => components.redis(await freePort(), dataDir),
+  };
+  const component = await made[kind]();
   let proc: ManagedProcess | undefined;
   const server: PrivateServer = {
     component,
@@ -42,6 +46,9 @@ export async function startPrivateServer(
     },
     async stop() {
       await proc?.stop();
+    },
+    async kill() {
+      await proc?.kill();
     },
   };
   if (opts.start ?? true) await server.start();
