@@ -4,8 +4,8 @@ import { parsePayloadKeys } from './payload-keys';
 /** Secrets shorter than this are refused in production. */
 const MIN_SECRET_LENGTH = 32;
 
-/** Settings production must be given, because their defaults only make sense on a developer's machine. */
-const REQUIRED = [
+/** Settings production must be given: their defaults only make sense on a developer's machine. */
+export const PRODUCTION_REQUIRED = [
   'MONGODB_URI',
   'REDIS_URL',
   'TEMPORAL_ADDRESS',
@@ -24,7 +24,7 @@ const SECRETS: readonly string[] = ['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'C
 export function productionProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   const developmentDefaults: Partial<Record<string, string>> = DEVELOPMENT_DEFAULTS;
-  for (const name of REQUIRED) {
+  for (const name of PRODUCTION_REQUIRED) {
     const value = env[name];
     if (!value) problems.push(`${name} is not set`);
     else if (value === developmentDefaults[name]) problems.push(`${name} is the development default`);

@@ -24,6 +24,7 @@ import { createConsumers } from './consumers';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { workflowCode } from './workflow-bundle';
+import { SHUTDOWN_GRACE_MS } from './shutdown';
 import { seedSubscriptions } from './subscriptions';
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -60,8 +61,7 @@ async function main(): Promise<void> {
   await ensureRetentionSchedule(client, config);
   await clientConnection.close();
 
-  // On SIGTERM, running activities get this long to finish before they are cancelled.
-  const shutdownGraceTime = '10s';
+  const shutdownGraceTime = SHUTDOWN_GRACE_MS;
   const workers = await Promise.all([
     Worker.create({
       connection,

@@ -49,8 +49,9 @@ beforeAll(async () => {
   run('tar', ['-xzf', join(dir, packed.filename), '-C', dir], dir);
   installed = join(dir, 'package');
   copyFileSync(join(repoRoot, 'package-lock.json'), join(installed, 'package-lock.json'));
-  // The locked versions, as the Dockerfile installs them (`npm ci` would refuse a lock file that lacks
-  // other platforms' optional binaries, which not every registry mirror serves).
+  // The locked versions, production dependencies only, no install scripts, as the image installs them
+  // (with `npm install`: the npm 11 of some machines refuses, in `npm ci`, a lock file without other
+  // platforms' optional binaries, which not every registry mirror serves).
   run('npm', ['install', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], installed);
 }, 600_000);
 afterAll(async () => {
@@ -73,7 +74,7 @@ async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     const logs = app ? `\n--- API ---\n${app.api.logTail(30)}\n--- worker ---\n${app.worker.logTail(30)}` : '';
-    throw new Error(`${what}: ${(err as Error).message}${logs}`);
+    throw new Error(`${what}: ${(err as Error).message}${logs}`, { cause: err });
   }
 }
 
