@@ -83,12 +83,17 @@ export function createMessageActivities() {
       });
     },
 
-    /** An operator resent the message: back to SENDING, the dead confirm delivered afresh. */
-    async markResent(input: { messageKey: string; consumerGroup: string }): Promise<void> {
+    /**
+     * An operator resent the message: the dead confirm is delivered afresh, and the message goes back to
+     * SENDING (its resend counted) once per resend, by the first consumer it revives (`reviveMessage`;
+     * histories from before it was passed mean true).
+     */
+    async markResent(input: { messageKey: string; consumerGroup: string; reviveMessage?: boolean }): Promise<void> {
       await transition(Confirm, confirmId(input.messageKey, input.consumerGroup), is('DEAD'), {
         $set: { status: 'UNCONFIRMED' },
         $push: historyPush('UNCONFIRMED', 'resent'),
       });
+      if (input.reviveMessage === false) return;
       await transition(Message, input.messageKey, is('DEAD'), {
         $set: { status: 'SENDING' },
         $inc: { resendCount: 1 },

@@ -35,6 +35,9 @@ export type StatusListener = (messageKey: string, status: 'SENDING' | 'DEAD' | '
  */
 export class ReliableMessages {
   private readonly resent = new Set<string>();
+  /** Per message: how many resends arrived, and which of them has already moved the message DEAD → SENDING. */
+  private readonly resends = new Map<string, number>();
+  private readonly revived = new Map<string, number>();
 
   constructor(
     private readonly policy: DeliveryPolicy,
@@ -43,7 +46,9 @@ export class ReliableMessages {
     setHandler(resendSignal, (request) => {
       // A signal sent by hand without a message key must not fail the workflow task: it is ignored.
       const messageKey: unknown = request?.messageKey;
-      if (typeof messageKey === 'string') this.resent.add(messageKey);
+      if (typeof messageKey !== 'string') return;
+      this.resent.add(messageKey);
+      this.resends.set(messageKey, (this.resends.get(messageKey) ?? 0) + 1);
     });
   }
 
@@ -80,7 +85,11 @@ export class ReliableMessages {
         await bookkeeping.markDead({ messageKey, consumerGroup: consumer.consumerGroup, error });
         this.onStatus(messageKey, 'DEAD');
         await condition(() => this.resent.has(messageKey));
-        await bookkeeping.markResent({ messageKey, consumerGroup: consumer.consumerGroup });
+        // One resend may revive several dead consumers at once: the first of them counts the resend.
+        const resend = this.resends.get(messageKey) ?? 0;
+        const reviveMessage = this.revived.get(messageKey) !== resend;
+        this.revived.set(messageKey, resend);
+        await bookkeeping.markResent({ messageKey, consumerGroup: consumer.consumerGroup, reviveMessage });
         this.onStatus(messageKey, 'SENDING');
       }
     }

@@ -85,7 +85,10 @@ async function scenario(options: Options = {}) {
     cancelMessage: record('cancelMessage', (_input: { messageKey: string; reason: string }) => undefined),
     confirmMessage: record('confirmMessage', (_input: { messageKey: string }) => consumers),
     markDead: record('markDead', (_input: { messageKey: string; consumerGroup: string; error: string }) => undefined),
-    markResent: record('markResent', (_input: { messageKey: string; consumerGroup: string }) => undefined),
+    markResent: record(
+      'markResent',
+      (_input: { messageKey: string; consumerGroup: string; reviveMessage?: boolean }) => undefined,
+    ),
     finishMessage: record('finishMessage', (_input: { messageKey: string }) => undefined),
     saveUser: record('saveUser', (_user: Parameters<ProducerActivities['saveUser']>[0]) => ({ tokenHash: 'h1' })),
     enableUser: record('enableUser', (_input: { userId: string }) => undefined),
@@ -506,7 +509,9 @@ test('a consumer that always fails makes the message DEAD, the workflow waits, a
     await handle.signal(resendSignal, { messageKey });
     await waitUntil(() => s.named('finishMessage').length === 1, 'the message to be finished after the resend');
 
-    expect(s.named('markResent').map((c) => c.args)).toEqual([{ messageKey, consumerGroup: MAIL }]);
+    expect(s.named('markResent').map((c) => c.args)).toEqual([
+      { messageKey, consumerGroup: MAIL, reviveMessage: true },
+    ]);
     expect(s.named('finishMessage').map((c) => c.args)).toEqual([{ messageKey }]);
     expect(mailAttempts()).toHaveLength(4);
     expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
@@ -517,5 +522,32 @@ test('a consumer that always fails makes the message DEAD, the workflow waits, a
     expect(s.calls.indexOf(mailAttempts()[3])).toBeGreaterThan(resentAt);
     expect(names.indexOf('finishMessage')).toBeGreaterThan(s.calls.indexOf(mailAttempts()[3]));
     expect(await status(handle)).toBe('RUNNING'); // still awaiting activation
+  });
+});
+
+test('one resend revives every dead consumer of the message, and counts once', async () => {
+  let broken = true;
+  const failWhileBroken = () => {
+    if (broken) throw new Error('consumer down');
+  };
+  const s = await scenario({
+    deliveryMaxAttempts: 2,
+    consumers: { [MAIL]: failWhileBroken, [EVENTS]: failWhileBroken },
+  });
+  await s.run(async () => {
+    const handle = await s.start();
+    await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    const { messageKey } = s.message(ACTIVE_USER);
+    await waitUntil(() => s.named('markDead').length === 2, 'both consumers to be marked DEAD');
+
+    broken = false;
+    await handle.signal(resendSignal, { messageKey });
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the message to be finished after the resend');
+
+    const resent = s.named('markResent').map((c) => c.args);
+    expect(resent.map((r) => r.consumerGroup).sort()).toEqual([EVENTS, MAIL]);
+    // Exactly one of the two moves the message DEAD → SENDING and counts the resend.
+    expect(resent.filter((r) => r.reviveMessage).length).toBe(1);
+    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
   });
 });
