@@ -43,9 +43,10 @@ export const operations: Operation[] = [
   {
     method: 'get',
     path: '/api/users/{userId}',
-    summary: 'A user, without the password hash',
+    summary: 'A user, without the password hash (operators only: it holds personal data)',
+    security: 'admin',
     params: s.userIdParams,
-    responses: { 200: s.userResponse, 400: e, 404: e },
+    responses: { 200: s.userResponse, 400: e, 401: e, 404: e },
   },
   {
     method: 'get',

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { requireAdmin } from '../auth';
 import { perClientIp } from '../rate-limits';
 import { registerBody, resendActivationBody, tokenParams, userIdParams } from '../schemas';
 import type { Services } from '../services';
@@ -6,7 +7,9 @@ import { getUser } from '../services/users';
 import { validate, validated } from '../validate';
 import { activationPage } from '../views/activation-page';
 
-export function usersRouter(deps: Pick<Services, 'registration' | 'activation' | 'limits'>): Router {
+export function usersRouter(
+  deps: Pick<Services, 'registration' | 'activation' | 'limits'> & { adminToken: string },
+): Router {
   const router = Router();
 
   router.post(
@@ -40,9 +43,15 @@ export function usersRouter(deps: Pick<Services, 'registration' | 'activation' |
     },
   );
 
-  router.get('/api/users/:userId', validate('params', userIdParams), async (_req, res) => {
-    res.json(await getUser(validated(res, 'params', userIdParams).userId));
-  });
+  // A user's e-mail and login name are personal data: operators only.
+  router.get(
+    '/api/users/:userId',
+    requireAdmin(deps.adminToken),
+    validate('params', userIdParams),
+    async (_req, res) => {
+      res.json(await getUser(validated(res, 'params', userIdParams).userId));
+    },
+  );
 
   return router;
 }

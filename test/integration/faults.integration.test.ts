@@ -88,7 +88,7 @@ test('while MongoDB is down the API answers 503 with a code, not 500; afterwards
   const userId = await client.register(client.newUser());
   await mongo.stop();
   try {
-    const res = await client.api('GET', `/api/users/${userId}`);
+    const res = await client.api('GET', `/api/users/${userId}`, { headers: client.admin });
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
     expect(res.headers.get('retry-after')).toBeTruthy();
@@ -96,7 +96,7 @@ test('while MongoDB is down the API answers 503 with a code, not 500; afterwards
     await mongo.start();
   }
   const again = await eventually(async () => {
-    const r = await client.api('GET', `/api/users/${userId}`);
+    const r = await client.api('GET', `/api/users/${userId}`, { headers: client.admin });
     return r.status === 200 ? r : undefined;
   }, 'the API to read MongoDB again');
   expect(again.body.userId).toBe(userId);

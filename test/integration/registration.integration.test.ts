@@ -56,7 +56,7 @@ test('register → one activation mail → its link activates → one success ma
   });
   const { userId } = registered.body;
 
-  const pending = await api('GET', `/api/users/${userId}`);
+  const pending = await api('GET', `/api/users/${userId}`, { headers: admin });
   expect(pending.body).toMatchObject({
     userId,
     loginName: user.loginName.toLowerCase(),
@@ -97,7 +97,7 @@ test('register → one activation mail → its link activates → one success ma
   const events = await UserEvent.find({ userId }).lean();
   expect(events.map((e) => e.type).sort()).toEqual(['ACTIVE_USER', 'ACTIVE_USER_SUCCESS']);
 
-  const enabled = await api('GET', `/api/users/${userId}`);
+  const enabled = await api('GET', `/api/users/${userId}`, { headers: admin });
   expect(enabled.body).toMatchObject({ status: 'ENABLED', activatedAt: expect.any(String) });
   const stored = await User.findById(userId).lean();
   expect(stored?.roleIds).toEqual(['10000']);
@@ -269,8 +269,19 @@ test.each([
   expect(res.body.error).toEqual({ code, message: expect.any(String) });
 });
 
+test('a user record is for operators only: without the admin token, 401 and nothing of the user', async () => {
+  const user = newUser();
+  const userId = await client.register(user);
+  for (const headers of [{}, { authorization: 'Bearer wrong' }] as Record<string, string>[]) {
+    const res = await api('GET', `/api/users/${userId}`, { headers });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+    expect(JSON.stringify(res.body)).not.toContain(user.email.toLowerCase());
+  }
+});
+
 test('unknown users and routes answer 404; the audit trail wants the admin token and a valid query', async () => {
-  const noUser = await api('GET', `/api/users/${randomUUID()}`);
+  const noUser = await api('GET', `/api/users/${randomUUID()}`, { headers: admin });
   expect(noUser.status).toBe(404);
   expect(noUser.body.error.code).toBe('USER_NOT_FOUND');
   expect((await api('GET', '/api/nothing-here')).body.error.code).toBe('NOT_FOUND');

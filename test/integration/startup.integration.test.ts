@@ -34,6 +34,7 @@ async function startApi(overrides: NodeJS.ProcessEnv): Promise<string> {
       LOG_LEVEL: 'info',
       TEMPORAL_TASK_QUEUE: `startup-${port}`,
       REDIS_KEY_PREFIX: `startup-${port}:`,
+      ADMIN_TOKEN: 'startup-admin',
       ...overrides,
     },
     join(process.env.TEST_DATA_DIR!, 'logs', `api-startup-${port}.log`),
@@ -46,6 +47,7 @@ async function startApi(overrides: NodeJS.ProcessEnv): Promise<string> {
 }
 
 const health = (baseUrl: string) => request(baseUrl, 'GET', '/health');
+const admin = { authorization: 'Bearer startup-admin' };
 
 test('started while MongoDB is away, the API answers 503, and serves once MongoDB is up', async () => {
   const baseUrl = await startApi({ MONGODB_URI: withDatabase(mongo.env.MONGODB_URI, 'rs_startup') });
@@ -57,7 +59,7 @@ test('started while MongoDB is away, the API answers 503, and serves once MongoD
     temporal: { status: 'up' },
     redis: { status: 'up' },
   });
-  const lookup = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000');
+  const lookup = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000', { headers: admin });
   expect(lookup.status).toBe(503);
   expect(lookup.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
 
@@ -67,7 +69,7 @@ test('started while MongoDB is away, the API answers 503, and serves once MongoD
     'the API to reach MongoDB',
     30_000,
   );
-  const found = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000');
+  const found = await request(baseUrl, 'GET', '/api/users/00000000-0000-4000-8000-000000000000', { headers: admin });
   expect(found.status).toBe(404);
   expect(found.body.error.code).toBe('USER_NOT_FOUND');
 });
