@@ -10,6 +10,7 @@ import { openApiDocument } from './openapi';
 import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
+import { pagesRouter } from './routes/pages';
 import { usersRouter } from './routes/users';
 import type { Services } from './services';
 
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRouter(deps.checkHealth));
   app.use(usersRouter(deps));
+  app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));
   app.use(notFound);
   app.use(errorHandler);

@@ -94,3 +94,37 @@ test('a malformed resend request is a 400, not a 202', async () => {
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('VALIDATION_FAILED');
 });
+
+test('a link that does not work offers a new one: the form sends it, the new link activates', async () => {
+  const user = client.newUser();
+  const userId = await client.register(user, fromNewIp());
+  const [first] = await waitForMail(user.email);
+  const html = { accept: 'text/html', ...fromNewIp() };
+
+  const unknown = await fetch(`${app.baseUrl}/api/users/activate/no-such-token-${userId}`, { headers: html });
+  expect(unknown.status).toBe(410);
+  const page = await unknown.text();
+  expect(page).toContain('<form method="post" action="/activation/resend">');
+  expect(page).toContain('<label for="email">');
+
+  const form = (email: string) =>
+    fetch(`${app.baseUrl}/activation/resend`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...fromNewIp() },
+      body: new URLSearchParams({ email }).toString(),
+    });
+  const sent = await form(user.email);
+  expect(sent.status).toBe(202);
+  const sentPage = await sent.text();
+  // The same answer for an address nobody registered: the form tells no one who has an account.
+  const stranger = await form(client.newUser().email);
+  expect(stranger.status).toBe(202);
+  expect(await stranger.text()).toBe(sentPage);
+  const invalid = await form('not-an-address');
+  expect(invalid.status).toBe(400);
+
+  const mails = await waitForMail(user.email, 2);
+  const newLink = mails.map((m) => activationLink(m.text!)!).find((l) => l !== activationLink(first.text!))!;
+  const activated = await request(newLink, 'GET', '');
+  expect(activated.body).toEqual({ userId, status: 'ENABLED' });
+});
