@@ -35,6 +35,11 @@ const schema = z.object({
   PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
   PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).default(2),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  DELIVERY_PICKUP_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 60),
   RATE_LIMIT_REGISTER_PER_MINUTE: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_RESEND_PER_MINUTE: z.coerce.number().int().positive().default(5),
   ACTIVATION_RESENDS_PER_HOUR: z.coerce.number().int().positive().default(3),
@@ -61,7 +66,7 @@ export type Config = {
   adminToken: string;
   activation: { tokenSecret: string; ttlSeconds: number };
   passwordHash: { memoryKib: number; passes: number };
-  delivery: { maxAttempts: number };
+  delivery: { maxAttempts: number; pickupTimeoutSeconds: number };
   rateLimits: { registerPerMinute: number; resendPerMinute: number; activationResendsPerHour: number };
   retention: { days: number; batchSize: number };
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
@@ -105,7 +110,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     activation: { tokenSecret: e.ACTIVATION_TOKEN_SECRET, ttlSeconds: e.ACTIVATION_TTL_SECONDS },
     passwordHash: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, passes: e.PASSWORD_HASH_PASSES },
-    delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS },
+    delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, pickupTimeoutSeconds: e.DELIVERY_PICKUP_TIMEOUT_SECONDS },
     rateLimits: {
       registerPerMinute: e.RATE_LIMIT_REGISTER_PER_MINUTE,
       resendPerMinute: e.RATE_LIMIT_RESEND_PER_MINUTE,

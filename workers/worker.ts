@@ -25,7 +25,7 @@ import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { workflowCode } from './workflow-bundle';
 import { SHUTDOWN_GRACE_MS } from './shutdown';
-import { seedSubscriptions } from './subscriptions';
+import { reportUnservedSubscriptions, seedSubscriptions } from './subscriptions';
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
       }),
     ),
   ]);
+  await reportUnservedSubscriptions(workers.map((w) => w.options.taskQueue));
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker running');
   await Promise.all(workers.map((w) => w.run()));
 

@@ -24,6 +24,8 @@ export interface RegistrationInput {
   tokenSalt: string;
   activationTtlSeconds: number;
   deliveryMaxAttempts: number;
+  /** How long a delivery may wait for a consumer's worker; absent in registrations started before it existed. */
+  deliveryPickupTimeoutSeconds?: number;
 }
 
 export type RegistrationStage =
@@ -102,8 +104,9 @@ export async function registration(input: RegistrationInput): Promise<Registrati
   const { workflowId } = workflowInfo();
   const userId = uuid4();
   const attributes = new FlowAttributes(userId);
-  const messages = new ReliableMessages({ maxAttempts: input.deliveryMaxAttempts }, (key, status) =>
-    attributes.update({ messages: { [key]: status } }),
+  const messages = new ReliableMessages(
+    { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
+    (key, status) => attributes.update({ messages: { [key]: status } }),
   );
   const mailBody = { userId, loginName: input.loginName, email: input.email };
   const outgoing = (tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage => ({

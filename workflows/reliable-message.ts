@@ -5,6 +5,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  TimeoutFailure,
 } from '@temporalio/workflow';
 import type { DeliverActivity, ProducerActivities } from '../activities';
 import { DELIVERY_ATTEMPT_TIMEOUT_MS } from '../domain/delivery';
@@ -22,6 +23,11 @@ export const bookkeeping = proxyLocalActivities<ProducerActivities>({
 export interface DeliveryPolicy {
   /** Attempts per consumer before its confirm and the message become DEAD. */
   maxAttempts: number;
+  /**
+   * How long an attempt may wait on the consumer's task queue for a worker to take it; past it the
+   * confirm and the message become DEAD, with the task queue named. Unbounded when absent.
+   */
+  pickupTimeoutSeconds?: number;
 }
 
 /** Told when a message becomes DEAD, SENDING again after a resend, or FINISHED. */
@@ -67,6 +73,7 @@ export class ReliableMessages {
     const { deliver } = proxyActivities<{ deliver: DeliverActivity }>({
       taskQueue: consumer.taskQueue,
       startToCloseTimeout: DELIVERY_ATTEMPT_TIMEOUT_MS,
+      ...(this.policy.pickupTimeoutSeconds ? { scheduleToStartTimeout: this.policy.pickupTimeoutSeconds * 1000 } : {}),
       retry: {
         initialInterval: '1s',
         backoffCoefficient: 2,
@@ -80,7 +87,10 @@ export class ReliableMessages {
         return;
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
-        const error = err.cause?.message ?? err.message;
+        const unclaimed = err.cause instanceof TimeoutFailure && err.cause.timeoutType === 'SCHEDULE_TO_START';
+        const error = unclaimed
+          ? `no worker took the delivery from task queue ${consumer.taskQueue} within ${this.policy.pickupTimeoutSeconds} s`
+          : (err.cause?.message ?? err.message);
         this.resent.delete(messageKey);
         await bookkeeping.markDead({ messageKey, consumerGroup: consumer.consumerGroup, error });
         this.onStatus(messageKey, 'DEAD');

@@ -42,6 +42,7 @@ export function createRegistrationService(deps: {
             tokenSalt: newTokenSalt(),
             activationTtlSeconds: config.activation.ttlSeconds,
             deliveryMaxAttempts: config.delivery.maxAttempts,
+            deliveryPickupTimeoutSeconds: config.delivery.pickupTimeoutSeconds,
           },
         ],
       });
