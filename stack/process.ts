@@ -48,6 +48,12 @@ export class ManagedProcess {
     return this.exit ?? Promise.resolve(null);
   }
 
+  /** How the last run ended: `code 1`, `signal SIGKILL`. */
+  get howItEnded(): string {
+    if (this.child?.signalCode) return `signal ${this.child.signalCode}`;
+    return `code ${this.child?.exitCode ?? 'unknown'}`;
+  }
+
   /** SIGTERM to the whole group, SIGKILL if it has not ended within the grace period. */
   async stop(graceMs = 15_000): Promise<void> {
     if (!this.running) return;

@@ -1,6 +1,7 @@
 /**
  * `npm start`: installs what is missing, starts the servers the environment does not give, then one
- * worker and the API, prints the URLs, and on Ctrl-C (or SIGTERM) stops everything it started.
+ * worker and the API, prints the URLs, restarts any of them that dies (with backoff, giving up after
+ * repeated quick crashes), and on Ctrl-C (or SIGTERM) stops everything it started.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { installStack } from './install';
 import { acquireLock } from './lock';
 import { repoRoot } from './paths';
 import { appProcess, buildWorkflowBundle } from './apps';
+import { keepRunning } from './keep-running';
 import { assertPortFree } from './ports';
 import { waitUntilReady, type ManagedProcess } from './process';
 import { defaultPorts, startStack, type Stack } from './supervisor';
@@ -23,11 +25,13 @@ async function main(): Promise<void> {
   const config = loadConfig({ WORKER_METRICS_ADDRESS: `127.0.0.1:${WORKER_METRICS_PORT}`, ...process.env });
   let stack: Stack | undefined;
   const apps: ManagedProcess[] = [];
+  const supervised: { stop(): void }[] = [];
   let stopping = false;
 
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    for (const s of supervised) s.stop();
     console.log('\nStopping reliable-signup…');
     // The API first, so no new work arrives; then the worker finishes what it has; then the servers.
     for (const app of [...apps].reverse()) await app.stop(30_000);
@@ -58,13 +62,22 @@ async function main(): Promise<void> {
       const app = appProcess(name, env);
       app.start();
       apps.push(app);
-      void app.exited().then((code) => {
-        if (stopping) return;
-        console.error(`The ${name} exited unexpectedly (code ${code}); stopping everything.`);
-        void shutdown(1);
-      });
     }
-    lock.update([...stack.processes.values(), ...apps].map((p) => p.pid!));
+    const processes = [...stack.processes.values(), ...apps];
+    const recordPids = () => lock.update(processes.map((p) => p.pid!));
+    for (const proc of processes) {
+      supervised.push(
+        keepRunning(proc, {
+          log: (line) => console.error(`[supervisor] ${line}`),
+          onRestart: recordPids,
+          onGiveUp: (reason) => {
+            console.error(`[supervisor] ${reason} Stopping everything.`);
+            void shutdown(1);
+          },
+        }),
+      );
+    }
+    recordPids();
     await waitUntilReady(apps[1], () => fetch(`http://127.0.0.1:${config.port}/health`), 60_000);
 
     const urls: Record<string, string> = {
