@@ -33,6 +33,10 @@ async function main(): Promise<void> {
     },
   });
   const server = app.listen(config.port, () => logger.info({ port: config.port }, 'API listening'));
+  // Idle keep-alive connections outlive those of clients and load balancers (60 s for most), so the API
+  // never closes a connection just as a client sends a request on it ("other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   const stop = () => {
     logger.info('API stopping: finishing in-flight requests');
