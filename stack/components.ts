@@ -17,7 +17,11 @@ export interface Component {
   urls: Record<string, string>;
 }
 
-export function temporal(port: number, uiPort: number, dataDir: string): Component {
+/**
+ * The Temporal dev server with its Web UI; with `uiCodecEndpoint` the UI decodes payloads through it
+ * (the API's codec), so flows are readable without configuring anything.
+ */
+export function temporal(port: number, uiPort: number, dataDir: string, uiCodecEndpoint?: string): Component {
   const address = `127.0.0.1:${port}`;
   return {
     name: 'temporal',
@@ -51,6 +55,7 @@ export function temporal(port: number, uiPort: number, dataDir: string): Compone
         '--dynamic-config-value',
         'matching.numTaskqueueWritePartitions=1',
         ...Object.entries(searchAttributeTypes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+        ...(uiCodecEndpoint ? ['--ui-codec-endpoint', uiCodecEndpoint] : []),
       ],
     },
     ready: async () => {

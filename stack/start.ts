@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     const metricsPort = Number(config.workerMetricsAddress!.split(':').pop());
     await assertPortFree(metricsPort, 'worker metrics');
     installStack();
-    stack = await startStack({ dataDir, ports: defaultPorts });
+    // The dev UI passes no access token to a codec server: the token goes in the path.
+    const uiCodecEndpoint = `${config.publicBaseUrl}/codec/${encodeURIComponent(config.codec.token)}`;
+    stack = await startStack({ dataDir, ports: defaultPorts, uiCodecEndpoint });
     lock.update([...stack.processes.values()].map((p) => p.pid!));
 
     const bundle = join(dataDir, 'workflow-bundle.js');

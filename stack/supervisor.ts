@@ -32,9 +32,15 @@ export interface Stack {
 }
 
 /** Which local servers to run: those whose URL the environment does not already give. */
-export function wantedComponents(ports: StackPorts, dataDir: string, given: NodeJS.ProcessEnv): Component[] {
+export function wantedComponents(
+  ports: StackPorts,
+  dataDir: string,
+  given: NodeJS.ProcessEnv,
+  uiCodecEndpoint?: string,
+): Component[] {
   const wanted: Component[] = [];
-  if (!given.TEMPORAL_ADDRESS) wanted.push(components.temporal(ports.temporal, ports.temporalUi, dataDir));
+  if (!given.TEMPORAL_ADDRESS)
+    wanted.push(components.temporal(ports.temporal, ports.temporalUi, dataDir, uiCodecEndpoint));
   if (!given.MONGODB_URI) wanted.push(components.mongodb(ports.mongodb, dataDir));
   if (!given.REDIS_URL) wanted.push(components.redis(ports.redis, dataDir));
   if (!given.SMTP_URL) wanted.push(components.smtp(ports.smtp, ports.smtpWeb, dataDir));
@@ -46,6 +52,8 @@ export async function startStack(opts: {
   dataDir: string;
   ports: StackPorts;
   given?: NodeJS.ProcessEnv;
+  /** Where the dev server's Web UI decodes payloads (the API's codec endpoint). */
+  uiCodecEndpoint?: string;
 }): Promise<Stack> {
   const given = opts.given ?? process.env;
   const logDir = join(opts.dataDir, 'logs');
@@ -54,7 +62,7 @@ export async function startStack(opts: {
   mkdirSync(join(opts.dataDir, 'mail'), { recursive: true });
   mkdirSync(join(opts.dataDir, 'redis'), { recursive: true });
 
-  const wanted = wantedComponents(opts.ports, opts.dataDir, given);
+  const wanted = wantedComponents(opts.ports, opts.dataDir, given, opts.uiCodecEndpoint);
   for (const c of wanted) for (const port of c.ports) await assertPortFree(port, c.name);
 
   const processes = new Map<Component['name'], ManagedProcess>();

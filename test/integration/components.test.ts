@@ -5,8 +5,14 @@ import Redis from 'ioredis';
 import mongoose, { Schema } from 'mongoose';
 import nodemailer from 'nodemailer';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../../config';
+import * as components from '../../stack/components';
+import { freePort } from '../../stack/ports';
+import { ManagedProcess, waitUntilReady } from '../../stack/process';
 import { greet } from '../fixtures/timer-workflows';
+import { eventually } from '../setup/http';
 import { waitForMail } from '../setup/mailbox';
 
 const config = loadConfig();
@@ -69,5 +75,24 @@ test('a workflow runs on the dev server and is visible through the client', asyn
   } finally {
     await connection.close();
     await nativeConnection.close();
+  }
+});
+
+test("the dev server's Web UI is pointed at the API's codec, so an operator reads decoded payloads", async () => {
+  const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, 'temporal-ui-'));
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const endpoint = 'http://localhost:3000/codec/the-codec-token';
+  const server = components.temporal(port, uiPort, dataDir, endpoint);
+  const proc = new ManagedProcess({ ...server.process, logFile: join(dataDir, 'temporal.log') });
+  proc.start();
+  try {
+    await waitUntilReady(proc, server.ready, server.readyTimeoutMs);
+    const settings = await eventually(async () => {
+      const res = await fetch(`http://127.0.0.1:${uiPort}/api/v1/settings`).catch(() => undefined);
+      return res?.ok ? ((await res.json()) as { Codec: { Endpoint: string } }) : undefined;
+    }, 'the Web UI');
+    expect(settings.Codec.Endpoint).toBe(endpoint);
+  } finally {
+    await proc.stop();
   }
 });
