@@ -10,6 +10,7 @@ import { openApiDocument } from './openapi';
 import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
+import { methodNotAllowed } from './method-not-allowed';
 import { pagesRouter } from './routes/pages';
 import { usersRouter } from './routes/users';
 import type { Services } from './services';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(usersRouter(deps));
   app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));
+  app.use(methodNotAllowed);
   app.use(notFound);
   app.use(errorHandler);
   return app;

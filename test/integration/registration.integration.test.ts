@@ -285,6 +285,13 @@ test('unknown users and routes answer 404; the audit trail wants the admin token
   expect(noUser.status).toBe(404);
   expect(noUser.body.error.code).toBe('USER_NOT_FOUND');
   expect((await api('GET', '/api/nothing-here')).body.error.code).toBe('NOT_FOUND');
+  const wrongMethod = await api('DELETE', '/api/users/register');
+  expect(wrongMethod.status).toBe(405);
+  expect(wrongMethod.headers.get('allow')).toBe('POST');
+  expect(wrongMethod.body.error.code).toBe('METHOD_NOT_ALLOWED');
+  const onAParam = await api('PUT', `/api/messages/some-key`, { headers: admin });
+  expect(onAParam.status).toBe(405);
+  expect(onAParam.headers.get('allow')).toBe('GET, HEAD');
 
   expect((await api('GET', '/api/messages')).status).toBe(401);
   expect((await api('GET', '/api/messages', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
