@@ -1,27 +1,11 @@
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { PayloadCodec } from '@temporalio/common';
 import cors from 'cors';
 import express, { Router, type RequestHandler } from 'express';
 import { bearerToken, secretMatcher } from '../auth';
+import { payloadFromJson, payloadToJson, type JsonPayload } from '../../infra/payload-json';
 import { HttpError } from '../errors';
 import { codecBody } from '../schemas';
 import { validate, validated } from '../validate';
-
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
-}
-
-const fromJson = (p: JsonPayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-  data: Buffer.from(p.data ?? '', 'base64'),
-});
-
-const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(
-    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
-  ),
-  data: Buffer.from(p.data ?? []).toString('base64'),
-});
 
 /**
  * The codec server for the Temporal Web UI: `POST /codec/decode` and `/codec/encode`, in the
@@ -54,10 +38,10 @@ export function codecRouter(deps: { codec: PayloadCodec; token: string; corsOrig
         express.json({ limit: '4mb' }),
         validate('body', codecBody),
         async (_req, res) => {
-          const payloads = (validated(res, 'body', codecBody).payloads as JsonPayload[]).map(fromJson);
+          const payloads = (validated(res, 'body', codecBody).payloads as JsonPayload[]).map(payloadFromJson);
           try {
             const result = await deps.codec[op](payloads);
-            res.json({ payloads: result.map(toJson) });
+            res.json({ payloads: result.map(payloadToJson) });
           } catch {
             throw new HttpError(400, 'UNDECODABLE_PAYLOAD', 'A payload could not be decoded with the configured keys.');
           }

@@ -4,7 +4,7 @@
  * history in clear, and the histories recorded for the replay test decode with the default development
  * key, holding the password's argon2id hash and never the password.
  */
-import type { Payload, ProtoFailure } from '@temporalio/common';
+import type { ProtoFailure } from '@temporalio/common';
 import {
   decodeArrayFromPayloads,
   decodeFailure,
@@ -16,19 +16,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
 import { dataConverter } from '../../infra/temporal';
+import { payloadFromJson, type JsonPayload } from '../../infra/payload-json';
 
 const converter = loadDataConverter(dataConverter(loadConfig({})));
 const histories = join(__dirname, '..', 'fixtures', 'histories');
 
-/** A payload as `temporal workflow show --output json` writes it: metadata and data in base64. */
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
-}
-const fromJson = (p: JsonPayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-  data: Buffer.from(p.data ?? '', 'base64'),
-});
 const history = (name: string) => JSON.parse(readFileSync(join(histories, `${name}.json`), 'utf8')).events as any[];
 
 describe('failures', () => {
@@ -65,7 +57,10 @@ describe('recorded histories (test/fixtures/histories)', () => {
     expect(Buffer.from(stored[0].metadata!['encryption-key-id'], 'base64').toString()).toBe('dev');
     expect(Buffer.from(stored[0].data!, 'base64').includes('@')).toBe(false);
 
-    const [input] = (await decodeArrayFromPayloads(converter, stored.map(fromJson))) as Record<string, unknown>[];
+    const [input] = (await decodeArrayFromPayloads(converter, stored.map(payloadFromJson))) as Record<
+      string,
+      unknown
+    >[];
     expect(input).toEqual(
       expect.objectContaining({
         email: expect.stringContaining('@'),
@@ -82,7 +77,7 @@ describe('recorded histories (test/fixtures/histories)', () => {
     const completed = events.find((e) => e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.failure);
     const stored = completed.workflowExecutionUpdateCompletedEventAttributes.outcome.failure;
     expect(stored.message).toBe('Encoded failure');
-    const failure: ProtoFailure = { ...stored, encodedAttributes: fromJson(stored.encodedAttributes) };
+    const failure: ProtoFailure = { ...stored, encodedAttributes: payloadFromJson(stored.encodedAttributes) };
     const decoded = await decodeFailure(converter.payloadCodecs, failure);
     const error = converter.failureConverter.failureToError(decoded, converter.payloadConverter);
     expect(error.message).toBe('This login name is already taken.');

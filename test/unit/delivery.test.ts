@@ -10,8 +10,6 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport';
 import { createDeliverActivity, type MessageHandler } from '../../activities/consumers/delivery';
-import { createMailHandler } from '../../activities/consumers/mail';
-import { loadConfig } from '../../config';
 import {
   CONSUMED_MARK,
   CONSUMED_MARK_TTL_SECONDS,
@@ -23,6 +21,7 @@ import { Confirm, confirmId } from '../../domain/models';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { newTokenSalt } from '../../domain/tokens';
 import { MemoryRedis } from '../setup/memory-redis';
+import { configuredMailHandler } from '../setup/mail-handler';
 
 const GROUP = MAIL_CONSUMER;
 const message: OutgoingMessage = {
@@ -307,18 +306,11 @@ describe('a message without a confirm', () => {
 
 describe('with the mail handler', () => {
   it('an SMTP failure, its retry and a repeated delivery put exactly one mail on the wire', async () => {
-    const config = loadConfig({});
     const mailer = nodemailer.createTransport({ streamTransport: true, buffer: true } as StreamTransport.Options);
     const sendMail = jest
       .spyOn(mailer, 'sendMail')
       .mockRejectedValueOnce(new Error('421 4.3.2 Service not available') as never);
-    const handler = createMailHandler({
-      mailer,
-      from: config.mailFrom,
-      publicBaseUrl: config.publicBaseUrl,
-      tokenSecret: config.activation.tokenSecret,
-      tokenTtlSeconds: config.activation.ttlSeconds,
-    });
+    const handler = configuredMailHandler(mailer);
     seedConfirm('UNCONFIRMED');
     const { attempt } = pipeline(handler);
 

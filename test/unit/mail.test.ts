@@ -8,12 +8,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport';
-import { createMailHandler } from '../../activities/consumers/mail';
+import { type createMailHandler } from '../../activities/consumers/mail';
 import { createActivationTokens } from '../../activities/tokens';
 import { loadConfig } from '../../config';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../../domain/messaging';
 import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey } from '../../domain/tokens';
 import { MemoryRedis } from '../setup/memory-redis';
+import { configuredMailHandler } from '../setup/mail-handler';
 
 const config = loadConfig({
   PUBLIC_BASE_URL: 'https://signup.example.com/',
@@ -26,14 +27,7 @@ const config = loadConfig({
 function mailHandler(overrides: Partial<Parameters<typeof createMailHandler>[0]> = {}) {
   const mailer = nodemailer.createTransport({ streamTransport: true, buffer: true } as StreamTransport.Options);
   const sendMail = jest.spyOn(mailer, 'sendMail');
-  const handler = createMailHandler({
-    mailer,
-    from: config.mailFrom,
-    publicBaseUrl: config.publicBaseUrl,
-    tokenSecret: config.activation.tokenSecret,
-    tokenTtlSeconds: config.activation.ttlSeconds,
-    ...overrides,
-  });
+  const handler = configuredMailHandler(mailer, config, overrides);
   /** The messages the transport produced, parsed as a mail client would. */
   const sent = async (): Promise<ParsedMail[]> =>
     Promise.all(
@@ -203,13 +197,7 @@ describe('SMTP failures', () => {
       version: '1',
       send: (_mail, callback) => callback(new Error('421 4.3.2 Service not available'), undefined),
     });
-    const handler = createMailHandler({
-      mailer,
-      from: config.mailFrom,
-      publicBaseUrl: config.publicBaseUrl,
-      tokenSecret: config.activation.tokenSecret,
-      tokenTtlSeconds: config.activation.ttlSeconds,
-    });
+    const handler = configuredMailHandler(mailer, config);
     const failure = await handler(message()).then(
       () => undefined,
       (err: unknown) => err,
@@ -227,13 +215,7 @@ describe('SMTP failures', () => {
       send: (_mail, callback) =>
         callback(Object.assign(new Error(`Can't send mail - ${response}`), { responseCode, response }), undefined),
     });
-    return createMailHandler({
-      mailer,
-      from: config.mailFrom,
-      publicBaseUrl: config.publicBaseUrl,
-      tokenSecret: config.activation.tokenSecret,
-      tokenTtlSeconds: config.activation.ttlSeconds,
-    });
+    return configuredMailHandler(mailer, config);
   };
 
   it.each([

@@ -1,0 +1,19 @@
+import type { Transporter } from 'nodemailer';
+import { createMailHandler } from '../../activities/consumers/mail';
+import { loadConfig, type Config } from '../../config';
+
+/** The mail handler as workers/consumers.ts builds it from `config` (the default one unless given), over `mailer`. */
+export function configuredMailHandler(
+  mailer: Transporter,
+  config: Config = loadConfig({}),
+  overrides: Partial<Parameters<typeof createMailHandler>[0]> = {},
+) {
+  return createMailHandler({
+    mailer,
+    from: config.mailFrom,
+    publicBaseUrl: config.publicBaseUrl,
+    tokenSecret: config.activation.tokenSecret,
+    tokenTtlSeconds: config.activation.ttlSeconds,
+    ...overrides,
+  });
+}
