@@ -27,7 +27,7 @@ export function createActivationService(deps: { client: Client; redis: Redis; pe
           .getHandle(record.workflowId)
           .executeUpdate(activateUpdate, { args: [{ tokenHash }] });
       } catch (err) {
-        throw toHttpError(err);
+        throw toHttpError(err, 'ACTIVATION_FAILED');
       }
     },
 

@@ -133,10 +133,20 @@ describe("toHttpError: a workflow's answer to an update", () => {
     expect(error).toMatchObject({ status, code: type, message: `the ${type} message` });
   });
 
-  it('a refusal of another type is left as it is (a 500, not a guess)', () => {
-    const err = refused('SOMETHING_NEW', 'new');
-    expect(toHttpError(err)).toBe(err);
-  });
+  it.each([
+    ['REGISTRATION_FAILED', undefined],
+    ['ACTIVATION_FAILED', 'ACTIVATION_FAILED'],
+  ] as const)(
+    'a step that failed for another reason (a database error past its retries) is 503 %s with Retry-After, never a 500',
+    (code, whenFailed) => {
+      const error = toHttpError(
+        refused('MongoServerSelectionError', 'connect ECONNREFUSED 10.0.0.7:27017'),
+        whenFailed,
+      );
+      expect(error).toMatchObject({ status: 503, code, headers: { 'Retry-After': '5' } });
+      expect((error as HttpError).message).not.toContain('10.0.0.7');
+    },
+  );
 
   it('a workflow that no longer exists (an expired registration) is 410 TOKEN_INVALID', () => {
     const error = toHttpError(new WorkflowNotFoundError('not found', 'registration-1', undefined));
