@@ -17,17 +17,22 @@ import { eventually } from '../setup/http';
 import { mailTo, waitForMail } from '../setup/mailbox';
 import { signupClient } from '../setup/signup';
 
-const GROUP = 'CID_AUDIT';
+/** Two consumer groups no worker of the app serves. */
+const GROUPS = ['CID_AUDIT', 'CID_ARCHIVE'];
+const GROUP = GROUPS[0];
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
 let taskQueue: string;
+const queueOf = (group: string) => `${app.env.TEMPORAL_TASK_QUEUE}.${group}`;
 
 beforeAll(async () => {
   app = await startApp({ ADMIN_TOKEN: 'unserved-admin', DELIVERY_PICKUP_TIMEOUT_SECONDS: '3' });
   client = signupClient(app.baseUrl, 'unserved-admin');
-  taskQueue = `${app.env.TEMPORAL_TASK_QUEUE}.${GROUP}`;
+  taskQueue = queueOf(GROUP);
   await mongoose.connect(app.env.MONGODB_URI!);
-  await Subscription.create({ topic: SEND_EMAIL_TOPIC, consumerGroup: GROUP, taskQueue });
+  for (const group of GROUPS) {
+    await Subscription.create({ topic: SEND_EMAIL_TOPIC, consumerGroup: group, taskQueue: queueOf(group) });
+  }
 });
 afterAll(async () => {
   await mongoose.disconnect();
@@ -44,16 +49,24 @@ test('a worker reports, at start, a subscription to a group it does not serve', 
   expect(JSON.parse(report!)).toMatchObject({ consumerGroup: GROUP, taskQueue });
 });
 
-test('a delivery no worker takes goes DEAD naming the task queue; resent once a consumer polls it, it finishes', async () => {
+test('deliveries no worker takes go DEAD naming their task queues; one resend, once consumers poll them, revives both, counts once, and finishes', async () => {
   const user = client.newUser();
   const userId = await client.register(user);
 
+  type ConfirmView = { consumerGroup: string; status: string; lastError?: string };
+  const confirmsOf = (message: { confirms: ConfirmView[] }) =>
+    Object.fromEntries(message.confirms.map((c) => [c.consumerGroup, c]));
   const dead = await client.messageWith(userId, 'ACTIVE_USER', 'DEAD', 60_000);
-  const byGroup = Object.fromEntries(
-    (dead.confirms as { consumerGroup: string; status: string; lastError?: string }[]).map((c) => [c.consumerGroup, c]),
-  );
-  expect(byGroup[GROUP].status).toBe('DEAD');
-  expect(byGroup[GROUP].lastError).toContain(`task queue ${taskQueue}`);
+  // The message is DEAD with the first dead confirm; the other follows.
+  const byGroup = await eventually(async () => {
+    const detail = await client.api('GET', `/api/messages/${dead.messageKey}`, { headers: client.admin });
+    const confirms = confirmsOf(detail.body);
+    return GROUPS.every((g) => confirms[g]?.status === 'DEAD') && confirms;
+  }, 'both unserved confirms to be DEAD');
+  for (const group of GROUPS) {
+    expect(byGroup[group].status).toBe('DEAD');
+    expect(byGroup[group].lastError).toContain(`task queue ${queueOf(group)}`);
+  }
   expect(byGroup.CID_OPC.status).toBe('CONSUMED');
   await waitForMail(user.email);
 
@@ -61,33 +74,37 @@ test('a delivery no worker takes goes DEAD naming the task queue; resent once a 
   const config = loadConfig(app.env);
   const redis = createRedis(config.redis);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  try {
-    const consumer = await Worker.create({
+  const consumerFor = async (group: string) =>
+    Worker.create({
       connection,
-      taskQueue,
+      taskQueue: queueOf(group),
       dataConverter: dataConverter(config),
       activities: {
         deliver: createDeliverActivity(
-          GROUP,
+          group,
           async (message) => {
-            handled.push(message.messageKey);
+            handled.push(`${group}:${message.messageKey}`);
           },
           redis,
         ),
       },
     });
-    await consumer.runUntil(async () => {
+  try {
+    const [audit, archive] = await Promise.all(GROUPS.map(consumerFor));
+    const both = (fn: () => Promise<void>) => audit.runUntil(() => archive.runUntil(fn));
+    await both(async () => {
       const resent = await client.retryingUnavailable('POST', `/api/messages/${dead.messageKey}/resend`, {
         headers: client.admin,
       });
       expect(resent.status).toBe(202);
       const finished = await client.messageWith(userId, 'ACTIVE_USER', 'FINISHED');
       expect(finished.resendCount).toBe(1);
+      for (const group of GROUPS) expect(confirmsOf(finished)[group].status).toBe('CONSUMED');
     });
   } finally {
     await connection.close();
     redis.disconnect();
   }
-  expect(handled).toEqual([dead.messageKey]);
+  expect(handled.sort()).toEqual(GROUPS.map((g) => `${g}:${dead.messageKey}`).sort());
   expect(await mailTo(user.email)).toHaveLength(1);
 });
