@@ -41,7 +41,6 @@ async function main(): Promise<void> {
   const stop = () => {
     logger.info('API stopping: finishing in-flight requests');
     // A connection whose request finishes from now on is closed at once, not kept alive for reuse.
-    server.keepAliveTimeout = 1;
     const closeIdle = setInterval(() => server.closeIdleConnections(), 250);
     server.close(() => {
       clearInterval(closeIdle);

@@ -1,10 +1,18 @@
 import { Connection } from '@temporalio/client';
 import Redis from 'ioredis';
 import mongoose from 'mongoose';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { searchAttributeTypes } from '../domain/search-attributes';
 import { binaries } from './paths';
 import type { ProcessSpec } from './process';
+
+/** A server's own directory under the data directory, made if it does not exist yet. */
+function ownDir(dataDir: string, name: string): string {
+  const dir = join(dataDir, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** A server the stack can run locally, and the environment that points the application at it. */
 export interface Component {
@@ -75,6 +83,7 @@ export function temporal(port: number, uiPort: number, dataDir: string, uiCodecE
 }
 
 export function mongodb(port: number, dataDir: string): Component {
+  const dir = ownDir(dataDir, 'ferretdb');
   const uri = `mongodb://127.0.0.1:${port}/reliable_signup`;
   return {
     name: 'mongodb',
@@ -85,9 +94,9 @@ export function mongodb(port: number, dataDir: string): Component {
       args: [
         '--handler=sqlite',
         // FerretDB already uses a write-ahead log; synced at checkpoints it survives a crash of the process.
-        `--sqlite-url=file:${join(dataDir, 'ferretdb')}/?_pragma=synchronous(normal)`,
+        `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`,
         `--listen-addr=127.0.0.1:${port}`,
-        `--state-dir=${join(dataDir, 'ferretdb')}`,
+        `--state-dir=${dir}`,
         '--telemetry=disable',
         '--debug-addr=-',
         '--log-level=warn',
@@ -125,7 +134,7 @@ export function redis(port: number, dataDir: string): Component {
         '--port',
         String(port),
         '--dir',
-        join(dataDir, 'redis'),
+        ownDir(dataDir, 'redis'),
         '--save',
         '',
         '--appendonly',
@@ -169,7 +178,7 @@ export function smtp(port: number, webPort: number, dataDir: string): Component 
         '--web',
         String(webPort),
         '--mail-directory',
-        join(dataDir, 'mail'),
+        ownDir(dataDir, 'mail'),
         '--silent',
       ],
     },

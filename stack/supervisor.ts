@@ -58,9 +58,6 @@ export async function startStack(opts: {
   const given = opts.given ?? process.env;
   const logDir = join(opts.dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
-  mkdirSync(join(opts.dataDir, 'ferretdb'), { recursive: true });
-  mkdirSync(join(opts.dataDir, 'mail'), { recursive: true });
-  mkdirSync(join(opts.dataDir, 'redis'), { recursive: true });
 
   const wanted = wantedComponents(opts.ports, opts.dataDir, given, opts.uiCodecEndpoint);
   for (const c of wanted) for (const port of c.ports) await assertPortFree(port, c.name);

@@ -20,7 +20,7 @@ export async function seedSubscriptions(mainTaskQueue: string): Promise<void> {
  * start, because their deliveries wait there until the pickup timeout makes the message DEAD — unless
  * another deployment serves that queue.
  */
-export async function reportUnservedSubscriptions(servedTaskQueues: string[]): Promise<string[]> {
+export async function reportUnservedSubscriptions(servedTaskQueues: string[]): Promise<void> {
   const subscriptions = await Subscription.find({}, { topic: 1, consumerGroup: 1, taskQueue: 1 }).lean();
   const unserved = subscriptions.filter((s) => !servedTaskQueues.includes(s.taskQueue));
   for (const s of unserved) {
@@ -29,5 +29,4 @@ export async function reportUnservedSubscriptions(servedTaskQueues: string[]): P
       'subscription to a consumer group this worker does not serve: unless another deployment polls its task queue, its deliveries go DEAD after DELIVERY_PICKUP_TIMEOUT_SECONDS',
     );
   }
-  return unserved.map((s) => s.consumerGroup);
 }

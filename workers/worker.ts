@@ -61,13 +61,12 @@ async function main(): Promise<void> {
   await ensureRetentionSchedule(client, config);
   await clientConnection.close();
 
-  const shutdownGraceTime = SHUTDOWN_GRACE_MS;
   const workers = await Promise.all([
     Worker.create({
       connection,
       namespace,
       taskQueue,
-      shutdownGraceTime,
+      shutdownGraceTime: SHUTDOWN_GRACE_MS,
       // A registration waits up to a day for its click: keep a bounded number of them in memory and
       // replay the others from history when their click or timer comes.
       maxCachedWorkflows: 100,
@@ -80,7 +79,7 @@ async function main(): Promise<void> {
         connection,
         namespace,
         taskQueue: consumer.taskQueue,
-        shutdownGraceTime,
+        shutdownGraceTime: SHUTDOWN_GRACE_MS,
         dataConverter: converter,
         activities: { deliver: consumer.deliver },
       }),

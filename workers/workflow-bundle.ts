@@ -22,12 +22,10 @@ export async function buildWorkflowBundle(): Promise<string> {
 export function workflowCode(
   env: NodeJS.ProcessEnv = process.env,
 ): { workflowBundle: WorkflowBundleOption } | { workflowsPath: string } {
-  const path = env.WORKFLOW_BUNDLE_PATH || (existsSync(builtBundlePath) ? builtBundlePath : undefined);
-  if (path && existsSync(path)) return { workflowBundle: { codePath: path } };
+  const path = env.WORKFLOW_BUNDLE_PATH || builtBundlePath;
+  if (existsSync(path)) return { workflowBundle: { codePath: path } };
   if (env.NODE_ENV === 'production') {
-    throw new Error(
-      `No workflow bundle at ${path ?? builtBundlePath}: run \`npm run build\` (production never bundles at start).`,
-    );
+    throw new Error(`No workflow bundle at ${path}: run \`npm run build\` (production never bundles at start).`);
   }
   return { workflowsPath };
 }

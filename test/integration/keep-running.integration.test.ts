@@ -4,7 +4,7 @@
  * that crashes at once each time is given up on after the allowed quick crashes, with a clear reason;
  * a process stopped on purpose stays stopped.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import * as components from '../../stack/components';
 import { keepRunning, type RestartPolicy } from '../../stack/keep-running';
@@ -16,7 +16,6 @@ const fast: RestartPolicy = { initialDelayMs: 100, maxDelayMs: 400, quickCrashMs
 
 test('a server SIGKILLed is started again, answers, and the supervisor says what died and how', async () => {
   const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, 'supervised-'));
-  mkdirSync(join(dataDir, 'redis'));
   const component = components.redis(await freePort(), dataDir);
   const redis = new ManagedProcess({ ...component.process, logFile: join(dataDir, 'redis.log') });
   redis.start();

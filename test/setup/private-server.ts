@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import * as components from '../../stack/components';
 import type { Component } from '../../stack/components';
@@ -25,9 +25,6 @@ export async function startPrivateServer(
   opts: { start?: boolean } = {},
 ): Promise<PrivateServer> {
   const dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, `${kind}-`));
-  mkdirSync(join(dataDir, 'ferretdb'));
-  mkdirSync(join(dataDir, 'mail'));
-  mkdirSync(join(dataDir, 'redis'));
   const made = {
     smtp: async () => components.smtp(await freePort(), await freePort(), dataDir),
     mongodb: async () => components.mongodb(await freePort(), dataDir),
