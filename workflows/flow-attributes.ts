@@ -1,6 +1,9 @@
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { TypedSearchAttributes, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { MessageKeys, MessageStatus, Stage, UserId } from '../domain/search-attributes';
+
+/** What a registration carries from its start, before its first step: found in the Web UI while it saves the user. */
+export const registeringSearchAttributes = new TypedSearchAttributes([{ key: Stage, value: 'REGISTERING' }]);
 
 /**
  * Keeps the flow's search attributes current, so the Web UI finds it by user, message or state.

@@ -5,15 +5,15 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
-  proxyLocalActivities,
+  patched,
   setHandler,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ProducerActivities } from '../activities';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../domain/messaging';
+import { bookkeeping, userSteps } from './activity-proxies';
 import { FlowAttributes } from './flow-attributes';
-import { bookkeeping, ReliableMessages } from './reliable-message';
+import { ReliableMessages } from './reliable-message';
 
 export interface RegistrationInput {
   email: string;
@@ -55,22 +55,8 @@ export const stageQuery = defineQuery<RegistrationStage>('stage');
 /** A new activation mail with a new token from this salt (the old one stops working); ignored unless activation is pending. */
 export const resendActivationSignal = defineSignal<[{ tokenSalt: string }]>('resendActivation');
 
-/*
- * The producer's steps are short database and Redis writes: local activities, run by the worker that
- * runs the workflow, each recorded as one marker event (instead of three events and two round trips).
- */
-
-/** Local transactions: a conflict fails for good at once, anything else is retried for a while, then fails for good. */
-const local = proxyLocalActivities<ProducerActivities>({
-  startToCloseTimeout: '10s',
-  retry: {
-    initialInterval: '500ms',
-    backoffCoefficient: 2,
-    maximumInterval: '10s',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['EMAIL_TAKEN', 'LOGIN_NAME_TAKEN'],
-  },
-});
+/** The patch under which the click reports ACTIVATING in the `Stage` search attribute. */
+const ACTIVATING_REPORTED = 'activating-stage-reported';
 
 /**
  * An update validator: the update is refused, before it is accepted and recorded, unless its argument
@@ -101,86 +87,148 @@ function rejectionOf(err: unknown): ApplicationFailure {
  * registration per address at a time.
  */
 export async function registration(input: RegistrationInput): Promise<RegistrationResult> {
-  const { workflowId } = workflowInfo();
-  const userId = uuid4();
-  const attributes = new FlowAttributes(userId);
-  const messages = new ReliableMessages(
-    { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
-    (key, status) => attributes.update({ messages: { [key]: status } }),
-  );
-  const mailBody = { userId, loginName: input.loginName, email: input.email };
-  const outgoing = (tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage => ({
-    messageKey: uuid4(),
-    topic: SEND_EMAIL_TOPIC,
-    tag,
-    userId,
-    workflowId,
-    body: { ...mailBody, ...extra },
-  });
+  return new Registration(input).run();
+}
 
-  let stage: RegistrationStage = 'REGISTERING';
-  let rejection: ApplicationFailure | undefined;
-  let tokenHash: string | undefined;
-  let successMessage: OutgoingMessage | undefined;
+/**
+ * A registration's state and the handlers that read and change it, in one place: `run` is the main
+ * line (save, deliver, wait for the click or expiry), the handlers answer the API meanwhile.
+ */
+class Registration {
+  private readonly workflowId = workflowInfo().workflowId;
+  private readonly userId = uuid4();
+  private readonly attributes = new FlowAttributes(this.userId);
+  private readonly messages: ReliableMessages;
+
+  private stage: RegistrationStage = 'REGISTERING';
+  /** Why the registration was refused, once it is REJECTED. */
+  private rejection: ApplicationFailure | undefined;
+  /** The hash of the activation token that works now. */
+  private tokenHash: string | undefined;
+  /** Recorded by the click, delivered by the main line once the user is ENABLED. */
+  private successMessage: OutgoingMessage | undefined;
   /** The token salts of the resends asked for and not yet made. */
-  const resendsPending: string[] = [];
-  let resending = false;
+  private readonly resendsPending: string[] = [];
+  /** A resend is replacing the token: a click waits for it and is judged against the new one. */
+  private resending = false;
 
-  const currentStage = () => stage;
-  /** A stage change, with what it did to the flow's messages, reported in one search-attribute update. */
-  const setStage = (next: RegistrationStage, messageStatuses?: Record<string, string>) => {
-    stage = next;
-    attributes.update({ stage: next, messages: messageStatuses });
-  };
-  setHandler(stageQuery, currentStage);
+  constructor(private readonly input: RegistrationInput) {
+    this.messages = new ReliableMessages(
+      { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
+      (key, status) => this.attributes.update({ messages: { [key]: status } }),
+    );
+    setHandler(stageQuery, () => this.stage);
+    setHandler(registeredUpdate, (request) => this.onRegistered(request), { validator: requireString('loginName') });
+    setHandler(resendActivationSignal, (request) => this.onResendActivation(request));
+    setHandler(activateUpdate, (request) => this.onActivate(request), { validator: requireString('tokenHash') });
+  }
 
-  setHandler(
-    registeredUpdate,
-    async ({ loginName }) => {
-      // The same e-mail with another login name is somebody else's registration, not a repeat of this one.
-      if (loginName !== input.loginName || stage === 'ACTIVATING' || stage === 'ENABLED') {
-        throw failure('EMAIL_TAKEN', 'This e-mail address is already registered.');
+  async run(): Promise<RegistrationResult> {
+    // 1. Pre-send message, then the local transaction (save the user, issue the token).
+    const activationMessage = this.outgoing(ACTIVE_USER, { tokenSalt: this.input.tokenSalt });
+    try {
+      await this.prepareActivationMail(activationMessage);
+    } catch (err) {
+      this.rejection = rejectionOf(err);
+      this.setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
+      return this.finish();
+    }
+    let expiresAt = Date.now() + this.input.activationTtlSeconds * 1000;
+    this.setStage('AWAITING_ACTIVATION', { [activationMessage.messageKey]: 'SENDING' });
+
+    // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
+    const deliveries = [this.messages.deliver(activationMessage)];
+    for (;;) {
+      const remaining = expiresAt - Date.now();
+      const woke =
+        remaining > 0 &&
+        (await condition(() => this.stage !== 'AWAITING_ACTIVATION' || this.resendsPending.length > 0, remaining));
+      if (!woke) {
+        this.setStage('EXPIRED');
+        await bookkeeping.expireUser({ userId: this.userId });
+        await Promise.all(deliveries);
+        return this.finish();
       }
-      await condition(() => stage !== 'REGISTERING');
-      if (rejection) throw rejection;
-      if (stage === 'EXPIRED')
-        throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
-      return { userId, status: 'DISABLED', workflowId };
-    },
-    { validator: requireString('loginName') },
-  );
+      const resendSalt = this.resendsPending.shift();
+      if (resendSalt && this.stage === 'AWAITING_ACTIVATION') {
+        const message = await this.resendActivationMail(resendSalt);
+        if (message) {
+          expiresAt = Date.now() + this.input.activationTtlSeconds * 1000;
+          deliveries.push(this.messages.deliver(message));
+        }
+        continue;
+      }
+      this.resendsPending.length = 0;
+      await condition(() => this.stage !== 'ACTIVATING');
+      if (this.stage === 'ENABLED') break;
+    }
 
-  setHandler(resendActivationSignal, (request) => {
+    // 3. Activated: the success mail through the same reliable-message flow.
+    await this.messages.deliver(this.successMessage!);
+    await Promise.all(deliveries);
+    return this.finish();
+  }
+
+  /** The API's register call: answers once the user is saved, or with why it was not. */
+  private async onRegistered({ loginName }: { loginName: string }): Promise<Registered> {
+    // The same e-mail with another login name is somebody else's registration, not a repeat of this one.
+    if (loginName !== this.input.loginName || this.stage === 'ACTIVATING' || this.stage === 'ENABLED') {
+      throw failure('EMAIL_TAKEN', 'This e-mail address is already registered.');
+    }
+    await condition(() => this.stage !== 'REGISTERING');
+    if (this.rejection) throw this.rejection;
+    if (this.stage === 'EXPIRED')
+      throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
+    return { userId: this.userId, status: 'DISABLED', workflowId: this.workflowId };
+  }
+
+  private onResendActivation(request: { tokenSalt: string } | undefined): void {
     // A signal sent by hand without a salt (from the CLI, say) must not fail the workflow task: it is ignored.
     const tokenSalt: unknown = request?.tokenSalt;
-    if (stage === 'AWAITING_ACTIVATION' && typeof tokenSalt === 'string' && tokenSalt) resendsPending.push(tokenSalt);
-  });
+    if (this.stage === 'AWAITING_ACTIVATION' && typeof tokenSalt === 'string' && tokenSalt)
+      this.resendsPending.push(tokenSalt);
+  }
 
-  setHandler(
-    activateUpdate,
-    async (request) => {
-      // A click during a resend is judged against the token that resend issues.
-      await condition(() => !resending);
-      if (stage !== 'AWAITING_ACTIVATION' || request.tokenHash !== tokenHash) {
-        throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
-      }
-      stage = 'ACTIVATING';
-      const message = outgoing(ACTIVE_USER_SUCCESS);
-      await bookkeeping.recordPendingMessage(message);
-      try {
-        await local.enableUser({ userId });
-      } catch {
-        await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
-        setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
-        throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
-      }
-      successMessage = message;
-      // The success message is confirmed next: it is reported as SENDING at once.
-      setStage('ENABLED', { [message.messageKey]: 'SENDING' });
-      return { userId, status: 'ENABLED' };
-    },
-    { validator: requireString('tokenHash') },
-  );
+  /** The click: enables the user and records the success mail, which the main line delivers. */
+  private async onActivate({ tokenHash }: { tokenHash: string }): Promise<Activated> {
+    // A click during a resend is judged against the token that resend issues.
+    await condition(() => !this.resending);
+    if (this.stage !== 'AWAITING_ACTIVATION' || tokenHash !== this.tokenHash) {
+      throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
+    }
+    this.stage = 'ACTIVATING';
+    // Registrations started before ACTIVATING was reported went from AWAITING_ACTIVATION to ENABLED directly.
+    if (patched(ACTIVATING_REPORTED)) this.attributes.update({ stage: 'ACTIVATING' });
+    const message = this.outgoing(ACTIVE_USER_SUCCESS);
+    await bookkeeping.recordPendingMessage(message);
+    try {
+      await userSteps.enableUser({ userId: this.userId });
+    } catch {
+      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
+      this.setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
+      throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
+    }
+    this.successMessage = message;
+    // The success message is confirmed next: it is reported as SENDING at once.
+    this.setStage('ENABLED', { [message.messageKey]: 'SENDING' });
+    return { userId: this.userId, status: 'ENABLED' };
+  }
+
+  /** A new activation mail with a new token; the previous token stays valid if this fails. */
+  private async resendActivationMail(tokenSalt: string): Promise<OutgoingMessage | undefined> {
+    this.resending = true;
+    const message = this.outgoing(ACTIVE_USER, { tokenSalt });
+    try {
+      await this.prepareActivationMail(message);
+      this.attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
+      return message;
+    } catch {
+      this.attributes.update({ messages: { [message.messageKey]: 'CANCELLED' } });
+      return undefined;
+    } finally {
+      this.resending = false;
+    }
+  }
 
   /**
    * Pre-send message (WAIT_SEND) with the token salt, then the local transaction: the user and its token
@@ -188,20 +236,23 @@ export async function registration(input: RegistrationInput): Promise<Registrati
    * the outcome in the search attributes: the whole step takes milliseconds, so WAIT_SEND is not worth
    * a history event of its own.
    */
-  async function prepareActivationMail(message: OutgoingMessage): Promise<void> {
+  private async prepareActivationMail(message: OutgoingMessage): Promise<void> {
     await bookkeeping.recordPendingMessage(message);
+    const { userId, workflowId, input } = this;
     const token = { userId, workflowId, tokenSalt: message.body.tokenSalt!, ttlSeconds: input.activationTtlSeconds };
     try {
-      if (stage === 'REGISTERING') {
+      if (this.stage === 'REGISTERING') {
         const { passwordHash, mobileNo } = input;
-        const user = { ...mailBody, workflowId, passwordHash, mobileNo };
-        ({ tokenHash } = await local.saveUser({
-          ...user,
+        ({ tokenHash: this.tokenHash } = await userSteps.saveUser({
+          ...this.mailBody(),
+          workflowId,
+          passwordHash,
+          mobileNo,
           tokenSalt: token.tokenSalt,
           tokenTtlSeconds: token.ttlSeconds,
         }));
       } else {
-        ({ tokenHash } = await local.issueActivationToken(token));
+        ({ tokenHash: this.tokenHash } = await userSteps.issueActivationToken(token));
       }
     } catch (err) {
       await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: rejectionOf(err).type ?? 'failed' });
@@ -209,58 +260,29 @@ export async function registration(input: RegistrationInput): Promise<Registrati
     }
   }
 
-  // 1. Pre-send message, then the local transaction (save the user, issue the token).
-  const activationMessage = outgoing(ACTIVE_USER, { tokenSalt: input.tokenSalt });
-  try {
-    await prepareActivationMail(activationMessage);
-  } catch (err) {
-    rejection = rejectionOf(err);
-    setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
+  private mailBody() {
+    return { userId: this.userId, loginName: this.input.loginName, email: this.input.email };
+  }
+
+  private outgoing(tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage {
+    return {
+      messageKey: uuid4(),
+      topic: SEND_EMAIL_TOPIC,
+      tag,
+      userId: this.userId,
+      workflowId: this.workflowId,
+      body: { ...this.mailBody(), ...extra },
+    };
+  }
+
+  /** A stage change, with what it did to the flow's messages, reported in one search-attribute update. */
+  private setStage(next: RegistrationStage, messageStatuses?: Record<string, string>): void {
+    this.stage = next;
+    this.attributes.update({ stage: next, messages: messageStatuses });
+  }
+
+  private async finish(): Promise<RegistrationResult> {
     await condition(allHandlersFinished);
-    return { userId, stage };
+    return { userId: this.userId, stage: this.stage };
   }
-  let expiresAt = Date.now() + input.activationTtlSeconds * 1000;
-  setStage('AWAITING_ACTIVATION', { [activationMessage.messageKey]: 'SENDING' });
-
-  // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
-  const deliveries = [messages.deliver(activationMessage)];
-  for (;;) {
-    const remaining = expiresAt - Date.now();
-    const woke =
-      remaining > 0 && (await condition(() => stage !== 'AWAITING_ACTIVATION' || resendsPending.length > 0, remaining));
-    if (!woke) {
-      setStage('EXPIRED');
-      await bookkeeping.expireUser({ userId });
-      await Promise.all(deliveries);
-      await condition(allHandlersFinished);
-      return { userId, stage };
-    }
-    const resendSalt = resendsPending.shift();
-    if (resendSalt && currentStage() === 'AWAITING_ACTIVATION') {
-      resending = true;
-      const message = outgoing(ACTIVE_USER, { tokenSalt: resendSalt });
-      try {
-        await prepareActivationMail(message);
-        attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
-        expiresAt = Date.now() + input.activationTtlSeconds * 1000;
-        deliveries.push(messages.deliver(message));
-      } catch {
-        // The previous token stays valid; the new message is CANCELLED.
-        attributes.update({ messages: { [message.messageKey]: 'CANCELLED' } });
-      } finally {
-        resending = false;
-      }
-      continue;
-    }
-    resendsPending.length = 0;
-    await condition(() => stage !== 'ACTIVATING');
-    // The activate handler moves the stage on; read it through a function so the compiler does not narrow it.
-    if (currentStage() === 'ENABLED') break;
-  }
-
-  // 3. Activated: the success mail through the same reliable-message flow.
-  await messages.deliver(successMessage!);
-  await Promise.all(deliveries);
-  await condition(allHandlersFinished);
-  return { userId, stage };
 }

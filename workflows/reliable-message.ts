@@ -3,22 +3,16 @@ import {
   condition,
   defineSignal,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   TimeoutFailure,
 } from '@temporalio/workflow';
-import type { DeliverActivity, ProducerActivities } from '../activities';
+import type { DeliverActivity } from '../activities';
 import { DELIVERY_ATTEMPT_TIMEOUT_MS } from '../domain/delivery';
 import type { Consumer, OutgoingMessage } from '../domain/messaging';
+import { bookkeeping } from './activity-proxies';
 
 /** An operator's resend of a DEAD message (roncoo-pay's reSendMessageByMessageId). */
 export const resendSignal = defineSignal<[{ messageKey: string }]>('resendMessage');
-
-/** Book-keeping on the `messages` and `confirms` collections (short local writes) must get through: retried until it does. */
-export const bookkeeping = proxyLocalActivities<ProducerActivities>({
-  startToCloseTimeout: '10s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
-});
 
 export interface DeliveryPolicy {
   /** Attempts per consumer before its confirm and the message become DEAD. */

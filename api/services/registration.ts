@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../config';
 import { newTokenSalt } from '../../domain/tokens';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
+import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import { registeredUpdate, registration, type Registered } from '../../workflows/registration';
 import type { RegisterBody } from '../schemas';
 import { toHttpError } from './temporal-errors';
@@ -33,6 +34,7 @@ export function createRegistrationService(deps: {
         workflowId: registrationWorkflowId(email),
         taskQueue: config.temporal.taskQueue,
         workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: registeringSearchAttributes,
         args: [
           {
             email,

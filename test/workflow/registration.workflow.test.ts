@@ -11,12 +11,15 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DeliverActivity, ProducerActivities } from '../../activities';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, type Consumer, type OutgoingMessage } from '../../domain/messaging';
+import { Stage } from '../../domain/search-attributes';
+import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import {
   activateUpdate,
   registeredUpdate,
@@ -186,6 +189,7 @@ async function scenario(options: Options = {}) {
         taskQueue,
         workflowId,
         workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: registeringSearchAttributes,
       });
       const registered = env.client.workflow.executeUpdateWithStart(registeredUpdate, {
         args: [{ loginName: input.loginName }],
@@ -339,6 +343,27 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
     expect(s.named('cancelMessage')).toHaveLength(0);
     expect(s.named('expireUser')).toHaveLength(0);
     expect(s.named('markDead')).toHaveLength(0);
+  });
+});
+
+test('every stage reaches the Stage search attribute in order, REGISTERING from the start and ACTIVATING included', async () => {
+  const s = await scenario();
+  await s.run(async () => {
+    const { registered, handle: started } = s.register();
+    await registered;
+    const handle = await started;
+    await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+    await handle.result();
+
+    const stages: unknown[] = [];
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      const fields =
+        event.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields ??
+        event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      const stage = decodeTypedSearchAttributes(fields).get(Stage);
+      if (stage) stages.push(stage);
+    }
+    expect(stages).toEqual(['REGISTERING', 'AWAITING_ACTIVATION', 'ACTIVATING', 'ENABLED']);
   });
 });
 
