@@ -24,8 +24,9 @@ export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'
  *
  * The claim is a lease on the consumer's idempotency key (SET NX PX), as long as one attempt may run:
  * Temporal starts the next attempt only after the previous one failed or timed out, so a lease left
- * by a crashed attempt has lapsed by then and the delivery is retried. A crash after the SMTP server
- * accepted the mail but before the consumed mark (which replaces the lease) is written therefore sends
+ * by a crashed attempt has lapsed by then and the delivery is retried. Once handled, the message is
+ * marked consumed in Redis (replacing the lease) and in its confirm at once: either record alone stops
+ * a retry. A crash after the SMTP server accepted the mail but before either is written therefore sends
  * it again: the system errs towards at-least-once there.
  */
 export function createDeliverActivity(consumerGroup: string, handler: MessageHandler, redis: Redis): DeliverActivity {
@@ -60,14 +61,32 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
         ]);
         throw err;
       }
-      await redis.set(key, CONSUMED_MARK, 'EX', CONSUMED_MARK_TTL_SECONDS);
-    } else if ((await redis.get(key)) !== CONSUMED_MARK) {
+      // Handled: recorded in both stores at once, so that either one stops a retry from handling it again
+      // when the other is down at this moment (a retry checks the confirm first, then the Redis mark).
+      const [mark, consumed] = await Promise.allSettled([
+        redis.set(key, CONSUMED_MARK, 'EX', CONSUMED_MARK_TTL_SECONDS),
+        markConsumed(_id),
+      ]);
+      if (consumed.status === 'rejected') throw consumed.reason;
+      if (mark.status === 'rejected') {
+        Context.current().log.warn('Consumed, but the Redis mark could not be written; the confirm stands for it', {
+          messageKey,
+          consumerGroup,
+          error: (mark.reason as Error).message,
+        });
+      }
+      return 'consumed';
+    }
+    if ((await redis.get(key)) !== CONSUMED_MARK) {
       throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
     }
-
-    await Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
+    await markConsumed(_id);
     return 'consumed';
   };
+}
+
+function markConsumed(_id: string) {
+  return Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

@@ -292,6 +292,44 @@ describe('attempts that overlap', () => {
   });
 });
 
+describe('a store down just after the handler ran', () => {
+  it('Redis refusing the consumed mark: the attempt succeeds on the confirm, and a retry does not handle it again', async () => {
+    const { handler, calls } = recordingHandler();
+    seedConfirm('UNCONFIRMED');
+    const { redis, attempt } = pipeline(handler);
+    const set = redis.set.bind(redis);
+    jest
+      .spyOn(redis, 'set')
+      .mockImplementation((key, value, ...options) =>
+        value === CONSUMED_MARK ? Promise.reject(new Error('Connection is closed.')) : set(key, value, ...options),
+      );
+
+    await expect(attempt(1)).resolves.toBe('consumed');
+    expect(confirm().status).toBe('CONSUMED');
+    redis.advance(DELIVERY_ATTEMPT_TIMEOUT_MS);
+    await expect(attempt(2)).resolves.toBe('already-consumed');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('MongoDB refusing the CONSUMED confirm: the attempt fails, and its retry finds the Redis mark and only records it', async () => {
+    const { handler, calls } = recordingHandler();
+    seedConfirm('UNCONFIRMED');
+    const { redis, attempt } = pipeline(handler);
+    const update = jest.mocked(Confirm.updateOne).getMockImplementation()!;
+    jest
+      .spyOn(Confirm, 'updateOne')
+      .mockImplementationOnce(update)
+      .mockImplementationOnce((() => Promise.reject(new Error('connection closed'))) as never)
+      .mockImplementation(update);
+
+    await expect(attempt(1)).rejects.toThrow('connection closed');
+    expect(redis.peek(KEY)).toBe(CONSUMED_MARK);
+    await expect(attempt(2)).resolves.toBe('consumed');
+    expect(confirm().status).toBe('CONSUMED');
+    expect(calls).toHaveLength(1);
+  });
+});
+
 describe('a message without a confirm', () => {
   it('fails for good (NO_CONFIRM) without running the handler or claiming the message', async () => {
     const { handler, calls } = recordingHandler();
