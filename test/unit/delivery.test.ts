@@ -315,6 +315,7 @@ describe('a store down just after the handler ran', () => {
     const { handler, calls } = recordingHandler();
     seedConfirm('UNCONFIRMED');
     const { redis, attempt } = pipeline(handler);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the mock's recorded implementation, not a method call
     const update = jest.mocked(Confirm.updateOne).getMockImplementation()!;
     jest
       .spyOn(Confirm, 'updateOne')
