@@ -13,7 +13,7 @@ import { appProcess, buildWorkflowBundle } from './apps';
 import { keepRunning } from './keep-running';
 import { assertPortFree } from './ports';
 import { waitUntilReady, type ManagedProcess } from './process';
-import { defaultPorts, startStack, type Stack } from './supervisor';
+import { portsFrom, startStack, type Stack } from './supervisor';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
 /** Where the worker serves its Prometheus metrics, unless WORKER_METRICS_ADDRESS says otherwise. */
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     installStack();
     // The dev UI passes no access token to a codec server: the token goes in the path.
     const uiCodecEndpoint = `${config.publicBaseUrl}/codec/${encodeURIComponent(config.codec.token)}`;
-    stack = await startStack({ dataDir, ports: defaultPorts, uiCodecEndpoint });
+    stack = await startStack({ dataDir, ports: portsFrom(process.env), uiCodecEndpoint });
     lock.update([...stack.processes.values()].map((p) => p.pid!));
 
     const bundle = join(dataDir, 'workflow-bundle.js');

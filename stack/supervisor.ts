@@ -23,6 +23,26 @@ export const defaultPorts: StackPorts = {
   smtpWeb: 1080,
 };
 
+/** The local servers' ports: the defaults, each replaceable from the environment (`REDIS_PORT=6380 npm start`). */
+export function portsFrom(env: NodeJS.ProcessEnv): StackPorts {
+  const port = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new Error(`${name} must be a port number (1-65535), not "${value}"`);
+    return n;
+  };
+  return {
+    temporal: port('TEMPORAL_PORT', defaultPorts.temporal),
+    temporalUi: port('TEMPORAL_UI_PORT', defaultPorts.temporalUi),
+    mongodb: port('MONGODB_PORT', defaultPorts.mongodb),
+    redis: port('REDIS_PORT', defaultPorts.redis),
+    smtp: port('SMTP_PORT', defaultPorts.smtp),
+    smtpWeb: port('MAIL_WEB_PORT', defaultPorts.smtpWeb),
+  };
+}
+
 export interface Stack {
   /** What the application needs to reach the stack: given settings plus those of the servers started here. */
   env: Record<string, string>;
