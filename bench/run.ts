@@ -19,6 +19,7 @@ import { repoRoot } from '../stack/paths';
 import { freePort } from '../stack/ports';
 import { ManagedProcess, sleep, waitUntilReady } from '../stack/process';
 import { startStack } from '../stack/supervisor';
+import { activationTaskIndex, billableActions } from './billable-actions';
 import { latencyChart } from './chart';
 import { hashLimit } from './hash-limit';
 import { runConcurrently, timed } from './load';
@@ -33,6 +34,8 @@ const { values: opts } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     'hash-memory': { type: 'string', default: '19456' },
     'hash-passes': { type: 'string', default: '2' },
+    /** Writes a V8 CPU profile of each worker and API process into this directory (see bench/profile-summary.ts). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const count = Number(opts.count);
@@ -52,6 +55,8 @@ interface ScenarioResult {
   /** Through the activation mail (registration) and through the success mail (registration + activation). */
   historyEvents?: { registration: number; flow: number };
   activities?: { registration: number; flow: number };
+  /** Temporal Cloud's billable actions (bench/billable-actions.ts), over the same stretches. */
+  billableActions?: { registration: number; flow: number };
   peakRssMb: Record<string, number>;
   /** CPU milliseconds per registration, by process, over the registration phase. */
   cpuMsPerRegistration?: Record<string, number>;
@@ -187,9 +192,12 @@ async function projectScenario(
     MONGODB_URI: withDatabase(env.MONGODB_URI!, `bench_${run}`),
     TEMPORAL_TASK_QUEUE: `bench-${run}${Date.now()}`,
   };
+  const profiling = opts['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${join(opts['cpu-prof'], run)}`] : [];
   const procs = [
-    ...Array.from({ length: workers }, (_, i) => appProcess('worker', appEnv, join(logDir, `${run}worker-${i}.log`))),
-    appProcess('api', appEnv, join(logDir, `${run}api.log`)),
+    ...Array.from({ length: workers }, (_, i) =>
+      appProcess('worker', appEnv, join(logDir, `${run}worker-${i}.log`), profiling),
+    ),
+    appProcess('api', appEnv, join(logDir, `${run}api.log`), profiling),
   ];
   const api = procs[procs.length - 1];
   procs.forEach((p) => track(p).start());
@@ -204,6 +212,7 @@ async function projectScenario(
       ...servers,
     };
     const cpuBefore = Object.fromEntries(Object.entries(measured).map(([k, pid]) => [k, cpuSeconds(pid)]));
+    const windowStartUs = process.hrtime.bigint() / 1000n;
     const r = await drive(
       `${workers} worker(s)`,
       `http://127.0.0.1:${port}/api/users/register`,
@@ -211,6 +220,16 @@ async function projectScenario(
       run,
       concurrency,
     );
+    if (opts['cpu-prof']) {
+      // The registration phase on the profiles' clock (both are the monotonic clock): the summary keeps only it.
+      const window = {
+        startUs: Number(windowStartUs),
+        endUs: Number(process.hrtime.bigint() / 1000n),
+        registrations: count,
+      };
+      mkdirSync(join(opts['cpu-prof'], run), { recursive: true });
+      writeFileSync(join(opts['cpu-prof'], run, 'window.json'), JSON.stringify(window));
+    }
     const cpuMsPerRegistration = Object.fromEntries(
       Object.entries(measured).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / count)]),
     );
@@ -243,14 +262,12 @@ async function projectScenario(
         await handle.result();
         const events = (await handle.fetchHistory()).events ?? [];
         // The registration ends where the workflow task that accepts the activate update begins.
-        const accepted = events.findIndex(
-          (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'activate',
-        );
-        const activateTask = events.slice(0, accepted).findLastIndex((e) => e.workflowTaskScheduledEventAttributes);
+        const activateTask = activationTaskIndex(events);
         const isActivity = (e: (typeof events)[number]) =>
           !!(e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes);
         return {
           events: { registration: activateTask, flow: events.length },
+          actions: { registration: billableActions(events.slice(0, activateTask)), flow: billableActions(events) },
           activities: {
             registration: events.slice(0, activateTask).filter(isActivity).length,
             flow: events.filter(isActivity).length,
@@ -271,6 +288,10 @@ async function projectScenario(
       historyEvents: {
         registration: average(counts.map((c) => c.events.registration)),
         flow: average(counts.map((c) => c.events.flow)),
+      },
+      billableActions: {
+        registration: average(counts.map((c) => c.actions.registration)),
+        flow: average(counts.map((c) => c.actions.flow)),
       },
       activities: {
         registration: average(counts.map((c) => c.activities.registration)),
@@ -303,9 +324,10 @@ function table(limit: number, results: ScenarioResult[]): string {
       'request→mail ms p50/p95/p99/max',
       'events reg / +activation',
       'activities reg / +activation',
+      'billable actions reg / +activation',
       'peak RSS MB',
     ],
-    ['hash limit (all cores)', '', limit.toFixed(1), '', '', '', '', '', '', ''],
+    ['hash limit (all cores)', '', limit.toFixed(1), '', '', '', '', '', '', '', ''],
     ...results.map((r) => [
       r.name,
       String(r.concurrency),
@@ -318,6 +340,7 @@ function table(limit: number, results: ScenarioResult[]): string {
       fmt(r.mailMs),
       r.historyEvents ? `${r.historyEvents.registration} / ${r.historyEvents.flow}` : '',
       r.activities ? `${r.activities.registration} / ${r.activities.flow}` : '',
+      r.billableActions ? `${r.billableActions.registration} / ${r.billableActions.flow}` : '',
       Object.entries(r.peakRssMb)
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),

@@ -15,12 +15,17 @@ export const APP_ENV = { MALLOC_ARENA_MAX: '2' };
 export type AppRole = 'worker' | 'api';
 
 /** The worker or the API as a process of its own, run from the TypeScript sources. */
-export function appProcess(name: AppRole, env: NodeJS.ProcessEnv, logFile?: string): ManagedProcess {
+export function appProcess(
+  name: AppRole,
+  env: NodeJS.ProcessEnv,
+  logFile?: string,
+  nodeArgs: string[] = [],
+): ManagedProcess {
   const entry = name === 'worker' ? 'workers/worker.ts' : 'api/server.ts';
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: [...APP_NODE_ARGS, join(repoRoot, entry)],
+    args: [...APP_NODE_ARGS, ...nodeArgs, join(repoRoot, entry)],
     env: { ...APP_ENV, ...env },
     logFile,
   });
