@@ -27,6 +27,8 @@ const user = {
 const attempt = { loginName: 'another_person', email: user.email, password: 'an0ther-pa55word-never-kept' };
 let token: string;
 let workflowId: string;
+/** The attempt starts a run of its own under the same workflow id (rejected at once): this is the first one. */
+let runId: string;
 let noticeWorkflowId: string;
 
 beforeAll(async () => {
@@ -51,6 +53,7 @@ beforeAll(async () => {
     async () => (await rawClient.workflow.getHandle(workflowId).describe()).status.name === 'COMPLETED',
     'the flow to complete',
   );
+  runId = (await rawClient.workflow.getHandle(workflowId).describe()).runId;
   expect((await client.api('POST', '/api/users/register', { json: attempt })).status).toBe(202);
   noticeWorkflowId = (await client.messageWith(userId, 'ACCOUNT_EXISTS_NOTICE', 'FINISHED')).workflowId;
 });
@@ -90,12 +93,13 @@ test('the audit trail shows no token salt (the token derives from it)', async ()
 });
 
 test.each([
-  ['registration', () => workflowId],
-  ['account notice', () => noticeWorkflowId],
-])('the stored history of the %s workflow holds no password, token or e-mail address', async (_flow, id) => {
-  const history = await rawClient.workflow.getHandle(id()).fetchHistory();
+  ['registration', () => [workflowId, runId]],
+  ['attempt on the taken address', () => [workflowId]],
+  ['account notice', () => [noticeWorkflowId]],
+])('the stored history of the %s holds no password, token or e-mail address', async (_flow, id) => {
+  const history = await rawClient.workflow.getHandle(...(id() as [string, string?])).fetchHistory();
   const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
-  expect(history.events?.length).toBeGreaterThan(5);
+  expect(history.events?.length).toBeGreaterThan(3);
   for (const [name, secret] of Object.entries(secrets())) {
     expect({ name, found: bytes.includes(Buffer.from(secret)) }).toEqual({ name, found: false });
     expect({ name, found: bytes.includes(Buffer.from(Buffer.from(secret).toString('base64'))) }).toEqual({
@@ -110,7 +114,7 @@ test.each([
 });
 
 test('with the codec, the same history decodes to the registration input', async () => {
-  const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
+  const history = await rawClient.workflow.getHandle(workflowId, runId).fetchHistory();
   const payload = history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0];
   const asJson = {
     metadata: Object.fromEntries(
