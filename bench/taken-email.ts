@@ -71,6 +71,13 @@ async function main(): Promise<void> {
     given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
   });
   const procs: ManagedProcess[] = [];
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.all(procs.map((p) => p.stop(5000)))
+        .then(() => stack.stop())
+        .finally(() => process.exit(130));
+    });
+  }
   try {
     const bundle = join(dataDir, 'workflow-bundle.js');
     buildWorkflowBundle(bundle);
@@ -83,7 +90,7 @@ async function main(): Promise<void> {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       MONGODB_URI: withDatabase(stack.env.MONGODB_URI, 'bench_taken'),
       TEMPORAL_TASK_QUEUE: `bench-taken-${Date.now()}`,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
     };
     procs.push(
