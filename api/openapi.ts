@@ -11,34 +11,81 @@ interface Operation {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: Schema;
+  /** Every status the operation can answer, with the schema of its JSON body. */
   responses: Record<number, Schema>;
+  /** What a status means here, where the general meaning (STATUS_MEANING) is not enough. */
+  meaning?: Record<number, string>;
+  /** Statuses also answered as an HTML page, to a client that accepts text/html. */
+  html?: number[];
 }
 
 const e = s.errorResponse;
 const jsonBody = { 400: e, 413: e, 415: e };
+/** While a dependency the operation needs (Temporal, MongoDB, Redis) is down. */
+const unavailable = { 503: e };
+
+const STATUS_MEANING: Record<number, string> = {
+  200: 'OK',
+  202: 'Accepted',
+  400: 'The request is invalid: VALIDATION_FAILED (the message names each field at fault) or MALFORMED_JSON',
+  401: 'UNAUTHORIZED: the bearer token is missing or wrong',
+  404: 'Not found (the code names what)',
+  409: 'Conflict (the code names it)',
+  410: 'Gone',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE: send application/json',
+  429: 'RATE_LIMITED: wait the seconds of Retry-After',
+  503: 'DEPENDENCY_UNAVAILABLE: a service this request needs is down; try again after Retry-After',
+};
+/** Statuses answered with `Retry-After` (seconds). */
+const RETRY_AFTER = new Set([429, 503]);
 
 /** Every endpoint, described by the very schemas that validate its requests and shape its answers. */
 export const operations: Operation[] = [
   {
     method: 'post',
     path: '/api/users/register',
-    summary: 'Register a user; answers once the user is saved (DISABLED) and the activation mail is on its way',
+    summary:
+      'Register a user. The answer is the same for a new address, a repeat of a pending registration and an address ' +
+      'that already has an account (whose owner is told by mail instead), so it tells nobody who has an account',
     body: s.registerBody,
-    responses: { 201: s.registeredResponse, ...jsonBody, 409: e, 429: e },
+    responses: { 202: s.registrationAcceptedResponse, ...jsonBody, 409: e, 429: e, ...unavailable },
+    meaning: {
+      202: 'Accepted: the activation mail is on its way (for a new address or a pending registration)',
+      409:
+        'LOGIN_NAME_TAKEN; REGISTRATION_CLOSING (the previous registration of the address is just expiring: try ' +
+        'again); EMAIL_TAKEN only where the deployment reveals taken addresses (REGISTRATION_TAKEN_EMAIL=reveal)',
+      503: 'DEPENDENCY_UNAVAILABLE, or REGISTRATION_FAILED (a step failed past its retries, nothing kept): try again after Retry-After',
+    },
   },
   {
     method: 'get',
     path: '/api/users/activate/{token}',
     summary: 'Activate the account (the link in the activation mail); text/html clients get a page',
     params: s.tokenParams,
-    responses: { 200: s.activatedResponse, 400: e, 410: e },
+    responses: { 200: s.activatedResponse, 410: e, ...unavailable },
+    meaning: {
+      410: 'TOKEN_INVALID: unknown, expired, already used, or not of the documented form (a link cut short, say)',
+      503: 'DEPENDENCY_UNAVAILABLE, or ACTIVATION_FAILED (try the link again after Retry-After)',
+    },
+    html: [200, 410],
   },
   {
     method: 'post',
     path: '/api/users/activation/resend',
     summary: 'Send a new activation mail (same answer whether or not the address is known)',
     body: s.resendActivationBody,
-    responses: { 202: s.resendAcceptedResponse, ...jsonBody, 429: e },
+    responses: { 202: s.resendAcceptedResponse, ...jsonBody, 429: e, ...unavailable },
+  },
+  {
+    method: 'get',
+    path: '/api/users',
+    summary:
+      "A user by the e-mail address it registered with, and its registration's stage and workflow (operators only)",
+    security: 'admin',
+    query: s.userByEmailQuery,
+    responses: { 200: s.userRegistrationResponse, 400: e, 401: e, 404: e, ...unavailable },
+    meaning: { 404: 'USER_NOT_FOUND' },
   },
   {
     method: 'get',
@@ -46,7 +93,8 @@ export const operations: Operation[] = [
     summary: 'A user, without the password hash (operators only: it holds personal data)',
     security: 'admin',
     params: s.userIdParams,
-    responses: { 200: s.userResponse, 400: e, 401: e, 404: e },
+    responses: { 200: s.userResponse, 400: e, 401: e, 404: e, ...unavailable },
+    meaning: { 404: 'USER_NOT_FOUND' },
   },
   {
     method: 'get',
@@ -54,7 +102,7 @@ export const operations: Operation[] = [
     summary: 'The reliable-message audit trail, newest first',
     security: 'admin',
     query: s.messagesQuery,
-    responses: { 200: s.messageListResponse, 400: e, 401: e },
+    responses: { 200: s.messageListResponse, 400: e, 401: e, ...unavailable },
   },
   {
     method: 'post',
@@ -62,7 +110,7 @@ export const operations: Operation[] = [
     summary: 'Resend every DEAD message of a topic / consumer group',
     security: 'admin',
     query: s.resendDeadQuery,
-    responses: { 202: s.resendDeadResponse, 400: e, 401: e },
+    responses: { 202: s.resendDeadResponse, 400: e, 401: e, ...unavailable },
   },
   {
     method: 'get',
@@ -70,7 +118,8 @@ export const operations: Operation[] = [
     summary: 'One message with its confirms',
     security: 'admin',
     params: s.messageKeyParams,
-    responses: { 200: s.messageDetailResponse, 400: e, 401: e, 404: e },
+    responses: { 200: s.messageDetailResponse, 400: e, 401: e, 404: e, ...unavailable },
+    meaning: { 404: 'MESSAGE_NOT_FOUND' },
   },
   {
     method: 'post',
@@ -78,13 +127,15 @@ export const operations: Operation[] = [
     summary: 'Resend one DEAD message',
     security: 'admin',
     params: s.messageKeyParams,
-    responses: { 202: s.resendResponse, 400: e, 401: e, 404: e, 409: e },
+    responses: { 202: s.resendResponse, 400: e, 401: e, 404: e, 409: e, ...unavailable },
+    meaning: { 404: 'MESSAGE_NOT_FOUND', 409: 'MESSAGE_NOT_DEAD, or FLOW_NOT_RUNNING (its workflow no longer runs)' },
   },
   {
     method: 'get',
     path: '/health',
     summary: 'Each dependency up or down',
     responses: { 200: s.healthResponse, 503: s.healthResponse },
+    meaning: { 503: 'A dependency is down' },
   },
   ...(['decode', 'encode'] as const).map((op): Operation => ({
     method: 'post',
@@ -93,6 +144,7 @@ export const operations: Operation[] = [
     security: 'codec',
     body: s.codecBody,
     responses: { 200: s.codecResponse, ...jsonBody, 401: e },
+    meaning: { 400: 'VALIDATION_FAILED, MALFORMED_JSON, or UNDECODABLE_PAYLOAD (not encrypted with a configured key)' },
   })),
 ];
 
@@ -112,13 +164,24 @@ function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
   }));
 }
 
+function response(op: Operation, status: number, schema: Schema) {
+  return {
+    description: op.meaning?.[status] ?? STATUS_MEANING[status] ?? String(status),
+    ...(RETRY_AFTER.has(status)
+      ? { headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer', minimum: 1 } } } }
+      : {}),
+    content: {
+      'application/json': { schema: jsonSchema(schema, 'output') },
+      ...(op.html?.includes(status) ? { 'text/html': { schema: { type: 'string' } } } : {}),
+    },
+  };
+}
+
 /** The OpenAPI 3.1 document served at /api/openapi.json. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     paths[op.path] ??= {};
-    // Any endpoint answers 503 while a dependency it needs is down.
-    const responses = op.path === '/health' ? op.responses : { ...op.responses, 503: s.errorResponse };
     paths[op.path][op.method] = {
       summary: op.summary,
       ...(op.security ? { security: [{ [op.security]: [] }] } : {}),
@@ -127,10 +190,7 @@ export function openApiDocument(): Record<string, unknown> {
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }
         : {}),
       responses: Object.fromEntries(
-        Object.entries(responses).map(([status, schema]) => [
-          status,
-          { description: status, content: { 'application/json': { schema: jsonSchema(schema, 'output') } } },
-        ]),
+        Object.entries(op.responses).map(([status, schema]) => [status, response(op, Number(status), schema)]),
       ),
     };
   }
@@ -140,13 +200,24 @@ export function openApiDocument(): Record<string, unknown> {
       title: 'reliable-signup',
       version: '0.1.0',
       description:
-        'User registration and e-mail activation, every side effect exactly once. Errors: {"error": {"code", "message"}}.',
+        'User registration and e-mail activation, every side effect exactly once. Errors: {"error": {"code", "message"}}. ' +
+        'A path below asked with a method it does not list answers 405 METHOD_NOT_ALLOWED with `Allow` ' +
+        '(components.responses.MethodNotAllowed); any other path 404 NOT_FOUND.',
     },
     paths,
     components: {
       securitySchemes: {
         admin: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
         codec: { type: 'http', scheme: 'bearer', description: 'CODEC_TOKEN' },
+      },
+      responses: {
+        MethodNotAllowed: {
+          description: 'METHOD_NOT_ALLOWED: the path does not answer this method',
+          headers: {
+            Allow: { description: 'the methods the path answers, comma-separated', schema: { type: 'string' } },
+          },
+          content: { 'application/json': { schema: jsonSchema(e, 'output') } },
+        },
       },
     },
   };

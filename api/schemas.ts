@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CONFIRM_STATUSES, MESSAGE_STATUSES } from '../domain/messaging';
+import { TOKEN_PATTERN } from '../domain/tokens';
 import { USER_STATUSES } from '../domain/users';
+import type { RegistrationStage } from '../workflows/registration';
 
 /** Request and response schemas: the single source of what the API accepts and answers (and of openapi.json). */
 export const registerBody = z.strictObject({
@@ -18,21 +20,39 @@ export const registerBody = z.strictObject({
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 
-export const tokenParams = z.object({ token: z.string().max(256) });
+/**
+ * Any text is taken, and anything but a token this API issued is answered 410 (a page for a browser): a
+ * link cut short in a mail client must still reach the page that offers a new one. The document states
+ * what an issued token looks like.
+ */
+export const tokenParams = z.object({
+  token: z.string().meta({
+    pattern: TOKEN_PATTERN.source,
+    minLength: 43,
+    maxLength: 43,
+    description:
+      'The token from the activation mail: 32 bytes in base64url, 43 characters. Anything else is answered 410.',
+  }),
+});
 
 export const userIdParams = z.object({ userId: z.string().min(1).max(64) });
+
+/** The audit trail's page cursor: `<createdAt in ms since the epoch>.<base64url of the messageKey>` of a page's last item. */
+export const CURSOR_PATTERN = /^[0-9]{1,15}\.[A-Za-z0-9_-]{2,172}$/;
+const CURSOR_DESCRIPTION =
+  "The previous page's nextCursor, as it came: the last item's creation time in milliseconds since the epoch, " +
+  'a dot, and its messageKey in base64url. Any text of this form is accepted (it pages from that point).';
 
 export const messagesQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   topic: z.string().min(1).max(128).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z
-    .string()
-    .max(200)
-    .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this API returned')
-    .optional(),
+  cursor: z.string().regex(CURSOR_PATTERN, 'is not a cursor this API returned').describe(CURSOR_DESCRIPTION).optional(),
 });
 export type MessagesQuery = z.infer<typeof messagesQuery>;
+
+/** The operator's lookup of a user by the address it registered with. */
+export const userByEmailQuery = z.strictObject({ email: z.email().max(254) });
 
 export const messageKeyParams = z.object({ messageKey: z.string().min(1).max(128) });
 
@@ -57,10 +77,10 @@ export const codecBody = z.object({
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-export const registeredResponse = z.object({
-  userId: z.string(),
-  status: z.literal('DISABLED'),
-  workflowId: z.string(),
+/** The same for a new address, a repeat of a pending registration and (unless revealed) a taken address. */
+export const registrationAcceptedResponse = z.object({
+  status: z.literal('PENDING_ACTIVATION'),
+  message: z.string(),
 });
 export const activatedResponse = z.object({ userId: z.string(), status: z.literal('ENABLED') });
 export const resendAcceptedResponse = z.object({ message: z.string() });
@@ -73,6 +93,18 @@ export const userResponse = z.object({
   status: z.enum(USER_STATUSES),
   createdAt: timestamp,
   activatedAt: timestamp.optional(),
+});
+export const REGISTRATION_STAGES = [
+  'REGISTERING',
+  'AWAITING_ACTIVATION',
+  'ACTIVATING',
+  'ENABLED',
+  'EXPIRED',
+  'REJECTED',
+] as const satisfies readonly RegistrationStage[];
+export const userRegistrationResponse = userResponse.extend({
+  workflowId: z.string(),
+  stage: z.enum(REGISTRATION_STAGES),
 });
 
 /** What messages and confirms both keep: the last error and the trail of their states. */
@@ -101,7 +133,10 @@ export const confirmResponse = z.object({
   consumeCount: z.number().int(),
   ...auditTrail,
 });
-export const messageListResponse = z.object({ items: z.array(messageResponse), nextCursor: z.string().nullable() });
+export const messageListResponse = z.object({
+  items: z.array(messageResponse),
+  nextCursor: z.string().regex(CURSOR_PATTERN).describe(CURSOR_DESCRIPTION).nullable(),
+});
 export const messageDetailResponse = messageResponse.extend({ confirms: z.array(confirmResponse) });
 export const resendResponse = z.object({ messageKey: z.string(), resent: z.literal(true) });
 export const resendDeadResponse = z.object({ resent: z.number().int(), messageKeys: z.array(z.string()) });

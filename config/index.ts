@@ -43,6 +43,12 @@ const schema = z.object({
   RATE_LIMIT_REGISTER_PER_MINUTE: z.coerce.number().int().positive().default(20),
   RATE_LIMIT_RESEND_PER_MINUTE: z.coerce.number().int().positive().default(5),
   ACTIVATION_RESENDS_PER_HOUR: z.coerce.number().int().positive().default(3),
+  REGISTRATION_TAKEN_EMAIL: z.enum(['conceal', 'reveal']).default('conceal'),
+  ACCOUNT_NOTICE_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60 * 60),
   RETENTION_DAYS: z.coerce.number().int().positive().default(7),
   RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(500),
   PAYLOAD_KEYS: z.string().default(dev.PAYLOAD_KEYS),
@@ -68,6 +74,11 @@ export type Config = {
   passwordHash: { memoryKib: number; passes: number };
   delivery: { maxAttempts: number; pickupTimeoutSeconds: number };
   rateLimits: { registerPerMinute: number; resendPerMinute: number; activationResendsPerHour: number };
+  /**
+   * `conceal`: a taken e-mail is answered like a new one, and its owner gets at most one notice mail per
+   * window; `reveal`: 409 EMAIL_TAKEN, and no notice.
+   */
+  registration: { takenEmail: 'conceal' | 'reveal'; noticeWindowSeconds: number };
   retention: { days: number; batchSize: number };
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
   payloadKeys: Map<string, Buffer>;
@@ -116,6 +127,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       resendPerMinute: e.RATE_LIMIT_RESEND_PER_MINUTE,
       activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
     },
+    registration: { takenEmail: e.REGISTRATION_TAKEN_EMAIL, noticeWindowSeconds: e.ACCOUNT_NOTICE_WINDOW_SECONDS },
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),
     codec: {

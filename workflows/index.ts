@@ -1,2 +1,3 @@
+export { accountNotice } from './account-notice';
 export { registration } from './registration';
 export { purgeFinishedMessages } from './retention';

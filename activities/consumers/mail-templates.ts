@@ -34,3 +34,21 @@ export function activationSucceededMail(loginName: string): RenderedMail {
     html: layout(subject, [`Hello ${escapeHtml(loginName)},`, 'your account is now active. Welcome!']),
   };
 }
+
+/**
+ * To the owner of an address someone tried to register again (the API answers that attempt like any
+ * other): no link, no name, nothing the attempt supplied, so the mail tells nobody anything but the owner.
+ */
+export function accountExistsMail(): RenderedMail {
+  const subject = 'Someone tried to create an account with your address';
+  const lines = [
+    'someone tried to create a new account with this e-mail address, which already has one.',
+    'If it was you, sign in with your account, or reset your password if you have forgotten it.',
+    'If it was not you, you need not do anything: your account is unchanged, and no new account was made.',
+  ];
+  return {
+    subject,
+    text: `Hello,\n\n${lines.join('\n\n')}\n`,
+    html: layout(subject, ['Hello,', ...lines.map(escapeHtml)]),
+  };
+}

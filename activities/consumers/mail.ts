@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
-import { ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
+import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationToken } from '../../domain/tokens';
 import type { MessageHandler } from './delivery';
-import { activationMail, activationSucceededMail } from './mail-templates';
+import { accountExistsMail, activationMail, activationSucceededMail } from './mail-templates';
 
 /** CID_OPC, paascloud's mail sender: renders the mail for the message's tag and sends it over SMTP. */
 export function createMailHandler(deps: {
@@ -23,6 +23,8 @@ export function createMailHandler(deps: {
       mail = activationMail(loginName, link, Math.round(deps.tokenTtlSeconds / 3600));
     } else if (message.tag === ACTIVE_USER_SUCCESS) {
       mail = activationSucceededMail(loginName);
+    } else if (message.tag === ACCOUNT_EXISTS_NOTICE) {
+      mail = accountExistsMail();
     } else {
       throw ApplicationFailure.create({
         type: 'UNKNOWN_TAG',

@@ -1,14 +1,13 @@
 import { Router } from 'express';
 import { requireAdmin } from '../auth';
 import { perClientIp } from '../rate-limits';
-import { registerBody, resendActivationBody, tokenParams, userIdParams } from '../schemas';
+import { registerBody, resendActivationBody, tokenParams, userByEmailQuery, userIdParams } from '../schemas';
 import type { Services } from '../services';
-import { getUser } from '../services/users';
 import { validate, validated } from '../validate';
 import { activationPage } from '../views/activation-page';
 
 export function usersRouter(
-  deps: Pick<Services, 'registration' | 'activation' | 'limits'> & { adminToken: string },
+  deps: Pick<Services, 'registration' | 'activation' | 'users' | 'limits'> & { adminToken: string },
 ): Router {
   const router = Router();
 
@@ -17,7 +16,7 @@ export function usersRouter(
     perClientIp(deps.limits.register),
     validate('body', registerBody),
     async (_req, res) => {
-      res.status(201).json(await deps.registration.register(validated(res, 'body', registerBody)));
+      res.status(202).json(await deps.registration.register(validated(res, 'body', registerBody)));
     },
   );
 
@@ -44,12 +43,16 @@ export function usersRouter(
   );
 
   // A user's e-mail and login name are personal data: operators only.
+  router.get('/api/users', requireAdmin(deps.adminToken), validate('query', userByEmailQuery), async (_req, res) => {
+    res.json(await deps.users.findByEmail(validated(res, 'query', userByEmailQuery).email));
+  });
+
   router.get(
     '/api/users/:userId',
     requireAdmin(deps.adminToken),
     validate('params', userIdParams),
     async (_req, res) => {
-      res.json(await getUser(validated(res, 'params', userIdParams).userId));
+      res.json(await deps.users.get(validated(res, 'params', userIdParams).userId));
     },
   );
 

@@ -2,10 +2,12 @@ import type { Client } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Config } from '../../config';
 import { createLimiter } from '../rate-limits';
+import { createAccountNotices } from './account-notice';
 import { createActivationService } from './activation';
 import { createMessageService } from './messages';
 import { createPasswordHasher } from './password';
 import { createRegistrationService } from './registration';
+import { createUserService } from './users';
 
 /** The API's domain logic, wired to its dependencies. */
 export function createServices(deps: { client: Client; redis: Redis; config: Config }) {
@@ -15,7 +17,9 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       client,
       config,
       hashPassword: createPasswordHasher(config.passwordHash),
+      notifyOwner: createAccountNotices({ client, config }),
     }),
+    users: createUserService({ client }),
     activation: createActivationService({
       client,
       redis,

@@ -16,6 +16,16 @@ function audited<M extends { body: MailBody }>(message: M): Omit<M, 'body'> & { 
   return { ...message, body };
 }
 
+/** Where a page ends (its last item's creation time and key), in the form CURSOR_PATTERN documents. */
+const writeCursor = (createdAt: Date, key: string) =>
+  `${createdAt.getTime()}.${Buffer.from(key).toString('base64url')}`;
+
+/** Any text of the documented form is a place to page from (schemas.ts has checked the form). */
+function readCursor(cursor: string): { createdAt: Date; key: string } {
+  const [ms, key] = cursor.split('.');
+  return { createdAt: new Date(Number(ms)), key: Buffer.from(key, 'base64url').toString() };
+}
+
 /** The audit trail and the operator's resends (roncoo-pay's reSendMessageByMessageId / reSendAllDeadMessageByQueueName). */
 export function createMessageService(deps: { client: Client }) {
   /** Signals the message's flow to resend it; false when that flow no longer runs (terminated by hand, say). */
@@ -36,10 +46,7 @@ export function createMessageService(deps: { client: Client }) {
       if (query.status) filter.status = query.status;
       if (query.topic) filter.topic = query.topic;
       if (query.cursor) {
-        const [at, key] = Buffer.from(query.cursor, 'base64url').toString().split('|');
-        const createdAt = new Date(at);
-        if (!key || Number.isNaN(createdAt.getTime()))
-          throw new HttpError(400, 'VALIDATION_FAILED', 'cursor: is not a cursor this API returned');
+        const { createdAt, key } = readCursor(query.cursor);
         filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: key } }];
       }
       const docs = await Message.find(filter)
@@ -50,10 +57,7 @@ export function createMessageService(deps: { client: Client }) {
       const last = page[page.length - 1];
       return {
         items: page.map(({ _id, ...m }) => audited(m)),
-        nextCursor:
-          docs.length > query.limit
-            ? Buffer.from(`${last.createdAt.toISOString()}|${last._id}`).toString('base64url')
-            : null,
+        nextCursor: docs.length > query.limit ? writeCursor(last.createdAt, last._id) : null,
       };
     },
 

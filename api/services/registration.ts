@@ -1,24 +1,56 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config';
+import { User } from '../../domain/models';
 import { newTokenSalt } from '../../domain/tokens';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
-import { registeredUpdate, registration, type Registered } from '../../workflows/registration';
+import { registeredUpdate, registration } from '../../workflows/registration';
+import { HttpError } from '../errors';
 import type { RegisterBody } from '../schemas';
 import { toHttpError } from './temporal-errors';
 
-/** One registration per e-mail at a time: the id is a hash, so the address itself is not shown in the Web UI. */
-export function registrationWorkflowId(email: string): string {
-  return `registration-${createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32)}`;
+/** The part of an id derived from an address: a hash, so the address itself is not shown in the Web UI. */
+export function emailHash(email: string): string {
+  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32);
 }
+
+/** One registration per e-mail at a time. */
+export function registrationWorkflowId(email: string): string {
+  return `registration-${emailHash(email)}`;
+}
+
+/**
+ * The answer to a new address, to a repeat of a pending registration and (unless the deployment reveals
+ * them) to a taken address alike: it tells nobody whether the address has an account.
+ */
+export const REGISTRATION_ACCEPTED = {
+  status: 'PENDING_ACTIVATION',
+  message: 'Check your inbox: a mail to this address tells you how to go on.',
+} as const;
+
+const loginNameTaken = () => new HttpError(409, 'LOGIN_NAME_TAKEN', 'This login name is already taken.');
 
 export function createRegistrationService(deps: {
   client: Client;
   config: Config;
   hashPassword: (p: string) => Promise<string>;
+  notifyOwner: (owner: { userId: string; loginName: string; email: string }) => Promise<void>;
 }) {
   const { client, config } = deps;
+
+  /**
+   * A taken address, answered as a new address with this login name would be: accepted, or 409
+   * LOGIN_NAME_TAKEN when the login name is someone's (login names are public). Its owner is told.
+   */
+  async function concealTakenEmail(email: string, loginName: string): Promise<typeof REGISTRATION_ACCEPTED> {
+    const holders = await User.find({ $or: [{ email }, { loginName }] }, { email: 1, loginName: 1 }).lean();
+    const owner = holders.find((u) => u.email === email);
+    // An owner not found has just expired or not been saved yet: the address is no longer, or not yet, taken.
+    if (owner) await deps.notifyOwner({ userId: owner._id, loginName: owner.loginName, email });
+    if (holders.some((u) => u.loginName === loginName)) throw loginNameTaken();
+    return REGISTRATION_ACCEPTED;
+  }
 
   return {
     /**
@@ -26,9 +58,10 @@ export function createRegistrationService(deps: {
      * (update-with-start, USE_EXISTING), and answers once the user is saved. A taken e-mail or login
      * name is found by the unique indexes of the workflow's saveUser, and comes back as its failure.
      */
-    async register(body: RegisterBody): Promise<Registered> {
+    async register(body: RegisterBody): Promise<typeof REGISTRATION_ACCEPTED> {
       const email = normaliseEmail(body.email);
       const loginName = normaliseLoginName(body.loginName);
+      // Hashed whatever the outcome, so that a taken address takes as long to answer as a new one.
       const passwordHash = await deps.hashPassword(body.password);
       const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
         workflowId: registrationWorkflowId(email),
@@ -49,12 +82,16 @@ export function createRegistrationService(deps: {
         ],
       });
       try {
-        return await client.workflow.executeUpdateWithStart(registeredUpdate, {
+        await client.workflow.executeUpdateWithStart(registeredUpdate, {
           args: [{ loginName }],
           startWorkflowOperation,
         });
+        return REGISTRATION_ACCEPTED;
       } catch (err) {
-        throw toHttpError(err);
+        const error = toHttpError(err);
+        if (error instanceof HttpError && error.code === 'EMAIL_TAKEN' && config.registration.takenEmail === 'conceal')
+          return concealTakenEmail(email, loginName);
+        throw error;
       }
     },
   };

@@ -1,4 +1,8 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { User } from '../../domain/models';
+import type { UserDoc } from '../../domain/models/user';
+import { normaliseEmail } from '../../domain/users';
+import { stageQuery, type RegistrationStage } from '../../workflows/registration';
 import { HttpError } from '../errors';
 
 export interface UserView {
@@ -10,10 +14,13 @@ export interface UserView {
   activatedAt?: Date;
 }
 
+export interface UserRegistrationView extends UserView {
+  workflowId: string;
+  stage: RegistrationStage;
+}
+
 /** A user as the API shows it: never the password hash; an expired one under the e-mail it was registered with. */
-export async function getUser(userId: string): Promise<UserView> {
-  const user = await User.findById(userId).lean();
-  if (!user) throw new HttpError(404, 'USER_NOT_FOUND', `No user ${userId}.`);
+function view(user: UserDoc): UserView {
   return {
     userId: user._id,
     loginName: user.released?.loginName ?? user.loginName,
@@ -21,5 +28,42 @@ export async function getUser(userId: string): Promise<UserView> {
     status: user.status,
     createdAt: user.createdAt,
     ...(user.activatedAt ? { activatedAt: user.activatedAt } : {}),
+  };
+}
+
+/** Users for operators: by id, or by the address they registered with, with their registration's stage. */
+export function createUserService(deps: { client: Client }) {
+  /**
+   * A pending registration's stage comes from its running workflow (REGISTERING, AWAITING_ACTIVATION,
+   * ACTIVATING); ENABLED and EXPIRED are final and are the user's status. A pending user whose workflow
+   * no longer runs (terminated by hand) is shown as awaiting activation, as its record says.
+   */
+  async function stageOf(user: UserDoc): Promise<RegistrationStage> {
+    if (user.status !== 'DISABLED') return user.status;
+    const handle = deps.client.workflow.getHandle(user.workflowId);
+    try {
+      if ((await handle.describe()).status.name === 'RUNNING') return await handle.query(stageQuery);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    return 'AWAITING_ACTIVATION';
+  }
+
+  return {
+    async get(userId: string): Promise<UserView> {
+      const user = await User.findById(userId).lean();
+      if (!user) throw new HttpError(404, 'USER_NOT_FOUND', `No user ${userId}.`);
+      return view(user);
+    },
+
+    /** The account holding the address, or else its latest registration that expired. */
+    async findByEmail(email: string): Promise<UserRegistrationView> {
+      const normalised = normaliseEmail(email);
+      const user =
+        (await User.findOne({ email: normalised }).lean()) ??
+        (await User.findOne({ 'released.email': normalised }).sort({ createdAt: -1 }).lean());
+      if (!user) throw new HttpError(404, 'USER_NOT_FOUND', 'No user registered with this e-mail address.');
+      return { ...view(user), workflowId: user.workflowId, stage: await stageOf(user) };
+    },
   };
 }

@@ -2,7 +2,8 @@
  * Schema-driven fuzzing of every endpoint in /api/openapi.json: valid inputs generated from the
  * documented request schemas (json-schema-faker), invalid ones from fast-check. No answer may be a
  * 5xx (beyond what an endpoint documents, as /health's 503), and every answer must match the schema
- * documented for its status.
+ * documented for its status. A request the document calls valid (checked against the document itself)
+ * is never refused for its form, and a method a path does not document answers the documented 405.
  */
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -21,6 +22,7 @@ interface Parameter {
   schema: JsonSchema;
 }
 interface Operation {
+  summary: string;
   security?: { admin?: []; codec?: [] }[];
   parameters: Parameter[];
   requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
@@ -34,7 +36,10 @@ interface Case {
 }
 
 let app: RunningApp;
-let doc: { paths: Record<string, Record<string, Operation>> };
+let doc: {
+  paths: Record<string, Record<string, Operation>>;
+  components: { responses: Record<string, { content: { 'application/json': { schema: JsonSchema } } }> };
+};
 const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
 
 beforeAll(async () => {
@@ -58,6 +63,39 @@ const oddString = fc.oneof(
   fc.constantFrom('', ' ', '%', '\u0000', 'x'.repeat(300), '../x'),
 );
 const notDotSegment = (s: string) => s !== '.' && s !== '..' && s !== '';
+
+/** Values json-schema-faker generates for `schema` that the document's schema really accepts. */
+const documentedValid = (schema: JsonSchema) => {
+  const accepts = ajv.compile(schema);
+  return valid(schema).filter((value) => accepts(value));
+};
+
+/** Only requests the document calls valid: every part as documented, required parameters given, the right credential. */
+function validCaseArbitrary(op: Operation): fc.Arbitrary<Case> {
+  const params = (where: 'path' | 'query') =>
+    fc
+      .record(
+        Object.fromEntries(
+          op.parameters
+            .filter((p) => p.in === where)
+            .map((p) => {
+              const value = documentedValid(p.schema).map(String);
+              return [p.name, p.required ? value : fc.option(value, { nil: undefined })];
+            }),
+        ),
+      )
+      .map((q) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>);
+  const bodySchema = op.requestBody?.content['application/json'].schema;
+  return fc.record({
+    pathValues: params('path').filter((values) => Object.values(values).every(notDotSegment)),
+    query: params('query'),
+    body: bodySchema ? documentedValid(bodySchema).map((json) => ({ json })) : fc.constant(undefined),
+    credential: fc.constant<Case['credential']>('right'),
+  });
+}
+
+/** The codes that refuse a request for its form or its credential, rather than for what it asks. */
+const REFUSALS = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'BAD_REQUEST'];
 
 function caseArbitrary(op: Operation): fc.Arbitrary<Case> {
   const pathParams = op.parameters.filter((p) => p.in === 'path');
@@ -129,6 +167,7 @@ test('the document describes every endpoint of the API', () => {
       'POST /api/users/register',
       'GET /api/users/activate/{token}',
       'POST /api/users/activation/resend',
+      'GET /api/users',
       'GET /api/users/{userId}',
       'GET /api/messages',
       'GET /api/messages/{messageKey}',
@@ -157,3 +196,45 @@ test('every endpoint, fuzzed: no 5xx, every answer as documented', async () => {
     );
   }
 }, 600_000);
+
+test('every request the document calls valid is accepted or answered with a documented status, never refused for its form', async () => {
+  for (const { path, method, op } of operationsOf()) {
+    await fc.assert(
+      fc.asyncProperty(validCaseArbitrary(op), async (c) => {
+        const res = await send(path, method, op, c);
+        const where = `${method.toUpperCase()} ${path} ${JSON.stringify(c)} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
+        const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+        expect({ where, documented: !!op.responses[String(res.status)] }).toEqual({ where, documented: true });
+        expect({ where, refused: res.status === 401 || REFUSALS.includes(code ?? '') }).toEqual({
+          where,
+          refused: false,
+        });
+      }),
+      { numRuns: 25 },
+    );
+  }
+}, 600_000);
+
+test('a method a documented path does not list answers the documented 405, with Allow naming the ones it does', async () => {
+  const schema = ajv.compile(doc.components.responses.MethodNotAllowed.content['application/json'].schema);
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    const documented = Object.keys(methods).map((m) => m.toUpperCase());
+    const allow = [...documented, ...(documented.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+    const op = Object.values(methods)[0];
+    const [c] = fc.sample(validCaseArbitrary(op), 1);
+    const url = path.replace(/\{(\w+)\}/g, (_, name: string) => c.pathValues[name]);
+    // GET /api/users/register is GET /api/users/{userId}, not a 405.
+    const answeredElsewhere = (m: string) =>
+      Object.entries(doc.paths).some(
+        ([other, ms]) =>
+          other !== path && m.toLowerCase() in ms && new RegExp(`^${other.replace(/\{\w+\}/g, '[^/]+')}$`).test(url),
+      );
+    const undocumented = ['PUT', 'PATCH', 'DELETE', 'GET', 'POST'].filter((m) => !documented.includes(m));
+    for (const method of undocumented.filter((m) => !answeredElsewhere(m))) {
+      const res = await send(path, method, op, { ...c, body: undefined });
+      const where = `${method} ${path} → ${res.status}`;
+      expect({ where, status: res.status, allow: res.headers.get('allow') }).toEqual({ where, status: 405, allow });
+      expect({ where, valid: schema(res.body) }).toEqual({ where, valid: true });
+    }
+  }
+});

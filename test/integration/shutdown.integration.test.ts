@@ -56,6 +56,6 @@ test('the API answers the request in flight on SIGTERM, then exits 0', async () 
   const stopping = app.api.stop();
   const res = await pending;
   await stopping;
-  expect(res.status).toBe(201);
+  expect(res.status).toBe(202);
   expect(await app.api.exited()).toBe(0);
 });

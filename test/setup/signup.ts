@@ -26,6 +26,14 @@ export function signupClient(baseUrl: string, adminToken: string) {
     );
   }
 
+  /** The operator's view of the user registered with `email`, and its registration's stage and workflow. */
+  async function lookUp(email: string) {
+    const res = await retryingUnavailable('GET', `/api/users?email=${encodeURIComponent(email)}`, { headers: admin });
+    if (res.status !== 200)
+      throw new Error(`GET /api/users?email= answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as { userId: string; workflowId: string; stage: string; status: string; loginName: string };
+  }
+
   return {
     api,
     admin,
@@ -35,12 +43,16 @@ export function signupClient(baseUrl: string, adminToken: string) {
       return { loginName: `user_${id}`, email: `user.${id}@example.test`, password: 'correct horse battery staple' };
     },
     retryingUnavailable,
-    /** Registers, retrying while the API answers 503, as a client would. */
-    async register(user: object, headers: Record<string, string> = {}): Promise<string> {
+    /**
+     * Registers, retrying while the API answers 503, as a client would; the answer carries no user id
+     * (it is the same for a taken address), so the operator's lookup by e-mail gives it.
+     */
+    async register(user: { email: string }, headers: Record<string, string> = {}): Promise<string> {
       const res = await retryingUnavailable('POST', '/api/users/register', { json: user, headers });
-      if (res.status !== 201) throw new Error(`register answered ${res.status}: ${JSON.stringify(res.body)}`);
-      return res.body.userId as string;
+      if (res.status !== 202) throw new Error(`register answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return (await lookUp(user.email)).userId;
     },
+    lookUp,
     /** Waits until the user's message with `tag` has `status`, and returns it with its confirms. */
     async messageWith(userId: string, tag: string, status: string, timeoutMs = 60_000) {
       const message = await eventually(

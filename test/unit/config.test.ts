@@ -34,6 +34,7 @@ describe('defaults', () => {
       passwordHash: { memoryKib: 19_456, passes: 2 },
       delivery: { maxAttempts: 10 },
       rateLimits: { registerPerMinute: 20, resendPerMinute: 5, activationResendsPerHour: 3 },
+      registration: { takenEmail: 'conceal', noticeWindowSeconds: 3600 },
       retention: { days: 7, batchSize: 500 },
       codec: { token: 'dev-codec-token', corsOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] },
       logLevel: 'info',
@@ -94,6 +95,14 @@ describe('values read from the environment', () => {
     expect(
       loadConfig({ CODEC_CORS_ORIGINS: ' https://ui.example.com ,, http://localhost:8233 ' }).codec.corsOrigins,
     ).toEqual(['https://ui.example.com', 'http://localhost:8233']);
+  });
+
+  it('a taken e-mail is concealed unless REGISTRATION_TAKEN_EMAIL=reveal; the notice window is in seconds', () => {
+    expect(
+      loadConfig({ REGISTRATION_TAKEN_EMAIL: 'reveal', ACCOUNT_NOTICE_WINDOW_SECONDS: '600' }).registration,
+    ).toEqual({ takenEmail: 'reveal', noticeWindowSeconds: 600 });
+    expect(refusal({ REGISTRATION_TAKEN_EMAIL: 'yes' })).toContain('REGISTRATION_TAKEN_EMAIL');
+    expect(refusal({ ACCOUNT_NOTICE_WINDOW_SECONDS: '0' })).toContain('ACCOUNT_NOTICE_WINDOW_SECONDS');
   });
 
   it('REDIS_KEY_PREFIX may be empty, for a Redis of its own', () => {

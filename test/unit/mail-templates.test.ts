@@ -3,7 +3,7 @@
  * how long it is valid in both the text and the HTML part, the success mail has no link, and what the
  * HTML part shows of the user is escaped.
  */
-import { activationMail, activationSucceededMail } from '../../activities/consumers/mail-templates';
+import { accountExistsMail, activationMail, activationSucceededMail } from '../../activities/consumers/mail-templates';
 
 const LINK = 'https://signup.example.com/api/users/activate/jwLZaoI_p_TiOS7d9YA9jIJo3zk78SercsxYLes5oBc';
 
@@ -71,5 +71,22 @@ describe('success mail', () => {
 
   it('escapes the login name in the HTML part', () => {
     expect(activationSucceededMail('<i>x</i>').html).toContain('Hello &lt;i&gt;x&lt;/i&gt;,');
+  });
+});
+
+describe('notice to the owner of an address someone tried to register again', () => {
+  const mail = accountExistsMail();
+
+  it('says what happened and what to do if it was the owner: sign in or reset the password', () => {
+    expect(mail.subject).toBe('Someone tried to create an account with your address');
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain('tried to create a new account with this e-mail address');
+      expect(part).toContain('sign in with your account, or reset your password');
+    }
+  });
+
+  it('carries no link and nothing of the attempt', () => {
+    expect(hrefs(mail.html)).toEqual([]);
+    expect(mail.text).not.toMatch(/https?:/);
   });
 });

@@ -11,7 +11,13 @@ import type StreamTransport from 'nodemailer/lib/stream-transport';
 import { type createMailHandler } from '../../activities/consumers/mail';
 import { createActivationTokens } from '../../activities/tokens';
 import { loadConfig } from '../../config';
-import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../../domain/messaging';
+import {
+  ACCOUNT_EXISTS_NOTICE,
+  ACTIVE_USER,
+  ACTIVE_USER_SUCCESS,
+  SEND_EMAIL_TOPIC,
+  type OutgoingMessage,
+} from '../../domain/messaging';
 import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey } from '../../domain/tokens';
 import { MemoryRedis } from '../setup/memory-redis';
 import { configuredMailHandler } from '../setup/mail-handler';
@@ -242,5 +248,18 @@ describe('SMTP failures', () => {
     );
     expect(failure).not.toMatchObject({ nonRetryable: true });
     expect((failure as Error).message).toContain('451 4.7.1');
+  });
+});
+
+describe('notice to the owner of a taken address', () => {
+  it('goes to the address, with no link, no login name and a Message-ID fixed by the message key', async () => {
+    const { handler, sent } = mailHandler();
+    await handler(message({ tag: ACCOUNT_EXISTS_NOTICE, messageKey: 'msg-notice' }, { tokenSalt: undefined }));
+    const [mail] = await sent();
+    expect(mail.to).toMatchObject({ value: [{ address: 'alice@example.com' }] });
+    expect(mail.subject).toBe('Someone tried to create an account with your address');
+    expect(mail.messageId).toBe('<msg-notice.CID_OPC@reliable-signup>');
+    expect(links(mail)).toEqual({ text: [], html: [] });
+    expect(`${mail.text}${String(mail.html)}`).not.toContain('alice,');
   });
 });

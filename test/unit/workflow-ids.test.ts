@@ -5,9 +5,18 @@
  * consumer group (domain/models, domain/delivery).
  */
 import { createHash } from 'node:crypto';
+import { accountNoticeWorkflowId } from '../../api/services/account-notice';
 import { registrationWorkflowId } from '../../api/services/registration';
 import { idempotencyKey } from '../../domain/delivery';
 import { confirmId } from '../../domain/models';
+
+describe('account notice workflow id', () => {
+  it('is "account-notice-" and the same hash of the normalised address, never the address', () => {
+    const expected = createHash('sha256').update('alice@example.com').digest('hex').slice(0, 32);
+    expect(accountNoticeWorkflowId('  Alice@Example.com')).toBe(`account-notice-${expected}`);
+    expect(accountNoticeWorkflowId('alice@example.com')).not.toContain('alice');
+  });
+});
 
 describe('registration workflow id', () => {
   it('is "registration-" and 32 hex digits of the SHA-256 of the normalised address', () => {

@@ -1,0 +1,165 @@
+/**
+ * `npx tsx bench/taken-email.ts --count 100`: does POST /api/users/register take as long for an address
+ * that already has an account as for a new one? On the real stack, one request at a time, the three kinds
+ * interleaved in a shuffled order each round: a new address, an address whose registration is pending,
+ * an address of an active account (each taken address tried once, so each attempt starts its notice).
+ * Prints the medians and 95th percentiles of each kind and their ratios to the new address's.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { appProcess, buildWorkflowBundle, withDatabase } from '../stack/apps';
+import { installStack } from '../stack/install';
+import { freePort } from '../stack/ports';
+import { sleep, type ManagedProcess } from '../stack/process';
+import { startStack } from '../stack/supervisor';
+import { runConcurrently, timed } from './load';
+import { SmtpSink } from './smtp-sink';
+import { distribution } from './stats';
+
+const { values: opts } = parseArgs({ options: { count: { type: 'string', default: '100' } } });
+const count = Number(opts.count);
+const KINDS = ['new address', 'taken, pending', 'taken, active'] as const;
+
+let seq = 0;
+const newUser = (prefix: string) => {
+  const id = `${prefix}${++seq}`;
+  return { loginName: `bench_${id}`, email: `bench.${id}@example.test`, password: 'correct horse battery staple' };
+};
+
+async function register(baseUrl: string, user: object): Promise<number> {
+  const { ms } = await timed(async () => {
+    const res = await fetch(`${baseUrl}/api/users/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(user),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 202) throw new Error(`register answered ${res.status}`);
+  });
+  return ms;
+}
+
+/** Fisher–Yates, so that neither kind always runs first in a round. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  installStack();
+  const dataDir = mkdtempSync(join(tmpdir(), 'reliable-signup-bench-taken-'));
+  const sink = new SmtpSink();
+  const smtpPort = await freePort();
+  await sink.listen(smtpPort);
+  const ports = {
+    temporal: await freePort(),
+    temporalUi: await freePort(),
+    mongodb: await freePort(),
+    redis: await freePort(),
+    smtp: 0,
+    smtpWeb: 0,
+  };
+  const stack = await startStack({
+    dataDir,
+    ports,
+    given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
+  });
+  const procs: ManagedProcess[] = [];
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.all(procs.map((p) => p.stop(5000)))
+        .then(() => stack.stop())
+        .finally(() => process.exit(130));
+    });
+  }
+  try {
+    const bundle = join(dataDir, 'workflow-bundle.js');
+    buildWorkflowBundle(bundle);
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...stack.env,
+      WORKFLOW_BUNDLE_PATH: bundle,
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      MONGODB_URI: withDatabase(stack.env.MONGODB_URI, 'bench_taken'),
+      TEMPORAL_TASK_QUEUE: `bench-taken-${Date.now()}`,
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
+    };
+    procs.push(
+      appProcess('worker', env, join(dataDir, 'worker.log')),
+      appProcess('api', env, join(dataDir, 'api.log')),
+    );
+    procs.forEach((p) => p.start());
+    const baseUrl = `http://127.0.0.1:${port}`;
+    for (;;) {
+      const up = await fetch(`${baseUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up && /worker running/.test(procs[0].logTail(50))) break;
+      await sleep(250);
+    }
+
+    // The owners of the taken addresses: `count` pending, `count` activated.
+    const pending = Array.from({ length: count }, () => newUser('p'));
+    const active = Array.from({ length: count }, () => newUser('a'));
+    await runConcurrently(2 * count, 4, (i) => register(baseUrl, [...pending, ...active][i]));
+    await sink.waitFor(
+      active.map((u) => u.email),
+      1,
+      120_000,
+    );
+    await runConcurrently(count, 4, async (i) => {
+      const link = /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(
+        (await sink.textsFor(active[i].email))[0],
+      )![1];
+      const res = await fetch(link);
+      if (res.status !== 200) throw new Error(`activation answered ${res.status}`);
+    });
+    // Warm-up: the first requests of a process pay for its JIT and connections.
+    for (let i = 0; i < 10; i++) await register(baseUrl, newUser('w'));
+
+    const samples: Record<(typeof KINDS)[number], number[]> = {
+      'new address': [],
+      'taken, pending': [],
+      'taken, active': [],
+    };
+    for (let i = 0; i < count; i++) {
+      for (const kind of shuffled(KINDS)) {
+        const fresh = newUser('x');
+        const user =
+          kind === 'new address' ? fresh : { ...fresh, email: (kind === 'taken, pending' ? pending : active)[i].email };
+        samples[kind].push(await register(baseUrl, user));
+      }
+    }
+
+    const base = distribution(samples['new address']);
+    console.log(`\nPOST /api/users/register, ${count} requests of each kind, one at a time, interleaved:\n`);
+    console.log('| kind | p50 ms | p95 ms | p50 / new | p95 / new |');
+    console.log('|---|---|---|---|---|');
+    for (const kind of KINDS) {
+      const d = distribution(samples[kind]);
+      console.log(
+        `| ${kind} | ${d.p50} | ${d.p95} | ${(d.p50 / base.p50).toFixed(2)} | ${(d.p95 / base.p95).toFixed(2)} |`,
+      );
+    }
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    await stack.stop();
+    await sink.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

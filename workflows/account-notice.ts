@@ -1,0 +1,45 @@
+import { sleep, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ACCOUNT_EXISTS_NOTICE, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../domain/messaging';
+import { FlowAttributes } from './flow-attributes';
+import { bookkeeping } from './activity-proxies';
+import { ReliableMessages } from './reliable-message';
+
+export interface AccountNoticeInput {
+  /** The account that holds the address, and the address the notice goes to. */
+  userId: string;
+  loginName: string;
+  email: string;
+  /** No second notice to this address until this much time has passed since the first. */
+  windowSeconds: number;
+  deliveryMaxAttempts: number;
+  deliveryPickupTimeoutSeconds?: number;
+}
+
+/**
+ * The owner of an address someone tried to register again gets one notice, through the reliable-message
+ * flow (WAIT_SEND → SENDING → FINISHED with its confirms). The workflow id is derived from the address
+ * and started with USE_EXISTING, and the workflow outlives its mail by the rate-limit window: every
+ * attempt within the window attaches to it and sends nothing more.
+ */
+export async function accountNotice(input: AccountNoticeInput): Promise<void> {
+  const { workflowId } = workflowInfo();
+  const { userId, loginName, email } = input;
+  const attributes = new FlowAttributes(userId);
+  const messages = new ReliableMessages(
+    { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
+    (key, status) => attributes.update({ messages: { [key]: status } }),
+  );
+  const message: OutgoingMessage = {
+    messageKey: uuid4(),
+    topic: SEND_EMAIL_TOPIC,
+    tag: ACCOUNT_EXISTS_NOTICE,
+    userId,
+    workflowId,
+    body: { userId, loginName, email },
+  };
+  const window = sleep(input.windowSeconds * 1000);
+  // No local transaction to wait for: the pre-send record is confirmed at once.
+  await bookkeeping.recordPendingMessage(message);
+  attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
+  await Promise.all([messages.deliver(message), window]);
+}
