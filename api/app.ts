@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import type { Health } from '../infra/health';
-import { logger, serializeRequest } from '../infra/logger';
+import { logger, serializeRequest, serializeResponse } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
 import { openApiDocument } from './openapi';
 import { codecRouter } from './routes/codec';
@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps): Express {
       serializers: {
         req: serializeRequest,
         // The status only: the response headers say nothing an operator needs, and cost CPU on every request.
-        res: (res: { raw?: { statusCode: number } }) => ({ statusCode: res.raw?.statusCode }),
+        res: serializeResponse,
       },
       genReqId: (req, res) => {
         const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
