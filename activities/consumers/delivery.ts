@@ -7,9 +7,10 @@ import {
   idempotencyKey,
 } from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
-import { Confirm, confirmId } from '../../domain/models';
+import { Confirm, confirmId, Message } from '../../domain/models';
 import { historyPush } from '../../domain/models/history';
 import { isNot, transition } from '../../domain/models/transition';
+import type { DeliveryMetrics } from '../../infra/delivery-metrics';
 
 /** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
 export type MessageHandler = (message: OutgoingMessage) => Promise<void>;
@@ -28,7 +29,12 @@ export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'
  * accepted the mail but before the consumed mark (which replaces the lease) is written therefore sends
  * it again: the system errs towards at-least-once there.
  */
-export function createDeliverActivity(consumerGroup: string, handler: MessageHandler, redis: Redis): DeliverActivity {
+export function createDeliverActivity(
+  consumerGroup: string,
+  handler: MessageHandler,
+  redis: Redis,
+  metrics: DeliveryMetrics,
+): DeliverActivity {
   return async function deliver({ message }) {
     const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
@@ -50,10 +56,13 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
     // The claim: the idempotency key, if free, becomes this attempt's lease.
     const key = idempotencyKey(consumerGroup, messageKey);
     const lease = `attempt ${attempt}`;
+    let handledAt: number | undefined;
     if (await redis.set(key, lease, 'PX', DELIVERY_ATTEMPT_TIMEOUT_MS, 'NX')) {
       try {
         await handler(message);
+        handledAt = Date.now();
       } catch (err) {
+        metrics.failed(message.tag, err);
         await Promise.allSettled([
           Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } }),
           releaseLease(redis, key, lease),
@@ -66,8 +75,22 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
     }
 
     await Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
+    if (handledAt !== undefined) metrics.delivered(message.tag, await sinceCreation(messageKey, handledAt));
     return 'consumed';
   };
+}
+
+/**
+ * How long after the message's creation (the user's request) the handler completed. Read once the
+ * delivery is recorded, and never failing it: a delivery is not retried for the sake of a metric.
+ */
+async function sinceCreation(messageKey: string, at: number): Promise<number | undefined> {
+  try {
+    const message = await Message.findById(messageKey, { createdAt: 1 }).lean<{ createdAt?: Date }>();
+    return message?.createdAt ? at - message.createdAt.getTime() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Config } from '../../config';
+import type { ApiMetrics } from '../metrics';
 import { createLimiter } from '../rate-limits';
 import { createActivationService } from './activation';
 import { createMessageService } from './messages';
@@ -8,13 +9,14 @@ import { createPasswordHasher } from './password';
 import { createRegistrationService } from './registration';
 
 /** The API's domain logic, wired to its dependencies. */
-export function createServices(deps: { client: Client; redis: Redis; config: Config }) {
-  const { client, redis, config } = deps;
+export function createServices(deps: { client: Client; redis: Redis; config: Config; metrics: ApiMetrics }) {
+  const { client, redis, config, metrics } = deps;
   return {
     registration: createRegistrationService({
       client,
       config,
       hashPassword: createPasswordHasher(config.passwordHash),
+      registered: metrics.registrations,
     }),
     activation: createActivationService({
       client,
@@ -24,12 +26,15 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
         'activation-resend-account',
         config.rateLimits.activationResendsPerHour,
         3600,
+        metrics.rateLimited,
       ),
+      activated: metrics.activations,
+      resent: metrics.activationResends,
     }),
-    messages: createMessageService({ client }),
+    messages: createMessageService({ client, resent: metrics.operatorResends }),
     limits: {
-      register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60),
-      resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60),
+      register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60, metrics.rateLimited),
+      resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60, metrics.rateLimited),
     },
   };
 }

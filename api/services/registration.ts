@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
 import { newTokenSalt } from '../../domain/tokens';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
@@ -16,6 +17,7 @@ export function createRegistrationService(deps: {
   client: Client;
   config: Config;
   hashPassword: (p: string) => Promise<string>;
+  registered: Counter;
 }) {
   const { client, config } = deps;
 
@@ -46,14 +48,17 @@ export function createRegistrationService(deps: {
           },
         ],
       });
+      let registered: Registered;
       try {
-        return await client.workflow.executeUpdateWithStart(registeredUpdate, {
+        registered = await client.workflow.executeUpdateWithStart(registeredUpdate, {
           args: [{ loginName }],
           startWorkflowOperation,
         });
       } catch (err) {
         throw toHttpError(err);
       }
+      deps.registered.inc();
+      return registered;
     },
   };
 }
