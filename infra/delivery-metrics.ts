@@ -48,9 +48,11 @@ export function createDeliveryMetrics(meter: MetricMeter, consumerGroup: string)
     for (const kind of ['retryable', 'rejected']) failures.add(0, { tag, kind });
   }
   return {
-    delivered(tag: string, latencyMs?: number): void {
+    delivered(tag: string): void {
       deliveries.add(1, { tag });
-      if (latencyMs !== undefined) latency.record(Math.max(0, Math.round(latencyMs)), { tag });
+    },
+    latency(tag: string, ms: number): void {
+      latency.record(Math.max(0, Math.round(ms)), { tag });
     },
     failed(tag: string, err: unknown): void {
       failures.add(1, { tag, kind: failureKind(err) });

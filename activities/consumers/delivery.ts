@@ -60,7 +60,6 @@ export function createDeliverActivity(
     if (await redis.set(key, lease, 'PX', DELIVERY_ATTEMPT_TIMEOUT_MS, 'NX')) {
       try {
         await handler(message);
-        handledAt = Date.now();
       } catch (err) {
         metrics.failed(message.tag, err);
         await Promise.allSettled([
@@ -69,13 +68,18 @@ export function createDeliverActivity(
         ]);
         throw err;
       }
+      handledAt = Date.now();
+      metrics.delivered(message.tag);
       await redis.set(key, CONSUMED_MARK, 'EX', CONSUMED_MARK_TTL_SECONDS);
     } else if ((await redis.get(key)) !== CONSUMED_MARK) {
       throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
     }
 
     await Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
-    if (handledAt !== undefined) metrics.delivered(message.tag, await sinceCreation(messageKey, handledAt));
+    if (handledAt !== undefined) {
+      const latencyMs = await sinceCreation(messageKey, handledAt);
+      if (latencyMs !== undefined) metrics.latency(message.tag, latencyMs);
+    }
     return 'consumed';
   };
 }

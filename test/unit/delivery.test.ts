@@ -67,6 +67,17 @@ function seedConfirm(status: string, consumeCount = 0): void {
 }
 const confirm = () => confirms.get(CONFIRM_ID)!;
 
+/** Confirm.updateOne, on the rows above. */
+function updateConfirm(filter: { _id: string }, update: Update) {
+  const row = confirms.get(filter._id);
+  if (row) {
+    Object.assign(row, update.$set);
+    if (update.$inc?.consumeCount) row.consumeCount += update.$inc.consumeCount;
+    if (update.$push) row.history.push(update.$push.history);
+  }
+  return Promise.resolve({ matchedCount: row ? 1 : 0 });
+}
+
 beforeEach(() => {
   confirms.clear();
   createdAt = new Date(Date.now() - 1500);
@@ -76,15 +87,7 @@ beforeEach(() => {
   jest.spyOn(Confirm, 'findById').mockImplementation(((_id: string) => ({
     lean: async () => Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status } : null),
   })) as never);
-  jest.spyOn(Confirm, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
-    const row = confirms.get(filter._id);
-    if (row) {
-      Object.assign(row, update.$set);
-      if (update.$inc?.consumeCount) row.consumeCount += update.$inc.consumeCount;
-      if (update.$push) row.history.push(update.$push.history);
-    }
-    return Promise.resolve({ matchedCount: row ? 1 : 0 });
-  }) as never);
+  jest.spyOn(Confirm, 'updateOne').mockImplementation(updateConfirm as never);
 });
 
 afterEach(() => {
@@ -384,6 +387,26 @@ describe('metrics', () => {
     expect(latency).toHaveLength(1);
     expect(latency![0]).toBeGreaterThanOrEqual(1500);
     expect(latency![0]).toBeLessThan(60_000);
+  });
+
+  it('a mail sent is counted once, even when recording it fails and the retry completes without sending', async () => {
+    seedConfirm('UNCONFIRMED');
+    const { meter, sum } = recordingMeter();
+    const { handler, calls } = recordingHandler();
+    const { attempt } = pipeline(handler, meter);
+    // The confirm's CONSUMED update fails once, after the mail went out.
+    let failed = false;
+    jest.spyOn(Confirm, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
+      if (update.$set?.status === 'CONSUMED' && !failed) {
+        failed = true;
+        return Promise.reject(new Error('MongoDB unreachable'));
+      }
+      return updateConfirm(filter, update);
+    }) as never);
+    await expect(attempt(1)).rejects.toThrow('MongoDB unreachable');
+    await expect(attempt(2)).resolves.toBe('consumed');
+    expect(calls).toHaveLength(1);
+    expect(sum('reliable_signup_deliveries_total{consumer_group=CID_OPC,tag=ACTIVE_USER}')).toBe(1);
   });
 
   it('a failure counts as retryable, or as rejected when it fails for good', async () => {
