@@ -3,7 +3,8 @@
 # One image for both processes of reliable-signup:
 #
 #   docker build -t reliable-signup .
-#   docker run … reliable-signup                                # the API (default command), port 3000
+#   docker run … reliable-signup                                # the API (default command), port 3000,
+#                                                               # its Prometheus metrics on 9465
 #   docker run … reliable-signup node dist/workers/worker.js    # the worker, Prometheus metrics on 9464
 #
 # Both refuse to start under NODE_ENV=production (set here) unless the deployment gives every secret
@@ -49,6 +50,7 @@ RUN rm -rf /usr/local/lib/node_modules /opt/yarn-* \
 ENV NODE_ENV=production \
     PORT=3000 \
     WORKER_METRICS_ADDRESS=0.0.0.0:9464 \
+    API_METRICS_ADDRESS=0.0.0.0:9465 \
     MALLOC_ARENA_MAX=2 \
     NODE_OPTIONS="--enable-source-maps --max-semi-space-size=4"
 WORKDIR /app
@@ -59,7 +61,7 @@ COPY package.json ./
 COPY deploy/healthcheck.js ./deploy/healthcheck.js
 # The official image's unprivileged user "node", by number, so that Kubernetes can verify runAsNonRoot.
 USER 1000:1000
-EXPOSE 3000 9464
+EXPOSE 3000 9464 9465
 # API: GET /health answers 200 (every dependency up); worker: its metrics endpoint answers.
 HEALTHCHECK --interval=15s --timeout=6s --start-period=30s --retries=3 CMD ["node", "deploy/healthcheck.js"]
 CMD ["node", "dist/api/server.js"]

@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { Health } from '../infra/health';
 import { logger, serializeRequest, serializeResponse } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
+import { requestMetrics, type ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
@@ -19,12 +20,14 @@ export interface AppDeps extends Services {
   checkHealth: () => Promise<Health>;
   adminToken: string;
   codec: { codec: PayloadCodec; token: string; corsOrigins: string[] };
+  metrics: ApiMetrics;
 }
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestMetrics(deps.metrics.httpRequests));
   app.use(
     pinoHttp({
       logger,

@@ -2,11 +2,18 @@ import type { RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpError } from './errors';
+import type { ApiMetrics, LimiterName } from './metrics';
 
 export type Limiter = (key: string) => Promise<void>;
 
 /** A fixed-window limit kept in Redis, so that it holds across API processes; over it → 429 with Retry-After. */
-export function createLimiter(redis: Redis, name: string, points: number, durationSeconds: number): Limiter {
+export function createLimiter(
+  redis: Redis,
+  name: LimiterName,
+  points: number,
+  durationSeconds: number,
+  refusals: ApiMetrics['rateLimited'],
+): Limiter {
   const limiter = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: `ratelimit:${name}`,
@@ -19,6 +26,7 @@ export function createLimiter(redis: Redis, name: string, points: number, durati
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      refusals.inc({ limiter: name });
       throw new HttpError(429, 'RATE_LIMITED', `Too many requests. Try again in ${retryAfter} s.`, {
         'Retry-After': String(retryAfter),
       });

@@ -9,8 +9,10 @@ import { createMailer } from '../infra/mailer';
 import { connectMongoInBackground } from '../infra/mongo';
 import { AesGcmPayloadCodec } from '../infra/payload-codec';
 import { createRedis } from '../infra/redis';
+import { serveMetrics } from '../infra/metrics-server';
 import { createTemporalClient } from '../infra/temporal';
 import { createApp } from './app';
+import { createApiMetrics } from './metrics';
 import { createServices } from './services';
 
 async function main(): Promise<void> {
@@ -21,10 +23,16 @@ async function main(): Promise<void> {
   const temporal = createTemporalClient(config);
   const redis = createRedis(config.redis);
   const mailer = createMailer(config.smtpUrl);
+  const metrics = createApiMetrics();
+  const metricsServer = config.apiMetricsAddress
+    ? await serveMetrics(metrics.registry, config.apiMetricsAddress)
+    : undefined;
+  if (config.apiMetricsAddress) logger.info({ address: config.apiMetricsAddress }, 'API metrics listening');
 
   const app = createApp({
     checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
-    ...createServices({ client: temporal, redis, config }),
+    ...createServices({ client: temporal, redis, config, metrics }),
+    metrics,
     adminToken: config.adminToken,
     codec: {
       codec: new AesGcmPayloadCodec(config.payloadKeys),
@@ -42,6 +50,7 @@ async function main(): Promise<void> {
     logger.info('API stopping: finishing in-flight requests');
     // A connection whose request finishes from now on is closed at once, not kept alive for reuse.
     const closeIdle = setInterval(() => server.closeIdleConnections(), 250);
+    metricsServer?.close();
     server.close(() => {
       clearInterval(closeIdle);
       void Promise.allSettled([mongo.disconnect(), redis.quit(), temporal.connection.close()]).then(() => {

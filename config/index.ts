@@ -11,6 +11,8 @@ const dev = DEVELOPMENT_DEFAULTS;
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port');
+
 const schema = z.object({
   MONGODB_URI: z.string().default(dev.MONGODB_URI),
   REDIS_URL: z.string().default(dev.REDIS_URL),
@@ -54,10 +56,9 @@ const schema = z.object({
   PAYLOAD_KEYS: z.string().default(dev.PAYLOAD_KEYS),
   CODEC_TOKEN: z.string().min(1).default(dev.CODEC_TOKEN),
   CODEC_CORS_ORIGINS: z.string().default(dev.CODEC_CORS_ORIGINS),
-  WORKER_METRICS_ADDRESS: z
-    .string()
-    .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
-    .optional(),
+  WORKER_METRICS_ADDRESS: hostPort.optional(),
+  API_METRICS_ADDRESS: hostPort.optional(),
+  DEAD_COUNT_REFRESH_SECONDS: z.coerce.number().int().positive().default(30),
   LOG_LEVEL: logLevel,
 });
 
@@ -83,8 +84,12 @@ export type Config = {
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
   payloadKeys: Map<string, Buffer>;
   codec: { token: string; corsOrigins: string[] };
-  /** Where the worker serves the Temporal SDK's Prometheus metrics (host:port); off when unset. */
+  /** Where the worker serves its Prometheus metrics, the Temporal SDK's and its own (host:port); off when unset. */
   workerMetricsAddress?: string;
+  /** Where the API serves its Prometheus metrics (host:port), a listener apart from the public port; off when unset. */
+  apiMetricsAddress?: string;
+  /** How often the worker counts the DEAD messages and confirms in MongoDB for its gauges. */
+  deadCountRefreshSeconds: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -110,6 +115,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const e = parsed.data;
+  if (e.API_METRICS_ADDRESS && Number(e.API_METRICS_ADDRESS.split(':')[1]) === e.PORT) {
+    throw new ConfigError(
+      'Invalid configuration: API_METRICS_ADDRESS: must not use PORT, the public port (metrics are not public)',
+    );
+  }
   return {
     mongodbUri: e.MONGODB_URI,
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
@@ -137,6 +147,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
         .filter(Boolean),
     },
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
+    apiMetricsAddress: e.API_METRICS_ADDRESS,
+    deadCountRefreshSeconds: e.DEAD_COUNT_REFRESH_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,14 +1,16 @@
+import type { MetricMeter } from '@temporalio/common';
 import type Redis from 'ioredis';
 import type { Transporter } from 'nodemailer';
 import { createDeliverActivity, type DeliverActivity, type MessageHandler } from '../activities/consumers/delivery';
 import { createEventsHandler } from '../activities/consumers/events';
 import { createMailHandler } from '../activities/consumers/mail';
 import type { Config } from '../config';
+import { createDeliveryMetrics } from '../infra/delivery-metrics';
 import { defaultSubscriptions, EVENTS_CONSUMER, MAIL_CONSUMER, type ConsumerGroup } from '../domain/subscriptions';
 
 /** Every consumer group of the registry (domain/subscriptions.ts), with the task queue its deliveries arrive on. */
-export function createConsumers(deps: { config: Config; redis: Redis; mailer: Transporter }) {
-  const { config, redis, mailer } = deps;
+export function createConsumers(deps: { config: Config; redis: Redis; mailer: Transporter; meter: MetricMeter }) {
+  const { config, redis, mailer, meter } = deps;
   // Typed by the registry: a consumer group without a handler does not compile.
   const handlers: Record<ConsumerGroup, MessageHandler> = {
     [MAIL_CONSUMER]: createMailHandler({
@@ -22,6 +24,11 @@ export function createConsumers(deps: { config: Config; redis: Redis; mailer: Tr
   };
   return defaultSubscriptions(config.temporal.taskQueue).map((s): { taskQueue: string; deliver: DeliverActivity } => ({
     taskQueue: s.taskQueue,
-    deliver: createDeliverActivity(s.consumerGroup, handlers[s.consumerGroup], redis),
+    deliver: createDeliverActivity(
+      s.consumerGroup,
+      handlers[s.consumerGroup],
+      redis,
+      createDeliveryMetrics(meter, s.consumerGroup),
+    ),
   }));
 }

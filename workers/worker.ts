@@ -15,12 +15,15 @@ import {
 import { createProducerActivities } from '../activities';
 import { loadConfig } from '../config';
 import { ensureIndexes } from '../domain/models';
+import { CONSUMERS } from '../domain/subscriptions';
 import { logger } from '../infra/logger';
+import { DELIVERY_LATENCY, DELIVERY_LATENCY_BUCKETS_MS } from '../infra/delivery-metrics';
 import { createMailer } from '../infra/mailer';
 import { connectMongo } from '../infra/mongo';
 import { createRedis } from '../infra/redis';
 import { dataConverter } from '../infra/temporal';
 import { createConsumers } from './consumers';
+import { startDeadCount } from './dead-count';
 import { ensureRetentionSchedule } from './retention-schedule';
 import { ensureSearchAttributes } from './search-attributes';
 import { workflowCode } from './workflow-bundle';
@@ -43,8 +46,16 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      // Task latencies, slots and poller counts per task queue, for Prometheus to scrape.
-      metrics: config.workerMetricsAddress ? { prometheus: { bindAddress: config.workerMetricsAddress } } : undefined,
+      // Task latencies, slots and poller counts per task queue, and this project's own metrics (recorded
+      // through the runtime's metric meter), on one endpoint for Prometheus to scrape.
+      metrics: config.workerMetricsAddress
+        ? {
+            prometheus: {
+              bindAddress: config.workerMetricsAddress,
+              histogramBucketOverrides: { [DELIVERY_LATENCY]: DELIVERY_LATENCY_BUCKETS_MS },
+            },
+          }
+        : undefined,
     },
   });
   const mongo = await connectMongo(config.mongodbUri);
@@ -52,6 +63,7 @@ async function main(): Promise<void> {
   await seedSubscriptions(config.temporal.taskQueue);
   const redis = createRedis(config.redis);
   const mailer = createMailer(config.smtpUrl);
+  const meter = Runtime.instance().metricMeter;
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { namespace, taskQueue } = config.temporal;
   const converter = dataConverter(config);
@@ -74,7 +86,7 @@ async function main(): Promise<void> {
       ...workflowCode(),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
     }),
-    ...createConsumers({ config, redis, mailer }).map((consumer) =>
+    ...createConsumers({ config, redis, mailer, meter }).map((consumer) =>
       Worker.create({
         connection,
         namespace,
@@ -86,9 +98,17 @@ async function main(): Promise<void> {
     ),
   ]);
   await reportUnservedSubscriptions(workers.map((w) => w.options.taskQueue));
+  const stopDeadCount = config.workerMetricsAddress
+    ? startDeadCount(
+        meter,
+        config.deadCountRefreshSeconds,
+        CONSUMERS.map((c) => c.consumerGroup),
+      )
+    : undefined;
   logger.info({ taskQueues: workers.map((w) => w.options.taskQueue) }, 'worker running');
   await Promise.all(workers.map((w) => w.run()));
 
+  stopDeadCount?.();
   await connection.close();
   mailer.close();
   await Promise.allSettled([redis.quit(), mongo.disconnect()]);

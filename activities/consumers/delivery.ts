@@ -7,9 +7,10 @@ import {
   idempotencyKey,
 } from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
-import { Confirm, confirmId } from '../../domain/models';
+import { Confirm, confirmId, Message } from '../../domain/models';
 import { historyPush } from '../../domain/models/history';
 import { isNot, transition } from '../../domain/models/transition';
+import type { DeliveryMetrics } from '../../infra/delivery-metrics';
 
 /** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
 export type MessageHandler = (message: OutgoingMessage) => Promise<void>;
@@ -29,7 +30,12 @@ export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'
  * a retry. A crash after the SMTP server accepted the mail but before either is written therefore sends
  * it again: the system errs towards at-least-once there.
  */
-export function createDeliverActivity(consumerGroup: string, handler: MessageHandler, redis: Redis): DeliverActivity {
+export function createDeliverActivity(
+  consumerGroup: string,
+  handler: MessageHandler,
+  redis: Redis,
+  metrics: DeliveryMetrics,
+): DeliverActivity {
   return async function deliver({ message }) {
     const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
@@ -55,12 +61,15 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
       try {
         await handler(message);
       } catch (err) {
+        metrics.failed(message.tag, err);
         await Promise.allSettled([
           Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } }),
           releaseLease(redis, key, lease),
         ]);
         throw err;
       }
+      metrics.delivered(message.tag);
+      const handledAt = Date.now();
       // Handled: recorded in both stores at once, so that either one stops a retry from handling it again
       // when the other is down at this moment (a retry checks the confirm first, then the Redis mark).
       const [mark, consumed] = await Promise.allSettled([
@@ -75,6 +84,8 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
           error: (mark.reason as Error).message,
         });
       }
+      const latencyMs = await sinceCreation(messageKey, handledAt);
+      if (latencyMs !== undefined) metrics.latency(message.tag, latencyMs);
       return 'consumed';
     }
     if ((await redis.get(key)) !== CONSUMED_MARK) {
@@ -87,6 +98,19 @@ export function createDeliverActivity(consumerGroup: string, handler: MessageHan
 
 function markConsumed(_id: string) {
   return Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
+}
+
+/**
+ * How long after the message's creation (the user's request) the handler completed. Read once the
+ * delivery is recorded, and never failing it: a delivery is not retried for the sake of a metric.
+ */
+async function sinceCreation(messageKey: string, at: number): Promise<number | undefined> {
+  try {
+    const message = await Message.findById(messageKey, { createdAt: 1 }).lean<{ createdAt?: Date }>();
+    return message?.createdAt ? at - message.createdAt.getTime() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

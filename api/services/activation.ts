@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type Redis from 'ioredis';
+import type { Counter } from 'prom-client';
 import { createHash } from 'node:crypto';
 import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey, type TokenRecord } from '../../domain/tokens';
 import { normaliseEmail } from '../../domain/users';
@@ -13,7 +14,13 @@ export const RESEND_ACCEPTED = {
   message: 'If a registration is waiting for activation at this address, a new activation mail is on its way.',
 };
 
-export function createActivationService(deps: { client: Client; redis: Redis; perAccountLimit: Limiter }) {
+export function createActivationService(deps: {
+  client: Client;
+  redis: Redis;
+  perAccountLimit: Limiter;
+  activated: Counter;
+  resent: Counter;
+}) {
   return {
     /** Finds the registration by the token's hash and asks its workflow to activate; the workflow decides, once. */
     async activate(token: string): Promise<Activated> {
@@ -22,13 +29,16 @@ export function createActivationService(deps: { client: Client; redis: Redis; pe
       const stored = await deps.redis.get(tokenKey(tokenHash));
       if (!stored) throw tokenInvalid();
       const record = JSON.parse(stored) as TokenRecord;
+      let activated: Activated;
       try {
-        return await deps.client.workflow
+        activated = await deps.client.workflow
           .getHandle(record.workflowId)
           .executeUpdate(activateUpdate, { args: [{ tokenHash }] });
       } catch (err) {
         throw toHttpError(err, 'ACTIVATION_FAILED');
       }
+      deps.activated.inc();
+      return activated;
     },
 
     /**
@@ -46,6 +56,7 @@ export function createActivationService(deps: { client: Client; redis: Redis; pe
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
+      deps.resent.inc();
       return RESEND_ACCEPTED;
     },
   };

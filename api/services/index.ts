@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Config } from '../../config';
+import type { ApiMetrics } from '../metrics';
 import { createLimiter } from '../rate-limits';
 import { createAccountNotices } from './account-notice';
 import { createActivationService } from './activation';
@@ -10,14 +11,15 @@ import { createRegistrationService } from './registration';
 import { createUserService } from './users';
 
 /** The API's domain logic, wired to its dependencies. */
-export function createServices(deps: { client: Client; redis: Redis; config: Config }) {
-  const { client, redis, config } = deps;
+export function createServices(deps: { client: Client; redis: Redis; config: Config; metrics: ApiMetrics }) {
+  const { client, redis, config, metrics } = deps;
   return {
     registration: createRegistrationService({
       client,
       config,
       hashPassword: createPasswordHasher(config.passwordHash),
       notifyOwner: createAccountNotices({ client, config }),
+      registered: metrics.registrations,
     }),
     users: createUserService({ client }),
     activation: createActivationService({
@@ -28,12 +30,15 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
         'activation-resend-account',
         config.rateLimits.activationResendsPerHour,
         3600,
+        metrics.rateLimited,
       ),
+      activated: metrics.activations,
+      resent: metrics.activationResends,
     }),
-    messages: createMessageService({ client }),
+    messages: createMessageService({ client, resent: metrics.operatorResends }),
     limits: {
-      register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60),
-      resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60),
+      register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60, metrics.rateLimited),
+      resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60, metrics.rateLimited),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Counter } from 'prom-client';
 import type { MailBody } from '../../domain/messaging';
 import { Confirm, Message } from '../../domain/models';
 import { resendSignal } from '../../workflows/reliable-message';
@@ -27,7 +28,7 @@ function readCursor(cursor: string): { createdAt: Date; key: string } {
 }
 
 /** The audit trail and the operator's resends (roncoo-pay's reSendMessageByMessageId / reSendAllDeadMessageByQueueName). */
-export function createMessageService(deps: { client: Client }) {
+export function createMessageService(deps: { client: Client; resent: Counter<'via'> }) {
   /** Signals the message's flow to resend it; false when that flow no longer runs (terminated by hand, say). */
   const signalResend = async (workflowId: string, messageKey: string): Promise<boolean> => {
     try {
@@ -86,6 +87,7 @@ export function createMessageService(deps: { client: Client }) {
           `Message ${messageKey} cannot be resent: its workflow ${message.workflowId} no longer runs.`,
         );
       }
+      deps.resent.inc({ via: 'message' });
       return { messageKey, resent: true as const };
     },
 
@@ -107,6 +109,7 @@ export function createMessageService(deps: { client: Client }) {
       // A message whose flow no longer runs cannot be resent: it is left out of the answer.
       const signalled = await Promise.all(messages.map((m) => signalResend(m.workflowId, m.messageKey)));
       const messageKeys = messages.filter((_m, i) => signalled[i]).map((m) => m.messageKey);
+      deps.resent.inc({ via: 'resend-dead' }, messageKeys.length);
       return { resent: messageKeys.length, messageKeys };
     },
   };

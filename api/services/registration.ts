@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
+import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
 import { User } from '../../domain/models';
 import { newTokenSalt } from '../../domain/tokens';
@@ -36,6 +37,7 @@ export function createRegistrationService(deps: {
   config: Config;
   hashPassword: (p: string) => Promise<string>;
   notifyOwner: (owner: { userId: string; loginName: string; email: string }) => Promise<void>;
+  registered: Counter;
 }) {
   const { client, config } = deps;
 
@@ -86,6 +88,7 @@ export function createRegistrationService(deps: {
           args: [{ loginName }],
           startWorkflowOperation,
         });
+        deps.registered.inc();
         return REGISTRATION_ACCEPTED;
       } catch (err) {
         const error = toHttpError(err);

@@ -107,6 +107,20 @@ describe('Kubernetes (kustomize build deploy/kubernetes)', () => {
     expect(api().spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(pause + 10);
   });
 
+  test("the API's metrics: a port of their own, scraped by annotation, not behind the Service", () => {
+    const c = container(api());
+    const metricsAddress = c.env.find((e: any) => e.name === 'API_METRICS_ADDRESS').value;
+    const metricsPort = portOf(metricsAddress);
+    expect(probePort(api(), 'metrics')).toBe(metricsPort);
+    expect(metricsPort).not.toBe(Number(find('ConfigMap', 'reliable-signup-config').data.PORT));
+    const annotations = api().spec.template.metadata.annotations;
+    expect(annotations['prometheus.io/scrape']).toBe('true');
+    expect(Number(annotations['prometheus.io/port'])).toBe(metricsPort);
+    expect(annotations['prometheus.io/path']).toBe('/metrics');
+    const service = find('Service', 'reliable-signup-api');
+    for (const port of service.spec.ports) expect(probePort(api(), port.targetPort)).not.toBe(metricsPort);
+  });
+
   test('the worker is probed on its metrics endpoint and outlives its shutdown grace', () => {
     const c = container(worker());
     expect(c.command).toEqual(['node', 'dist/workers/worker.js']);
@@ -183,7 +197,10 @@ describe('docker-compose.yml', () => {
 
   test('the published ports are the ones the processes listen on', () => {
     const containerPorts = (name: string) => services[name].ports.map((p: string) => Number(p.split(':').at(-1)));
-    expect(containerPorts('api')).toEqual([Number(services.api.environment.PORT)]);
+    expect(containerPorts('api')).toEqual([
+      Number(services.api.environment.PORT),
+      portOf(services.api.environment.API_METRICS_ADDRESS),
+    ]);
     expect(containerPorts('worker')).toEqual([portOf(services.worker.environment.WORKER_METRICS_ADDRESS)]);
     // Published on loopback only.
     for (const service of Object.values<any>(services)) {
@@ -265,7 +282,7 @@ describe('Dockerfile', () => {
     expect(user).toHaveLength(1);
     expect(user[0]).not.toMatch(/^(root|0)(:|$)/);
     expect(all('ENV').join(' ')).toMatch(/\bNODE_ENV=production\b/);
-    expect(all('EXPOSE')).toEqual(['3000 9464']);
+    expect(all('EXPOSE')).toEqual(['3000 9464 9465']);
     expect(all('CMD')).toEqual(['["node", "dist/api/server.js"]']);
   });
 

@@ -7,7 +7,6 @@ import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { User, UserEvent } from '../../domain/models';
 import { MessageKeys, MessageStatus, Stage, UserId } from '../../domain/search-attributes';
-import { freePort } from '../../stack/ports';
 import { startApp, type RunningApp } from '../setup/app';
 import { eventually, request } from '../setup/http';
 import { mailTo, waitForMail } from '../setup/mailbox';
@@ -15,12 +14,9 @@ import { activationLink, signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
-let metricsUrl: string;
 
 beforeAll(async () => {
-  const metricsAddress = `127.0.0.1:${await freePort()}`;
-  metricsUrl = `http://${metricsAddress}/metrics`;
-  app = await startApp({ ADMIN_TOKEN: 'test-admin-token', WORKER_METRICS_ADDRESS: metricsAddress });
+  app = await startApp({ ADMIN_TOKEN: 'test-admin-token' });
   client = signupClient(app.baseUrl, 'test-admin-token');
   await mongoose.connect(app.env.MONGODB_URI!);
 });
@@ -146,7 +142,7 @@ test('the worker serves Prometheus metrics of its task queues: the deliveries of
   const userId = await client.register(user);
   await finishedMessage(userId, 'ACTIVE_USER');
 
-  const res = await fetch(metricsUrl);
+  const res = await fetch(app.metricsUrls.worker);
   expect(res.status).toBe(200);
   const metrics = await res.text();
   const count = (name: string, labels: Record<string, string>) =>

@@ -4,12 +4,14 @@
  * confirm and the message DEAD with the task queue named, and once a consumer polls that queue the
  * operator's resend finishes the message — without sending the mail that already went out again.
  */
+import { noopMetricMeter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
 import { createDeliverActivity } from '../../activities/consumers/delivery';
 import { loadConfig } from '../../config';
 import { SEND_EMAIL_TOPIC } from '../../domain/messaging';
 import { Subscription } from '../../domain/models';
+import { createDeliveryMetrics } from '../../infra/delivery-metrics';
 import { createRedis } from '../../infra/redis';
 import { dataConverter } from '../../infra/temporal';
 import { startApp, type RunningApp } from '../setup/app';
@@ -86,6 +88,7 @@ test('deliveries no worker takes go DEAD naming their task queues; one resend, o
             handled.push(`${group}:${message.messageKey}`);
           },
           redis,
+          createDeliveryMetrics(noopMetricMeter, group),
         ),
       },
     });

@@ -6,6 +6,8 @@ import { sleep, type ManagedProcess } from '../../stack/process';
 
 export interface RunningApp {
   baseUrl: string;
+  /** The Prometheus endpoints of the API and of the worker (`…/metrics`), each on a port of its own. */
+  metricsUrls: { api: string; worker: string };
   worker: ManagedProcess;
   api: ManagedProcess;
   env: NodeJS.ProcessEnv;
@@ -23,6 +25,7 @@ export async function startApp(
   opts: { builtIn?: string } = {},
 ): Promise<RunningApp> {
   const port = await freePort();
+  const [apiMetricsPort, workerMetricsPort] = [await freePort(), await freePort()];
   // A database, task queues and Redis keys of its own: no other test file's worker takes its tasks, and no
   // other app spends its rate-limit budgets or sees its tokens.
   // Random, not the process id: jest runs several test files, one after another, in one worker process.
@@ -38,6 +41,8 @@ export async function startApp(
     // Every request of a test comes from 127.0.0.1: only the tests of the limits keep them low.
     RATE_LIMIT_REGISTER_PER_MINUTE: '100000',
     RATE_LIMIT_RESEND_PER_MINUTE: '100000',
+    API_METRICS_ADDRESS: `127.0.0.1:${apiMetricsPort}`,
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
     ...overrides,
   };
   const logDir = join(process.env.TEST_DATA_DIR!, 'logs');
@@ -51,6 +56,10 @@ export async function startApp(
   const baseUrl = `http://127.0.0.1:${port}`;
   const app: RunningApp = {
     baseUrl,
+    metricsUrls: {
+      api: `http://${env.API_METRICS_ADDRESS}/metrics`,
+      worker: `http://${env.WORKER_METRICS_ADDRESS}/metrics`,
+    },
     worker,
     api,
     env,

@@ -40,6 +40,8 @@ describe('defaults', () => {
       logLevel: 'info',
     });
     expect(config.workerMetricsAddress).toBeUndefined();
+    expect(config.apiMetricsAddress).toBeUndefined();
+    expect(config.deadCountRefreshSeconds).toBe(30);
   });
 
   it('the development token secret and payload key are usable as they are', () => {
@@ -122,6 +124,8 @@ describe('values read from the environment', () => {
       TEMPORAL_NAMESPACE: 'signup',
       TEMPORAL_TASK_QUEUE: 'signup-queue',
       WORKER_METRICS_ADDRESS: '0.0.0.0:9464',
+      API_METRICS_ADDRESS: '0.0.0.0:9465',
+      DEAD_COUNT_REFRESH_SECONDS: '60',
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
@@ -133,6 +137,8 @@ describe('values read from the environment', () => {
       smtpUrl: 'smtps://user:pass@smtp.example.com:465',
       temporal: { address: 'temporal.example.com:7233', namespace: 'signup', taskQueue: 'signup-queue' },
       workerMetricsAddress: '0.0.0.0:9464',
+      apiMetricsAddress: '0.0.0.0:9465',
+      deadCountRefreshSeconds: 60,
       logLevel: 'debug',
     });
   });
@@ -163,6 +169,9 @@ describe('invalid values are refused, naming the variable', () => {
     ['REDIS_KEY_PREFIX', 'signup*'],
     ['WORKER_METRICS_ADDRESS', '9464'],
     ['WORKER_METRICS_ADDRESS', 'localhost'],
+    ['API_METRICS_ADDRESS', '9465'],
+    ['API_METRICS_ADDRESS', '0.0.0.0:3000'],
+    ['DEAD_COUNT_REFRESH_SECONDS', '0'],
     ['LOG_LEVEL', 'verbose'],
   ])('%s=%j', (variable, value) => {
     const message = refusal({ [variable]: value });

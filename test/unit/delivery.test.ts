@@ -5,7 +5,15 @@
  * delivered, a failure frees the claim for the next attempt, a claim held by another attempt is left
  * alone, and a claim left by an attempt that never finished lapses after one attempt's time.
  */
-import { ApplicationFailure, type Logger } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  noopMetricMeter,
+  type Logger,
+  type MetricCounter,
+  type MetricHistogram,
+  type MetricMeter,
+  type MetricTags,
+} from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import nodemailer from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport';
@@ -17,9 +25,10 @@ import {
   idempotencyKey,
 } from '../../domain/delivery';
 import { ACTIVE_USER, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../../domain/messaging';
-import { Confirm, confirmId } from '../../domain/models';
+import { Confirm, confirmId, Message } from '../../domain/models';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { newTokenSalt } from '../../domain/tokens';
+import { createDeliveryMetrics } from '../../infra/delivery-metrics';
 import { MemoryRedis } from '../setup/memory-redis';
 import { configuredMailHandler } from '../setup/mail-handler';
 
@@ -50,26 +59,35 @@ type Update = {
 };
 
 const confirms = new Map<string, ConfirmRow>();
+/** When the message was created (the request), as the pipeline reads it for the latency. */
+let createdAt: Date;
 
 function seedConfirm(status: string, consumeCount = 0): void {
   confirms.set(CONFIRM_ID, { status, consumeCount, history: [{ status }] });
 }
 const confirm = () => confirms.get(CONFIRM_ID)!;
 
+/** Confirm.updateOne, on the rows above. */
+function updateConfirm(filter: { _id: string }, update: Update) {
+  const row = confirms.get(filter._id);
+  if (row) {
+    Object.assign(row, update.$set);
+    if (update.$inc?.consumeCount) row.consumeCount += update.$inc.consumeCount;
+    if (update.$push) row.history.push(update.$push.history);
+  }
+  return Promise.resolve({ matchedCount: row ? 1 : 0 });
+}
+
 beforeEach(() => {
   confirms.clear();
+  createdAt = new Date(Date.now() - 1500);
+  jest.spyOn(Message, 'findById').mockImplementation((() => ({
+    lean: async () => Promise.resolve({ createdAt }),
+  })) as never);
   jest.spyOn(Confirm, 'findById').mockImplementation(((_id: string) => ({
     lean: async () => Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status } : null),
   })) as never);
-  jest.spyOn(Confirm, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
-    const row = confirms.get(filter._id);
-    if (row) {
-      Object.assign(row, update.$set);
-      if (update.$inc?.consumeCount) row.consumeCount += update.$inc.consumeCount;
-      if (update.$push) row.history.push(update.$push.history);
-    }
-    return Promise.resolve({ matchedCount: row ? 1 : 0 });
-  }) as never);
+  jest.spyOn(Confirm, 'updateOne').mockImplementation(updateConfirm as never);
 });
 
 afterEach(() => {
@@ -88,9 +106,9 @@ const quiet: Logger = {
   error: () => undefined,
 };
 
-function pipeline(handler: MessageHandler) {
+function pipeline(handler: MessageHandler, meter: MetricMeter = noopMetricMeter) {
   const redis = new MemoryRedis();
-  const deliver = createDeliverActivity(GROUP, handler, redis.asRedis());
+  const deliver = createDeliverActivity(GROUP, handler, redis.asRedis(), createDeliveryMetrics(meter, GROUP));
   /** One attempt of the delivery activity, as Temporal would run it. */
   const attempt = (n: number) =>
     new MockActivityEnvironment({ attempt: n }, { logger: quiet }).run(deliver, { message });
@@ -361,5 +379,88 @@ describe('with the mail handler', () => {
     const delivered = (await sendMail.mock.results[1].value) as StreamTransport.SentMessageInfo;
     expect(delivered.envelope.to).toEqual(['alice@example.com']);
     expect(delivered.messageId).toBe('<msg-1.CID_OPC@reliable-signup>');
+  });
+});
+
+describe('metrics', () => {
+  /** A meter that keeps what is counted and recorded, as `name{tags}` → values. */
+  function recordingMeter() {
+    const values = new Map<string, number[]>();
+    const key = (name: string, tags: MetricTags) =>
+      `${name}{${Object.entries(tags)
+        .sort()
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(',')}}`;
+    const metric = (name: string, base: MetricTags): MetricCounter & MetricHistogram => {
+      const push = (value: number, extra: MetricTags = {}) => {
+        const k = key(name, { ...base, ...extra });
+        values.set(k, [...(values.get(k) ?? []), value]);
+      };
+      return {
+        name,
+        kind: 'counter',
+        valueType: 'int',
+        add: push,
+        record: push,
+        withTags: (tags: MetricTags) => metric(name, { ...base, ...tags }),
+      } as never;
+    };
+    const meter = {
+      createCounter: (name: string) => metric(name, {}),
+      createHistogram: (name: string) => metric(name, {}),
+      createGauge: (name: string) => metric(name, {}),
+      withTags: () => meter,
+    } as unknown as MetricMeter;
+    const sum = (k: string) => (values.get(k) ?? []).reduce((a, b) => a + b, 0);
+    return { meter, values, sum };
+  }
+
+  it('a handled message counts one delivery of its tag and its latency since the request', async () => {
+    seedConfirm('UNCONFIRMED');
+    const { meter, values, sum } = recordingMeter();
+    const { attempt } = pipeline(recordingHandler().handler, meter);
+    await attempt(1);
+    await attempt(2);
+    expect(sum('reliable_signup_deliveries_total{consumer_group=CID_OPC,tag=ACTIVE_USER}')).toBe(1);
+    const latency = values.get('reliable_signup_delivery_latency_ms{consumer_group=CID_OPC,tag=ACTIVE_USER}');
+    expect(latency).toHaveLength(1);
+    expect(latency![0]).toBeGreaterThanOrEqual(1500);
+    expect(latency![0]).toBeLessThan(60_000);
+  });
+
+  it('a mail sent is counted once, even when recording it fails and the retry completes without sending', async () => {
+    seedConfirm('UNCONFIRMED');
+    const { meter, sum } = recordingMeter();
+    const { handler, calls } = recordingHandler();
+    const { attempt } = pipeline(handler, meter);
+    // The confirm's CONSUMED update fails once, after the mail went out.
+    let failed = false;
+    jest.spyOn(Confirm, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
+      if (update.$set?.status === 'CONSUMED' && !failed) {
+        failed = true;
+        return Promise.reject(new Error('MongoDB unreachable'));
+      }
+      return updateConfirm(filter, update);
+    }) as never);
+    await expect(attempt(1)).rejects.toThrow('MongoDB unreachable');
+    await expect(attempt(2)).resolves.toBe('consumed');
+    expect(calls).toHaveLength(1);
+    expect(sum('reliable_signup_deliveries_total{consumer_group=CID_OPC,tag=ACTIVE_USER}')).toBe(1);
+  });
+
+  it('a failure counts as retryable, or as rejected when it fails for good', async () => {
+    seedConfirm('UNCONFIRMED');
+    const { meter, sum } = recordingMeter();
+    const { attempt } = pipeline(
+      recordingHandler(failWith('421 busy'), () => Promise.reject(ApplicationFailure.nonRetryable('550 no such user')))
+        .handler,
+      meter,
+    );
+    await outcome(attempt(1));
+    await outcome(attempt(2));
+    const failures = (kind: string) =>
+      sum(`reliable_signup_delivery_failures_total{consumer_group=CID_OPC,kind=${kind},tag=ACTIVE_USER}`);
+    expect([failures('retryable'), failures('rejected')]).toEqual([1, 1]);
+    expect(sum('reliable_signup_deliveries_total{consumer_group=CID_OPC,tag=ACTIVE_USER}')).toBe(0);
   });
 });
