@@ -7,6 +7,7 @@ import type { Health } from '../infra/health';
 import { logger, serializeRequest } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
 import { openApiDocument } from './openapi';
+import { adminRouter, type AdminConsoleDeps } from './routes/admin';
 import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
@@ -18,6 +19,7 @@ import type { Services } from './services';
 export interface AppDeps extends Services {
   checkHealth: () => Promise<Health>;
   adminToken: string;
+  adminConsole: AdminConsoleDeps['adminConsole'];
   codec: { codec: PayloadCodec; token: string; corsOrigins: string[] };
 }
 
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(usersRouter(deps));
   app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));
+  app.use(adminRouter(deps));
   app.use(methodNotAllowed);
   app.use(notFound);
   app.use(errorHandler);

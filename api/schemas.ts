@@ -22,9 +22,19 @@ export const tokenParams = z.object({ token: z.string().max(256) });
 
 export const userIdParams = z.object({ userId: z.string().min(1).max(64) });
 
+/** A moment: an ISO date-time (without an offset it is UTC, as a form's datetime-local gives it) or a date. */
+const moment = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()]);
+
 export const messagesQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   topic: z.string().min(1).max(128).optional(),
+  consumerGroup: z.string().min(1).max(128).optional(),
+  messageKey: z.string().min(1).max(128).optional(),
+  userId: z.string().min(1).max(64).optional(),
+  /** Created at or after. */
+  from: moment.optional(),
+  /** Created before. */
+  to: moment.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z
     .string()

@@ -26,6 +26,11 @@ async function main(): Promise<void> {
     checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
     ...createServices({ client: temporal, redis, config }),
     adminToken: config.adminToken,
+    adminConsole: {
+      temporalUiUrl: config.console.temporalUiUrl,
+      namespace: config.temporal.namespace,
+      secureCookies: config.publicBaseUrl.startsWith('https:'),
+    },
     codec: {
       codec: new AesGcmPayloadCodec(config.payloadKeys),
       token: config.codec.token,

@@ -52,6 +52,13 @@ const schema = z.object({
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port')
     .optional(),
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://localhost:8233'),
+  ADMIN_SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(8 * 60 * 60),
+  RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
   LOG_LEVEL: logLevel,
 });
 
@@ -67,7 +74,14 @@ export type Config = {
   activation: { tokenSecret: string; ttlSeconds: number };
   passwordHash: { memoryKib: number; passes: number };
   delivery: { maxAttempts: number; pickupTimeoutSeconds: number };
-  rateLimits: { registerPerMinute: number; resendPerMinute: number; activationResendsPerHour: number };
+  rateLimits: {
+    registerPerMinute: number;
+    resendPerMinute: number;
+    activationResendsPerHour: number;
+    adminLoginPerMinute: number;
+  };
+  /** The operator console (/admin): how long a login lasts, and where it links a message's workflow. */
+  console: { sessionTtlSeconds: number; temporalUiUrl: string };
   retention: { days: number; batchSize: number };
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
   payloadKeys: Map<string, Buffer>;
@@ -115,6 +129,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       registerPerMinute: e.RATE_LIMIT_REGISTER_PER_MINUTE,
       resendPerMinute: e.RATE_LIMIT_RESEND_PER_MINUTE,
       activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
+      adminLoginPerMinute: e.RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE,
+    },
+    console: {
+      sessionTtlSeconds: e.ADMIN_SESSION_TTL_SECONDS,
+      temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     },
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),

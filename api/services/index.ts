@@ -3,6 +3,9 @@ import type Redis from 'ioredis';
 import type { Config } from '../../config';
 import { createLimiter } from '../rate-limits';
 import { createActivationService } from './activation';
+import { createAdminSessions } from './admin-sessions';
+import { redisBriefCache } from './brief-cache';
+import { createConsoleService } from './console';
 import { createMessageService } from './messages';
 import { createPasswordHasher } from './password';
 import { createRegistrationService } from './registration';
@@ -27,7 +30,10 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       ),
     }),
     messages: createMessageService({ client }),
+    console: createConsoleService({ cache: redisBriefCache(redis) }),
+    adminSessions: createAdminSessions({ redis, ttlSeconds: config.console.sessionTtlSeconds }),
     limits: {
+      adminLogin: createLimiter(redis, 'admin-login-ip', config.rateLimits.adminLoginPerMinute, 60),
       register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60),
       resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60),
     },
