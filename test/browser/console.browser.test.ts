@@ -210,3 +210,20 @@ browserTest(
     expect(new URL(page.url()).pathname).toBe('/admin/login');
   },
 );
+
+browserTest(
+  'repeated wrong tokens are rate-limited per client IP (429 with Retry-After)',
+  () => page,
+  async () => {
+    let status: number | undefined;
+    let retryAfter: string | null | undefined;
+    for (let attempt = 0; attempt < 15 && status !== 429; attempt++) {
+      const answer = await logIn('still-not-the-token');
+      status = answer?.status();
+      retryAfter = await answer?.headerValue('retry-after');
+    }
+    expect(status).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/Too many attempts/);
+  },
+);
