@@ -1,4 +1,4 @@
-/** Tests in three layers (README "Tests"): select one with `--selectProjects unit|workflow|integration`. */
+/** Tests in four layers (README "Tests"): select one with `--selectProjects unit|workflow|integration|browser`. */
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
@@ -25,6 +25,14 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/setup/integration-global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/integration-global-teardown.ts',
+    },
+    // The operator console in Debian's Chromium (playwright-core), on the integration layer's stack.
+    {
+      ...withWorkers,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/setup/browser-global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/integration-global-teardown.ts',
     },
   ],

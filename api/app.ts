@@ -8,6 +8,7 @@ import { logger, serializeRequest, serializeResponse } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
 import { requestMetrics, type ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
+import { adminRouter, type AdminConsoleDeps } from './routes/admin';
 import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
@@ -19,6 +20,7 @@ import type { Services } from './services';
 export interface AppDeps extends Services {
   checkHealth: () => Promise<Health>;
   adminToken: string;
+  adminConsole: AdminConsoleDeps['adminConsole'];
   codec: { codec: PayloadCodec; token: string; corsOrigins: string[] };
   metrics: ApiMetrics;
 }
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(usersRouter(deps));
   app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));
+  app.use(adminRouter(deps));
   app.use(methodNotAllowed);
   app.use(notFound);
   app.use(errorHandler);

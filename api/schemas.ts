@@ -43,9 +43,19 @@ const CURSOR_DESCRIPTION =
   "The previous page's nextCursor, as it came: the last item's creation time in milliseconds since the epoch, " +
   'a dot, and its messageKey in base64url. Any text of this form is accepted (it pages from that point).';
 
+/** A moment: an ISO date-time (without an offset it is UTC, as a form's datetime-local gives it) or a date. */
+const moment = z.union([z.iso.datetime({ offset: true, local: true }), z.iso.date()]);
+
 export const messagesQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   topic: z.string().min(1).max(128).optional(),
+  consumerGroup: z.string().min(1).max(128).optional(),
+  messageKey: z.string().min(1).max(128).optional(),
+  userId: z.string().min(1).max(64).optional(),
+  /** Created at or after. */
+  from: moment.optional(),
+  /** Created before. */
+  to: moment.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().regex(CURSOR_PATTERN, 'is not a cursor this API returned').describe(CURSOR_DESCRIPTION).optional(),
 });

@@ -34,6 +34,11 @@ async function main(): Promise<void> {
     ...createServices({ client: temporal, redis, config, metrics }),
     metrics,
     adminToken: config.adminToken,
+    adminConsole: {
+      temporalUiUrl: config.console.temporalUiUrl,
+      namespace: config.temporal.namespace,
+      secureCookies: config.publicBaseUrl.startsWith('https:'),
+    },
     codec: {
       codec: new AesGcmPayloadCodec(config.payloadKeys),
       token: config.codec.token,

@@ -59,6 +59,13 @@ const schema = z.object({
   WORKER_METRICS_ADDRESS: hostPort.optional(),
   API_METRICS_ADDRESS: hostPort.optional(),
   DEAD_COUNT_REFRESH_SECONDS: z.coerce.number().int().positive().default(30),
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://localhost:8233'),
+  ADMIN_SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(8 * 60 * 60),
+  RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
   LOG_LEVEL: logLevel,
 });
 
@@ -74,12 +81,19 @@ export type Config = {
   activation: { tokenSecret: string; ttlSeconds: number };
   passwordHash: { memoryKib: number; passes: number };
   delivery: { maxAttempts: number; pickupTimeoutSeconds: number };
-  rateLimits: { registerPerMinute: number; resendPerMinute: number; activationResendsPerHour: number };
+  rateLimits: {
+    registerPerMinute: number;
+    resendPerMinute: number;
+    activationResendsPerHour: number;
+    adminLoginPerMinute: number;
+  };
   /**
    * `conceal`: a taken e-mail is answered like a new one, and its owner gets at most one notice mail per
    * window; `reveal`: 409 EMAIL_TAKEN, and no notice.
    */
   registration: { takenEmail: 'conceal' | 'reveal'; noticeWindowSeconds: number };
+  /** The operator console (/admin): how long a login lasts, and where it links a message's workflow. */
+  console: { sessionTtlSeconds: number; temporalUiUrl: string };
   retention: { days: number; batchSize: number };
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
   payloadKeys: Map<string, Buffer>;
@@ -136,6 +150,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       registerPerMinute: e.RATE_LIMIT_REGISTER_PER_MINUTE,
       resendPerMinute: e.RATE_LIMIT_RESEND_PER_MINUTE,
       activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
+      adminLoginPerMinute: e.RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE,
+    },
+    console: {
+      sessionTtlSeconds: e.ADMIN_SESSION_TTL_SECONDS,
+      temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     },
     registration: { takenEmail: e.REGISTRATION_TAKEN_EMAIL, noticeWindowSeconds: e.ACCOUNT_NOTICE_WINDOW_SECONDS },
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },

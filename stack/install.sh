@@ -69,14 +69,30 @@ install_redis() {
   if command -v service >/dev/null 2>&1; then $sudo service redis-server stop >/dev/null 2>&1 || true; fi
 }
 
+# Chromium for the browser tests, only when they ask for it (RELIABLE_SIGNUP_BROWSER=1): Debian's package,
+# never a browser downloaded by Playwright. CHROMIUM_PATH, when set, names the browser to use instead.
+install_chromium() {
+  if [ "${RELIABLE_SIGNUP_BROWSER:-}" != "1" ] || [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1; then return; fi
+  log "chromium (Debian package, for the browser tests)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; then
+    $sudo apt-get update -qq >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
 install_temporal_wheels &
 p1=$!
 install_ferretdb &
 p2=$!
 install_redis &
 p3=$!
+install_chromium &
+p4=$!
 status=0
 wait $p1 || { log "Temporal wheels failed"; status=1; }
 wait $p2 || { log "FerretDB build failed"; status=1; }
 wait $p3 || { log "redis-server install failed"; status=1; }
+wait $p4 || { log "chromium install failed"; status=1; }
 exit $status

@@ -59,6 +59,8 @@ async function main(): Promise<void> {
       ...stack.env,
       WORKFLOW_BUNDLE_PATH: bundle,
       WORKER_METRICS_ADDRESS: config.workerMetricsAddress,
+      // The console links each message's workflow in the Web UI this stack runs.
+      TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? stack.urls['Temporal Web UI'],
     };
     for (const name of ['worker', 'api'] as const) {
       const app = appProcess(name, env);
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     const urls: Record<string, string> = {
       API: config.publicBaseUrl,
       Health: `${config.publicBaseUrl}/health`,
+      'Operator console': `${config.publicBaseUrl}/admin`,
       ...stack.urls,
       'Worker metrics': `http://${config.workerMetricsAddress}/metrics`,
     };

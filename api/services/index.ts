@@ -5,6 +5,9 @@ import type { ApiMetrics } from '../metrics';
 import { createLimiter } from '../rate-limits';
 import { createAccountNotices } from './account-notice';
 import { createActivationService } from './activation';
+import { createAdminSessions } from './admin-sessions';
+import { redisBriefCache } from './brief-cache';
+import { createConsoleService } from './console';
 import { createMessageService } from './messages';
 import { createPasswordHasher } from './password';
 import { createRegistrationService } from './registration';
@@ -36,7 +39,16 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       resent: metrics.activationResends,
     }),
     messages: createMessageService({ client, resent: metrics.operatorResends }),
+    console: createConsoleService({ cache: redisBriefCache(redis) }),
+    adminSessions: createAdminSessions({ redis, ttlSeconds: config.console.sessionTtlSeconds }),
     limits: {
+      adminLogin: createLimiter(
+        redis,
+        'admin-login-ip',
+        config.rateLimits.adminLoginPerMinute,
+        60,
+        metrics.rateLimited,
+      ),
       register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60, metrics.rateLimited),
       resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60, metrics.rateLimited),
     },

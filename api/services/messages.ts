@@ -2,11 +2,41 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Counter } from 'prom-client';
 import type { MailBody } from '../../domain/messaging';
 import { Confirm, Message } from '../../domain/models';
+import type { MessageDoc } from '../../domain/models/message';
 import { resendSignal } from '../../workflows/reliable-message';
 import { HttpError } from '../errors';
 import type { MessagesQuery, ResendDeadQuery } from '../schemas';
 
 const project = { _id: 0 } as const;
+
+/** `from`/`to` as a createdAt range; a moment without an offset is UTC. */
+function createdRange(query: Pick<MessagesQuery, 'from' | 'to'>): { $gte?: Date; $lt?: Date } | undefined {
+  if (!query.from && !query.to) return undefined;
+  const at = (field: 'from' | 'to', moment: string) => {
+    const date = new Date(/T/.test(moment) && !/(Z|[+-]\d\d:?\d\d)$/i.test(moment) ? `${moment}Z` : moment);
+    if (Number.isNaN(date.getTime())) throw new HttpError(400, 'VALIDATION_FAILED', `${field}: is not a date`);
+    return date;
+  };
+  return {
+    ...(query.from ? { $gte: at('from', query.from) } : {}),
+    ...(query.to ? { $lt: at('to', query.to) } : {}),
+  };
+}
+
+/** The filters a message found another way (by key, or through its confirm) must still match. */
+function matches(
+  message: Pick<MessageDoc, 'status' | 'topic' | 'userId' | 'createdAt'>,
+  query: MessagesQuery,
+  created = createdRange(query),
+): boolean {
+  return (
+    (!query.status || message.status === query.status) &&
+    (!query.topic || message.topic === query.topic) &&
+    (!query.userId || message.userId === query.userId) &&
+    (!created?.$gte || message.createdAt >= created.$gte) &&
+    (!created?.$lt || message.createdAt < created.$lt)
+  );
+}
 
 /**
  * A message as the audit trail shows it: without the token salt in its body, from which, with the
@@ -27,6 +57,14 @@ function readCursor(cursor: string): { createdAt: Date; key: string } {
   return { createdAt: new Date(Number(ms)), key: Buffer.from(key, 'base64url').toString() };
 }
 
+const cursorOf = (last: { createdAt: Date; _id: string }) => writeCursor(last.createdAt, last._id);
+
+/** What comes after the cursor's item, newest first. */
+function cursorFilter(cursor: string) {
+  const { createdAt, key } = readCursor(cursor);
+  return { $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: key } }] };
+}
+
 /** The audit trail and the operator's resends (roncoo-pay's reSendMessageByMessageId / reSendAllDeadMessageByQueueName). */
 export function createMessageService(deps: { client: Client; resent: Counter<'via'> }) {
   /** Signals the message's flow to resend it; false when that flow no longer runs (terminated by hand, say). */
@@ -41,25 +79,71 @@ export function createMessageService(deps: { client: Client; resent: Counter<'vi
   };
 
   return {
-    /** Newest first, paged by an opaque cursor (the last item's creation time and key). */
+    /**
+     * Newest first, paged by an opaque cursor (the last item's creation time and key). Each filter is an
+     * index prefix (domain/models). With a consumer group the pages are those of its confirms (their
+     * creation time and key), and a page holds the messages among them that match the other filters, so
+     * it may hold fewer than `limit`; `nextCursor` says whether there is more.
+     */
     async list(query: MessagesQuery) {
-      const filter: Record<string, unknown> = {};
+      const created = createdRange(query);
+      const after = query.cursor ? cursorFilter(query.cursor) : {};
+      if (query.messageKey) {
+        const message = await Message.findOne({ _id: query.messageKey }, project).lean();
+        return { items: message && matches(message, query, created) ? [audited(message)] : [], nextCursor: null };
+      }
+      if (query.consumerGroup) {
+        const confirms = await Confirm.find(
+          {
+            consumerGroup: query.consumerGroup,
+            ...(query.status === 'DEAD' ? { status: 'DEAD' } : {}),
+            ...(created ? { createdAt: created } : {}),
+            ...after,
+          },
+          { messageKey: 1, createdAt: 1 },
+        )
+          .sort({ createdAt: -1, _id: -1 })
+          .limit(query.limit + 1)
+          .lean();
+        const page = confirms.slice(0, query.limit);
+        // One lookup by _id each: the one kind of query every MongoDB-wire server serves from an index.
+        const messages = await Promise.all(page.map((c) => Message.findOne({ _id: c.messageKey }, project).lean()));
+        return {
+          items: messages.filter((m) => m !== null && matches(m, query)).map((m) => audited(m!)),
+          nextCursor: confirms.length > query.limit ? cursorOf(page[page.length - 1]) : null,
+        };
+      }
+      const filter: Record<string, unknown> = { ...after };
       if (query.status) filter.status = query.status;
       if (query.topic) filter.topic = query.topic;
-      if (query.cursor) {
-        const { createdAt, key } = readCursor(query.cursor);
-        filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: key } }];
-      }
+      if (query.userId) filter.userId = query.userId;
+      if (created) filter.createdAt = created;
       const docs = await Message.find(filter)
         .sort({ createdAt: -1, _id: -1 })
         .limit(query.limit + 1)
         .lean();
       const page = docs.slice(0, query.limit);
-      const last = page[page.length - 1];
       return {
         items: page.map(({ _id, ...m }) => audited(m)),
-        nextCursor: docs.length > query.limit ? writeCursor(last.createdAt, last._id) : null,
+        nextCursor: docs.length > query.limit ? cursorOf(page[page.length - 1]) : null,
       };
+    },
+
+    /** How many DEAD messages a resend-dead of these filters would take up (served by the status indexes). */
+    async countDead(query: Omit<ResendDeadQuery, 'limit'>): Promise<number> {
+      if (query.consumerGroup) {
+        if (!query.topic) return Confirm.countDocuments({ consumerGroup: query.consumerGroup, status: 'DEAD' });
+        const dead = await Confirm.find(
+          { consumerGroup: query.consumerGroup, status: 'DEAD' },
+          { messageKey: 1 },
+        ).lean();
+        return Message.countDocuments({
+          _id: { $in: dead.map((c) => c.messageKey) },
+          status: 'DEAD',
+          topic: query.topic,
+        });
+      }
+      return Message.countDocuments({ status: 'DEAD', ...(query.topic ? { topic: query.topic } : {}) });
     },
 
     async get(messageKey: string) {

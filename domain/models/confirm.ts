@@ -23,6 +23,10 @@ const schema = new Schema<ConfirmDoc>(
   { timestamps: true, versionKey: false },
 );
 schema.index({ messageKey: 1, consumerGroup: 1 }, { unique: true });
+// A consumer group's messages, newest first, all or by status (the console's filter, its dead count and
+// resend-all, the latest consumed mails of the overview's latency chart).
+schema.index({ consumerGroup: 1, createdAt: -1, _id: -1 });
+schema.index({ consumerGroup: 1, status: 1, createdAt: -1, _id: -1 });
 
 export const Confirm = model<ConfirmDoc>('Confirm', schema, 'confirms');
 

@@ -36,5 +36,8 @@ const schema = new Schema<UserDoc>(
   },
   { timestamps: true, versionKey: false },
 );
+// The console's registrations and activations per hour: a range over each.
+schema.index({ createdAt: 1 });
+schema.index({ activatedAt: 1 });
 
 export const User = model<UserDoc>('User', schema, 'users');

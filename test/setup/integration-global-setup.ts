@@ -14,6 +14,8 @@ import { ensureWorkflowBundle } from './workflow-bundle';
 
 export default async function integrationGlobalSetup(): Promise<void> {
   installStack();
+  // One stack for the layers that use it (integration, browser) when one run selects both.
+  if ((globalThis as { __stack?: unknown }).__stack) return;
   const dataDir = mkdtempSync(join(tmpdir(), 'reliable-signup-test-'));
   const ports = {
     temporal: await freePort(),

@@ -33,8 +33,9 @@ describe('defaults', () => {
       activation: { ttlSeconds: 86_400 },
       passwordHash: { memoryKib: 19_456, passes: 2 },
       delivery: { maxAttempts: 10 },
-      rateLimits: { registerPerMinute: 20, resendPerMinute: 5, activationResendsPerHour: 3 },
+      rateLimits: { registerPerMinute: 20, resendPerMinute: 5, activationResendsPerHour: 3, adminLoginPerMinute: 10 },
       registration: { takenEmail: 'conceal', noticeWindowSeconds: 3600 },
+      console: { sessionTtlSeconds: 28_800, temporalUiUrl: 'http://localhost:8233' },
       retention: { days: 7, batchSize: 500 },
       codec: { token: 'dev-codec-token', corsOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] },
       logLevel: 'info',
@@ -91,6 +92,13 @@ describe('values read from the environment', () => {
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://example.com/signup/' }).publicBaseUrl).toBe(
       'https://example.com/signup',
     );
+  });
+
+  it('TEMPORAL_UI_URL loses its trailing slashes, and must be http(s)', () => {
+    expect(loadConfig({ TEMPORAL_UI_URL: 'https://temporal.example.com/' }).console.temporalUiUrl).toBe(
+      'https://temporal.example.com',
+    );
+    expect(() => loadConfig({ TEMPORAL_UI_URL: 'javascript:alert(1)' })).toThrow(/TEMPORAL_UI_URL/);
   });
 
   it('CODEC_CORS_ORIGINS is a comma-separated list, blanks ignored', () => {

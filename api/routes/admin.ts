@@ -1,0 +1,216 @@
+import cookieParser from 'cookie-parser';
+import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import { secretMatcher } from '../auth';
+import { HttpError } from '../errors';
+import type { Limiter } from '../rate-limits';
+import { messageKeyParams, messagesQuery, resendDeadQuery } from '../schemas';
+import type { AdminSession, AdminSessions } from '../services/admin-sessions';
+import { OVERVIEW_CACHE_SECONDS, type createConsoleService } from '../services/console';
+import type { createMessageService } from '../services/messages';
+import { html } from '../views/html';
+import { layout } from '../views/admin/layout';
+import { loginPage } from '../views/admin/login';
+import { messagePage } from '../views/admin/message';
+import { clean, messagesPage, type Filters } from '../views/admin/messages';
+import { overviewPage } from '../views/admin/overview';
+import { resendDeadChoosePage, resendDeadConfirmPage, resendDeadDonePage } from '../views/admin/resend-dead';
+
+const SESSION_COOKIE = 'admin_session';
+const LOGIN_COOKIE = 'admin_login';
+const PAGE_SIZE = 50;
+/** The most one "resend all" takes up (resend-dead's own maximum). */
+export const RESEND_ALL_LIMIT = 1000;
+const FILTERS = ['status', 'topic', 'consumerGroup', 'messageKey', 'userId', 'from', 'to'] as const;
+
+export interface AdminConsoleDeps {
+  adminToken: string;
+  adminSessions: AdminSessions;
+  messages: ReturnType<typeof createMessageService>;
+  console: ReturnType<typeof createConsoleService>;
+  limits: { adminLogin: Limiter };
+  adminConsole: { temporalUiUrl: string; namespace: string; secureCookies: boolean };
+}
+
+type Locals = { session: AdminSession; sessionId: string };
+const locals = (res: Response) => res.locals as Locals;
+const send = (res: Response, status: number, page: string) => res.status(status).type('html').send(page);
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+const cookieOf = (req: Request, name: string) => str((req.cookies as Record<string, unknown> | undefined)?.[name]);
+
+/**
+ * The operator console at /admin: server-rendered pages over the messages service, behind a login with
+ * the admin token. A session is an opaque id in an HttpOnly, SameSite=Strict cookie (Secure when the
+ * public URL is https), kept in Redis; every POST carries the session's CSRF token (the login form a
+ * double-submit one), and no page holds a script.
+ */
+export function adminRouter(deps: AdminConsoleDeps): Router {
+  const router = Router();
+  const tokenMatches = secretMatcher(deps.adminToken);
+  const cookie = (maxAgeSeconds: number) => ({
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    secure: deps.adminConsole.secureCookies,
+    path: '/admin',
+    maxAge: maxAgeSeconds * 1000,
+  });
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+
+  router.use('/admin', cookieParser(), (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  const showLogin = (res: Response, status: number, problem?: string) => {
+    const loginCsrf = randomBytes(32).toString('base64url');
+    res.cookie(LOGIN_COOKIE, loginCsrf, cookie(3600));
+    send(res, status, loginPage(loginCsrf, problem));
+  };
+
+  router.get('/admin/login', async (req, res) => {
+    if (await deps.adminSessions.get(cookieOf(req, SESSION_COOKIE))) return res.redirect(303, '/admin');
+    showLogin(res, 200);
+  });
+
+  router.post('/admin/login', form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await deps.limits.adminLogin(req.ip ?? 'unknown');
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 429) throw err;
+      res.set(err.headers);
+      return showLogin(res, 429, `Too many attempts. ${err.message.replace(/^Too many requests\. /, '')}`);
+    }
+    const loginCsrf = cookieOf(req, LOGIN_COOKIE);
+    if (!loginCsrf || !secretMatcher(loginCsrf)(str(body._csrf))) {
+      return showLogin(res, 403, 'This form has expired or did not come from this console. Try again.');
+    }
+    if (!tokenMatches(str(body.token))) return showLogin(res, 401, 'That is not the admin token.');
+    const { id } = await deps.adminSessions.create();
+    res.clearCookie(LOGIN_COOKIE, { path: '/admin' });
+    res.cookie(SESSION_COOKIE, id, cookie(deps.adminSessions.ttlSeconds));
+    res.redirect(303, '/admin');
+  });
+
+  const requireSession: RequestHandler = async (req, res, next) => {
+    const sessionId = cookieOf(req, SESSION_COOKIE);
+    const session = await deps.adminSessions.get(sessionId);
+    if (!session) {
+      if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/admin/login');
+      return showLogin(res, 401, 'Your session has ended. Log in again.');
+    }
+    Object.assign(res.locals, { session, sessionId: sessionId! } satisfies Locals);
+    next();
+  };
+  /** Every state-changing request carries the session's synchronizer token. */
+  const requireCsrf: RequestHandler = (req, res, next) => {
+    const presented = str((req.body as Record<string, unknown> | undefined)?._csrf);
+    if (!secretMatcher(locals(res).session.csrfToken)(presented)) {
+      throw new HttpError(
+        403,
+        'CSRF_TOKEN_INVALID',
+        'This form has expired or did not come from this console. Reload the page and try again.',
+      );
+    }
+    next();
+  };
+  router.get(/^\/admin(\/.*)?$/, requireSession);
+  router.post(/^\/admin\/.*$/, requireSession, form, requireCsrf);
+  const ctx = (res: Response) => ({ csrfToken: locals(res).session.csrfToken });
+
+  router.post('/admin/logout', async (_req, res) => {
+    await deps.adminSessions.destroy(locals(res).sessionId);
+    res.clearCookie(SESSION_COOKIE, { path: '/admin' });
+    res.redirect(303, '/admin/login');
+  });
+
+  router.get(['/admin', '/admin/'], async (_req, res) => {
+    send(res, 200, overviewPage(ctx(res), await deps.console.overview(), OVERVIEW_CACHE_SECONDS));
+  });
+
+  router.get('/admin/messages', async (req, res) => {
+    const filters: Filters = Object.fromEntries(FILTERS.map((f) => [f, str(req.query[f])]));
+    const parsed = messagesQuery.safeParse({ ...clean(filters), limit: PAGE_SIZE, cursor: str(req.query.cursor) });
+    if (!parsed.success) {
+      const problem = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      return send(res, 400, messagesPage(ctx(res), filters, undefined, `These filters do not work: ${problem}`));
+    }
+    send(res, 200, messagesPage(ctx(res), filters, await deps.messages.list(parsed.data)));
+  });
+
+  const showMessage = async (
+    res: Response,
+    messageKey: string,
+    status: number,
+    notice?: { ok: boolean; text: string },
+  ) => {
+    const message = await deps.messages.get(messageKey);
+    const { temporalUiUrl, namespace } = deps.adminConsole;
+    const workflowUrl = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(message.workflowId)}`;
+    send(res, status, messagePage(ctx(res), message, { workflowUrl }, notice));
+  };
+  const messageKeyOf = (params: unknown) => {
+    const parsed = messageKeyParams.safeParse(params);
+    if (!parsed.success) throw new HttpError(404, 'MESSAGE_NOT_FOUND', 'No such message.');
+    return parsed.data.messageKey;
+  };
+
+  router.get('/admin/messages/:messageKey', async (req, res) => {
+    const resent = req.query.resent === '1';
+    await showMessage(
+      res,
+      messageKeyOf(req.params),
+      200,
+      resent ? { ok: true, text: 'Resend requested: the message is being delivered again.' } : undefined,
+    );
+  });
+
+  router.post('/admin/messages/:messageKey/resend', async (req, res) => {
+    const messageKey = messageKeyOf(req.params);
+    try {
+      await deps.messages.resend(messageKey);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 409) throw err;
+      return showMessage(res, messageKey, 409, { ok: false, text: err.message });
+    }
+    res.redirect(303, `/admin/messages/${encodeURIComponent(messageKey)}?resent=1`);
+  });
+
+  const deadScope = (source: Record<string, unknown>) => {
+    const parsed = resendDeadQuery
+      .omit({ limit: true })
+      .safeParse(clean({ topic: str(source.topic), consumerGroup: str(source.consumerGroup) }));
+    if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'That topic or consumer group is not valid.');
+    return parsed.data;
+  };
+
+  router.get('/admin/resend-dead', async (req, res) => {
+    if (!('topic' in req.query) && !('consumerGroup' in req.query))
+      return send(res, 200, resendDeadChoosePage(ctx(res)));
+    const scope = deadScope(req.query);
+    send(res, 200, resendDeadConfirmPage(ctx(res), scope, await deps.messages.countDead(scope), RESEND_ALL_LIMIT));
+  });
+
+  router.post('/admin/resend-dead', async (req, res) => {
+    const scope = deadScope((req.body ?? {}) as Record<string, unknown>);
+    const { resent } = await deps.messages.resendDead({ ...scope, limit: RESEND_ALL_LIMIT });
+    send(res, 200, resendDeadDonePage(ctx(res), scope, resent));
+  });
+
+  /** The console's own errors as pages; anything else goes on to the API's error handler. */
+  const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
+    if (!(err instanceof HttpError) || !req.path.startsWith('/admin')) return next(err);
+    const signedIn = (res.locals as Partial<Locals>).session;
+    send(
+      res.set(err.headers),
+      err.status,
+      layout(
+        err.status === 403 ? 'Refused' : 'Not possible',
+        signedIn ? ctx(res) : {},
+        html`<p class="error" role="alert">${err.message}</p>`,
+      ),
+    );
+  };
+  router.use(pageErrors);
+  return router;
+}
