@@ -1,3 +1,4 @@
+import { isGrpcServiceError } from '@temporalio/client';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { logger } from '../infra/logger';
 
@@ -49,6 +50,9 @@ export const errorHandler: ErrorRequestHandler = (thrown: unknown, req, res, _ne
     error = new HttpError(400, 'MALFORMED_JSON', 'The request body is not a valid JSON object.');
   } else if (
     DEPENDENCY_ERRORS.has(err.name ?? '') ||
+    // Temporal's own refusal of a call (an update-with-start while the workflow task is failing, say):
+    // the client rethrows the server's status as it came.
+    isGrpcServiceError(thrown) ||
     err.code === 'ECONNREFUSED' ||
     /buffering timed out/.test(err.message ?? '')
   ) {

@@ -68,6 +68,14 @@ describe('errorHandler', () => {
     ['Redis retries exhausted', named('MaxRetriesPerRequestError')],
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' })],
     ['mongoose buffering', new Error('Operation `users.findOne()` buffering timed out after 10000ms')],
+    [
+      "Temporal's status rethrown as it came (update-with-start while the workflow task fails)",
+      Object.assign(new Error('9 FAILED_PRECONDITION: Workflow Task in failed state'), {
+        code: 9,
+        details: 'Workflow Task in failed state',
+        metadata: {},
+      }),
+    ],
   ])('answers %s with 503 DEPENDENCY_UNAVAILABLE and Retry-After', (_case, err) => {
     const { status, headers, body, logged } = answer(err);
     expect(status).toBe(503);
