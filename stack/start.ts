@@ -16,13 +16,18 @@ import { waitUntilReady, type ManagedProcess } from './process';
 import { portsFrom, startStack, type Stack } from './supervisor';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
-/** Where the worker serves its Prometheus metrics, unless WORKER_METRICS_ADDRESS says otherwise. */
+/** Where the worker and the API serve their Prometheus metrics, unless WORKER_/API_METRICS_ADDRESS say otherwise. */
 const WORKER_METRICS_PORT = 9464;
+const API_METRICS_PORT = 9465;
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const lock = acquireLock(join(dataDir, 'stack.lock'));
-  const config = loadConfig({ WORKER_METRICS_ADDRESS: `127.0.0.1:${WORKER_METRICS_PORT}`, ...process.env });
+  const config = loadConfig({
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${WORKER_METRICS_PORT}`,
+    API_METRICS_ADDRESS: `127.0.0.1:${API_METRICS_PORT}`,
+    ...process.env,
+  });
   let stack: Stack | undefined;
   const apps: ManagedProcess[] = [];
   const supervised: { stop(): void }[] = [];
@@ -44,8 +49,11 @@ async function main(): Promise<void> {
 
   try {
     await assertPortFree(config.port, 'api');
-    const metricsPort = Number(config.workerMetricsAddress!.split(':').pop());
-    await assertPortFree(metricsPort, 'worker metrics');
+    for (const [address, owner] of [
+      [config.workerMetricsAddress!, 'worker metrics'],
+      [config.apiMetricsAddress!, 'API metrics'],
+    ])
+      await assertPortFree(Number(address.split(':').pop()), owner);
     installStack();
     // The dev UI passes no access token to a codec server: the token goes in the path.
     const uiCodecEndpoint = `${config.publicBaseUrl}/codec/${encodeURIComponent(config.codec.token)}`;
@@ -59,6 +67,7 @@ async function main(): Promise<void> {
       ...stack.env,
       WORKFLOW_BUNDLE_PATH: bundle,
       WORKER_METRICS_ADDRESS: config.workerMetricsAddress,
+      API_METRICS_ADDRESS: config.apiMetricsAddress,
       // The console links each message's workflow in the Web UI this stack runs.
       TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? stack.urls['Temporal Web UI'],
     };
@@ -90,6 +99,7 @@ async function main(): Promise<void> {
       'Operator console': `${config.publicBaseUrl}/admin`,
       ...stack.urls,
       'Worker metrics': `http://${config.workerMetricsAddress}/metrics`,
+      'API metrics': `http://${config.apiMetricsAddress}/metrics`,
     };
     console.log('\nreliable-signup is running:');
     for (const [name, url] of Object.entries(urls)) console.log(`  ${name.padEnd(24)} ${url}`);

@@ -44,6 +44,7 @@ beforeAll(async () => {
     PORT: String(port),
     PUBLIC_BASE_URL: baseUrl,
     WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+    API_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
     TEMPORAL_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
     MONGODB_PORT: String(await freePort()),
