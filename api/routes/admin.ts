@@ -8,12 +8,14 @@ import { messageKeyParams, messagesQuery, resendDeadQuery } from '../schemas';
 import type { AdminSession, AdminSessions } from '../services/admin-sessions';
 import { OVERVIEW_CACHE_SECONDS, type createConsoleService } from '../services/console';
 import type { createMessageService } from '../services/messages';
+import type { createUserService } from '../services/users';
 import { html } from '../views/html';
 import { layout } from '../views/admin/layout';
 import { loginPage } from '../views/admin/login';
 import { messagePage } from '../views/admin/message';
 import { clean, messagesPage, type Filters } from '../views/admin/messages';
 import { overviewPage } from '../views/admin/overview';
+import { registrationPage } from '../views/admin/registration';
 import { resendDeadChoosePage, resendDeadConfirmPage, resendDeadDonePage } from '../views/admin/resend-dead';
 
 const SESSION_COOKIE = 'admin_session';
@@ -27,6 +29,7 @@ export interface AdminConsoleDeps {
   adminToken: string;
   adminSessions: AdminSessions;
   messages: ReturnType<typeof createMessageService>;
+  users: ReturnType<typeof createUserService>;
   console: ReturnType<typeof createConsoleService>;
   limits: { adminLogin: Limiter };
   adminConsole: { temporalUiUrl: string; namespace: string; secureCookies: boolean };
@@ -138,6 +141,28 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     send(res, 200, messagesPage(ctx(res), filters, await deps.messages.list(parsed.data)));
   });
 
+  const workflowUrlOf = (workflowId: string) => {
+    const { temporalUiUrl, namespace } = deps.adminConsole;
+    return `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  };
+
+  router.get('/admin/registrations', async (req, res) => {
+    const email = str(req.query.email)?.trim();
+    if (!email) return send(res, 200, registrationPage(ctx(res), undefined, undefined));
+    try {
+      const user = await deps.users.findByEmail(email);
+      const { items } = await deps.messages.list(messagesQuery.parse({ userId: user.userId, limit: 50 }));
+      send(
+        res,
+        200,
+        registrationPage(ctx(res), email, { user, messages: items, workflowUrl: workflowUrlOf(user.workflowId) }),
+      );
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status !== 404) throw err;
+      send(res, 404, registrationPage(ctx(res), email, undefined, 'No registration with this e-mail address.'));
+    }
+  });
+
   const showMessage = async (
     res: Response,
     messageKey: string,
@@ -145,9 +170,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     notice?: { ok: boolean; text: string },
   ) => {
     const message = await deps.messages.get(messageKey);
-    const { temporalUiUrl, namespace } = deps.adminConsole;
-    const workflowUrl = `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(message.workflowId)}`;
-    send(res, status, messagePage(ctx(res), message, { workflowUrl }, notice));
+    send(res, status, messagePage(ctx(res), message, { workflowUrl: workflowUrlOf(message.workflowId) }, notice));
   };
   const messageKeyOf = (params: unknown) => {
     const parsed = messageKeyParams.safeParse(params);

@@ -147,6 +147,36 @@ browserTest(
 );
 
 browserTest(
+  'find a registration by e-mail: its stage, its messages and its workflow; an unknown address is said so',
+  () => page,
+  async () => {
+    const user = client.newUser();
+    const userId = await client.register(user);
+    const activation = await client.messageWith(userId, 'ACTIVE_USER', 'FINISHED');
+    await page.goto('/admin');
+    await page.getByRole('link', { name: 'Find a registration' }).click();
+    await page.getByLabel('E-mail address').fill(user.email.toUpperCase());
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.waitForURL(/\/admin\/registrations\?email=/);
+
+    const stage = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'stage' }) });
+    await expect(stage.textContent()).resolves.toMatch(/AWAITING_ACTIVATION/);
+    await expect(page.locator('main').textContent()).resolves.toContain(userId);
+    const workflowLink = page.getByRole('link', { name: /^registration-/ });
+    expect(await workflowLink.getAttribute('href')).toMatch(
+      new RegExp(`^${TEMPORAL_UI_URL}/namespaces/default/workflows/registration-`),
+    );
+    await page.getByRole('link', { name: activation.messageKey as string }).click();
+    await page.waitForURL(`**/admin/messages/${activation.messageKey as string}`);
+
+    const unknown = await page.goto('/admin/registrations?email=nobody%40example.test');
+    expect(unknown?.status()).toBe(404);
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/No registration/);
+  },
+  120_000,
+);
+
+browserTest(
   'a POST without the session CSRF token, or with another, is refused',
   () => page,
   async () => {
