@@ -7,24 +7,23 @@
  * Every scenario runs at each concurrency; this project also with each number of worker processes.
  */
 import { Client, Connection } from '@temporalio/client';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { registrationWorkflowId } from '../api/services/registration';
 import { loadConfig } from '../config';
 import { dataConverter } from '../infra/temporal';
 import { appProcess, buildWorkflowBundle, withDatabase } from '../stack/apps';
-import { installStack } from '../stack/install';
 import { repoRoot } from '../stack/paths';
 import { freePort } from '../stack/ports';
 import { ManagedProcess, sleep, waitUntilReady } from '../stack/process';
-import { startStack } from '../stack/supervisor';
 import { activationTaskIndex, billableActions } from './billable-actions';
+import { startBenchStack } from './bench-stack';
 import { latencyChart } from './chart';
 import { hashLimit } from './hash-limit';
 import { runConcurrently, timed } from './load';
-import { SmtpSink } from './smtp-sink';
+import type { SmtpSink } from './smtp-sink';
 import { distribution, type Distribution } from './stats';
 
 const { values: opts } = parseArgs({
@@ -350,25 +349,8 @@ function table(limit: number, results: ScenarioResult[]): string {
 }
 
 async function main(): Promise<void> {
-  installStack();
-  const dataDir = mkdtempSync(join(tmpdir(), 'reliable-signup-bench-'));
+  const { dataDir, sink, stack } = await startBenchStack('bench');
   const logDir = join(dataDir, 'logs');
-  const sink = new SmtpSink();
-  const smtpPort = await freePort();
-  await sink.listen(smtpPort);
-  const ports = {
-    temporal: await freePort(),
-    temporalUi: await freePort(),
-    mongodb: await freePort(),
-    redis: await freePort(),
-    smtp: 0,
-    smtpWeb: 0,
-  };
-  const stack = await startStack({
-    dataDir,
-    ports,
-    given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
-  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void Promise.all([...running].map((p) => p.stop(5000)))

@@ -5,17 +5,14 @@
  * an address of an active account (each taken address tried once, so each attempt starts its notice).
  * Prints the medians and 95th percentiles of each kind and their ratios to the new address's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appProcess, buildWorkflowBundle, withDatabase } from '../stack/apps';
-import { installStack } from '../stack/install';
 import { freePort } from '../stack/ports';
 import { sleep, type ManagedProcess } from '../stack/process';
-import { startStack } from '../stack/supervisor';
 import { runConcurrently, timed } from './load';
-import { SmtpSink } from './smtp-sink';
+import { startBenchStack } from './bench-stack';
 import { distribution } from './stats';
 
 const { values: opts } = parseArgs({ options: { count: { type: 'string', default: '100' } } });
@@ -52,24 +49,7 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 async function main(): Promise<void> {
-  installStack();
-  const dataDir = mkdtempSync(join(tmpdir(), 'reliable-signup-bench-taken-'));
-  const sink = new SmtpSink();
-  const smtpPort = await freePort();
-  await sink.listen(smtpPort);
-  const ports = {
-    temporal: await freePort(),
-    temporalUi: await freePort(),
-    mongodb: await freePort(),
-    redis: await freePort(),
-    smtp: 0,
-    smtpWeb: 0,
-  };
-  const stack = await startStack({
-    dataDir,
-    ports,
-    given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
-  });
+  const { dataDir, sink, stack } = await startBenchStack('bench-taken');
   const procs: ManagedProcess[] = [];
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
