@@ -85,7 +85,7 @@ test('the API counts requests by route pattern and status, registrations, activa
 
   const requests = (method: string, route: string, status: string) =>
     delta('reliable_signup_http_request_duration_seconds_count', { method, route, status });
-  expect(requests('POST', '/api/users/register', '201')).toBe(2);
+  expect(requests('POST', '/api/users/register', '202')).toBe(2);
   expect(requests('GET', '/api/users/activate/:token', '200')).toBe(1);
   expect(requests('POST', '/api/users/activation/resend', '202')).toBe(1);
   expect(requests('POST', '/api/users/activation/resend', '429')).toBe(1);
