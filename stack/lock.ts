@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 export interface LockState {
   pid: number;
@@ -48,8 +48,11 @@ export function acquireLock(path: string): { update(groups: number[]): void; rel
       rmSync(path, { force: true });
     }
   }
-  const write = (groups: number[]) =>
-    writeFileSync(path, JSON.stringify({ pid: process.pid, groups } satisfies LockState));
+  // Written aside and renamed over the lock, so that a reader (a second `npm start`) never sees it half-written.
+  const write = (groups: number[]) => {
+    writeFileSync(`${path}.${process.pid}`, JSON.stringify({ pid: process.pid, groups } satisfies LockState));
+    renameSync(`${path}.${process.pid}`, path);
+  };
   write([]);
   return { update: write, release: () => rmSync(path, { force: true }) };
 }
