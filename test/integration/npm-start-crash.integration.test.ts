@@ -66,7 +66,19 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (supervisor?.pid && supervisor.exitCode === null) process.kill(-supervisor.pid, 'SIGKILL');
+  // After a failure: stopped as an operator would, then whatever the supervisor left (each server runs in
+  // a process group of its own) killed by the groups its lock names.
+  if (!supervisor?.pid || supervisor.exitCode !== null) return;
+  const groups = existsSync(join(dataDir, 'stack.lock')) ? running() : new Map<string, number>();
+  process.kill(-supervisor.pid, 'SIGTERM');
+  await eventually(async () => supervisor.exitCode !== null, 'npm start to exit', 60_000).catch(() => undefined);
+  for (const pid of [supervisor.pid, ...groups.values()]) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
 });
 
 function healthy(): Promise<unknown> {
