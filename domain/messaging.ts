@@ -4,6 +4,8 @@ export const ACTIVE_USER = 'ACTIVE_USER';
 export const ACTIVE_USER_SUCCESS = 'ACTIVE_USER_SUCCESS';
 /** To the owner of an address someone tried to register again: "if it was you, sign in or reset your password". */
 export const ACCOUNT_EXISTS_NOTICE = 'ACCOUNT_EXISTS_NOTICE';
+/** Every tag a message on SEND_EMAIL_TOPIC carries. */
+export const SEND_EMAIL_TAGS = [ACTIVE_USER, ACTIVE_USER_SUCCESS, ACCOUNT_EXISTS_NOTICE] as const;
 export const PRODUCER_GROUP = 'PID_UAC';
 
 export const MESSAGE_STATUSES = ['WAIT_SEND', 'SENDING', 'FINISHED', 'CANCELLED', 'DEAD'] as const;

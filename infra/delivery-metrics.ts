@@ -1,5 +1,5 @@
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
-import { ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../domain/messaging';
+import { SEND_EMAIL_TAGS } from '../domain/messaging';
 
 /** Metric names, for the alert rules' check (deploy/prometheus/alerts.yml) and the bucket overrides. */
 export const DELIVERIES = 'reliable_signup_deliveries_total';
@@ -43,7 +43,7 @@ export function createDeliveryMetrics(meter: MetricMeter, consumerGroup: string)
     )
     .withTags(tags);
   // Every series exists from the start, at 0, so that rate() and increase() see the first one.
-  for (const tag of [ACTIVE_USER, ACTIVE_USER_SUCCESS]) {
+  for (const tag of SEND_EMAIL_TAGS) {
     deliveries.add(0, { tag });
     for (const kind of ['retryable', 'rejected']) failures.add(0, { tag, kind });
   }
