@@ -64,6 +64,15 @@ export function createUserActivities(tokens: ActivationTokens) {
       return tokens.issue({ userId: user.userId, workflowId: user.workflowId, tokenSalt, ttlSeconds: tokenTtlSeconds });
     },
 
+    /**
+     * Who holds this address now, for the notice that someone tried to register it: nobody once its
+     * registration has expired (the address is released) or before its user is saved.
+     */
+    async findAccountHolder({ email }: { email: string }): Promise<{ userId: string; loginName: string } | null> {
+      const holder = await User.findOne({ email }, { loginName: 1 }).lean();
+      return holder && { userId: holder._id, loginName: holder.loginName };
+    },
+
     /** ENABLED, bound to the default role and group, and the activation token revoked (paascloud's activeUser). */
     async enableUser({ userId }: { userId: string }): Promise<void> {
       await transition(User, userId, is('DISABLED'), {

@@ -5,25 +5,46 @@ import { bookkeeping } from './activity-proxies';
 import { ReliableMessages } from './reliable-message';
 
 export interface AccountNoticeInput {
-  /** The account that holds the address, and the address the notice goes to. */
-  userId: string;
-  loginName: string;
+  /** The address the notice goes to. */
   email: string;
+  /**
+   * The account that holds the address, when the starter knows it. A registration that finds its address
+   * taken does not: the holder is then looked up here, after the registration has been answered.
+   */
+  userId?: string;
+  loginName?: string;
   /** No second notice to this address until this much time has passed since the first. */
   windowSeconds: number;
   deliveryMaxAttempts: number;
   deliveryPickupTimeoutSeconds?: number;
 }
 
+const REGISTRATION_ID_PREFIX = 'registration-';
+
+/**
+ * The notice flow of the address a registration workflow is named after: both ids end in the same hash
+ * of the address (see api/services/registration.ts), so workflow code needs no hashing of its own.
+ */
+export function accountNoticeIdOf(registrationWorkflowId: string): string {
+  return `account-notice-${registrationWorkflowId.slice(REGISTRATION_ID_PREFIX.length)}`;
+}
+
 /**
  * The owner of an address someone tried to register again gets one notice, through the reliable-message
- * flow (WAIT_SEND → SENDING → FINISHED with its confirms). The workflow id is derived from the address
- * and started with USE_EXISTING, and the workflow outlives its mail by the rate-limit window: every
- * attempt within the window attaches to it and sends nothing more.
+ * flow (WAIT_SEND → SENDING → FINISHED with its confirms). The workflow id is derived from the address,
+ * and the workflow outlives its mail by the rate-limit window: every attempt within the window finds it
+ * running (the API starts it with USE_EXISTING, a registration as a child that is told it already runs)
+ * and sends nothing more. An address nobody holds any more gets no notice and no window.
  */
 export async function accountNotice(input: AccountNoticeInput): Promise<void> {
   const { workflowId } = workflowInfo();
-  const { userId, loginName, email } = input;
+  const { email } = input;
+  const holder =
+    input.userId !== undefined && input.loginName !== undefined
+      ? { userId: input.userId, loginName: input.loginName }
+      : await bookkeeping.findAccountHolder({ email });
+  if (!holder) return;
+  const { userId, loginName } = holder;
   const attributes = new FlowAttributes(userId);
   const messages = new ReliableMessages(
     { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },

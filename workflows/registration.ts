@@ -7,10 +7,13 @@ import {
   defineUpdate,
   patched,
   setHandler,
+  startChild,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../domain/messaging';
+import { accountNotice, accountNoticeIdOf } from './account-notice';
 import { bookkeeping, userSteps } from './activity-proxies';
 import { FlowAttributes } from './flow-attributes';
 import { ReliableMessages } from './reliable-message';
@@ -26,6 +29,17 @@ export interface RegistrationInput {
   deliveryMaxAttempts: number;
   /** How long a delivery may wait for a consumer's worker; absent in registrations started before it existed. */
   deliveryPickupTimeoutSeconds?: number;
+  /**
+   * Set when the deployment does not tell who has an account: a registration that finds its address
+   * taken then starts the notice to its holder itself, with this rate-limit window. Absent in
+   * registrations started before this existed, or when the deployment reveals taken addresses.
+   */
+  accountNoticeWindowSeconds?: number;
+}
+
+/** Details of an EMAIL_TAKEN failure: whether the registration has seen to the holder's notice. */
+export interface EmailTakenDetails {
+  ownerNoticed: boolean;
 }
 
 export type RegistrationStage =
@@ -57,6 +71,8 @@ export const resendActivationSignal = defineSignal<[{ tokenSalt: string }]>('res
 
 /** The patch under which the click reports ACTIVATING in the `Stage` search attribute. */
 const ACTIVATING_REPORTED = 'activating-stage-reported';
+/** The patch under which a taken address's holder is noticed by the registration, not by the API. */
+const OWNER_NOTICED_BY_REGISTRATION = 'owner-noticed-by-registration';
 
 /**
  * An update validator: the update is refused, before it is accepted and recorded, unless its argument
@@ -111,6 +127,8 @@ class Registration {
   private readonly resendsPending: string[] = [];
   /** A resend is replacing the token: a click waits for it and is judged against the new one. */
   private resending = false;
+  /** The starts of the holder's notice flow that this registration has asked for. */
+  private readonly noticesStarting: Promise<void>[] = [];
 
   constructor(private readonly input: RegistrationInput) {
     this.messages = new ReliableMessages(
@@ -130,6 +148,7 @@ class Registration {
       await this.prepareActivationMail(activationMessage);
     } catch (err) {
       this.rejection = rejectionOf(err);
+      if (this.rejection.type === 'EMAIL_TAKEN') this.rejection = this.emailTaken();
       this.setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
       return this.finish();
     }
@@ -173,7 +192,7 @@ class Registration {
   private async onRegistered({ loginName }: { loginName: string }): Promise<Registered> {
     // The same e-mail with another login name is somebody else's registration, not a repeat of this one.
     if (loginName !== this.input.loginName || this.stage === 'ACTIVATING' || this.stage === 'ENABLED') {
-      throw failure('EMAIL_TAKEN', 'This e-mail address is already registered.');
+      throw this.emailTaken();
     }
     await condition(() => this.stage !== 'REGISTERING');
     if (this.rejection) throw this.rejection;
@@ -212,6 +231,40 @@ class Registration {
     // The success message is confirmed next: it is reported as SENDING at once.
     this.setStage('ENABLED', { [message.messageKey]: 'SENDING' });
     return { userId: this.userId, status: 'ENABLED' };
+  }
+
+  /**
+   * The answer to a registration of an address somebody holds. Unless the deployment reveals taken
+   * addresses, the holder's notice flow is started here, as a child that outlives this workflow: the
+   * answer to the register call waits for nothing more, and the notice is as durable as this
+   * registration. The failure's details tell the API so (registrations started before this leave the
+   * notice to the API).
+   */
+  private emailTaken(): ApplicationFailure {
+    const windowSeconds = this.input.accountNoticeWindowSeconds;
+    const ownerNoticed = windowSeconds !== undefined && patched(OWNER_NOTICED_BY_REGISTRATION);
+    if (ownerNoticed) this.noticesStarting.push(this.startOwnerNotice(windowSeconds));
+    const details: EmailTakenDetails = { ownerNoticed };
+    return ApplicationFailure.create({
+      type: 'EMAIL_TAKEN',
+      message: 'This e-mail address is already registered.',
+      nonRetryable: true,
+      details: [details],
+    });
+  }
+
+  private async startOwnerNotice(windowSeconds: number): Promise<void> {
+    const { email, deliveryMaxAttempts, deliveryPickupTimeoutSeconds } = this.input;
+    try {
+      await startChild(accountNotice, {
+        workflowId: accountNoticeIdOf(this.workflowId),
+        parentClosePolicy: 'ABANDON',
+        args: [{ email, windowSeconds, deliveryMaxAttempts, deliveryPickupTimeoutSeconds }],
+      });
+    } catch (err) {
+      // Running already: an earlier attempt within the window started it, and it sends nothing more.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 
   /** A new activation mail with a new token; the previous token stays valid if this fails. */
@@ -282,6 +335,7 @@ class Registration {
   }
 
   private async finish(): Promise<RegistrationResult> {
+    await Promise.all(this.noticesStarting);
     await condition(allHandlersFinished);
     return { userId: this.userId, stage: this.stage };
   }

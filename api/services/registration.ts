@@ -1,4 +1,5 @@
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
@@ -6,7 +7,7 @@ import { User } from '../../domain/models';
 import { newTokenSalt } from '../../domain/tokens';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
-import { registeredUpdate, registration } from '../../workflows/registration';
+import { registeredUpdate, registration, type EmailTakenDetails } from '../../workflows/registration';
 import { HttpError } from '../errors';
 import type { RegisterBody } from '../schemas';
 import { toHttpError } from './temporal-errors';
@@ -32,6 +33,13 @@ export const REGISTRATION_ACCEPTED = {
 
 const loginNameTaken = () => new HttpError(409, 'LOGIN_NAME_TAKEN', 'This login name is already taken.');
 
+/** Whether the registration workflow that refused a taken address has started its holder's notice itself. */
+function ownerNoticedBy(err: unknown): boolean {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return false;
+  const details = err.cause.details?.[0] as Partial<EmailTakenDetails> | undefined;
+  return details?.ownerNoticed === true;
+}
+
 export function createRegistrationService(deps: {
   client: Client;
   config: Config;
@@ -43,9 +51,18 @@ export function createRegistrationService(deps: {
 
   /**
    * A taken address, answered as a new address with this login name would be: accepted, or 409
-   * LOGIN_NAME_TAKEN when the login name is someone's (login names are public). Its owner is told.
+   * LOGIN_NAME_TAKEN when the login name is someone's (login names are public). Its owner is told: by
+   * the registration workflow, or here when that workflow was started before it could.
    */
-  async function concealTakenEmail(email: string, loginName: string): Promise<typeof REGISTRATION_ACCEPTED> {
+  async function concealTakenEmail(
+    email: string,
+    loginName: string,
+    ownerNoticed: boolean,
+  ): Promise<typeof REGISTRATION_ACCEPTED> {
+    if (ownerNoticed) {
+      if (await User.exists({ loginName })) throw loginNameTaken();
+      return REGISTRATION_ACCEPTED;
+    }
     const holders = await User.find({ $or: [{ email }, { loginName }] }, { email: 1, loginName: 1 }).lean();
     const owner = holders.find((u) => u.email === email);
     // An owner not found has just expired or not been saved yet: the address is no longer, or not yet, taken.
@@ -57,10 +74,12 @@ export function createRegistrationService(deps: {
   return {
     /**
      * Starts the registration workflow, or attaches to the one already running for this e-mail
-     * (update-with-start, USE_EXISTING), and answers once the user is saved. A taken e-mail or login
-     * name is found by the unique indexes of the workflow's saveUser, and comes back as its failure.
+     * (update-with-start, USE_EXISTING), and answers once the user is saved or refused. A taken e-mail
+     * or login name is found by the unique indexes of the workflow's saveUser, and comes back as its
+     * failure; a taken e-mail is then answered as accepted unless the deployment reveals it.
      */
     async register(body: RegisterBody): Promise<typeof REGISTRATION_ACCEPTED> {
+      const concealing = config.registration.takenEmail === 'conceal';
       const email = normaliseEmail(body.email);
       const loginName = normaliseLoginName(body.loginName);
       // Hashed whatever the outcome, so that a taken address takes as long to answer as a new one.
@@ -80,6 +99,7 @@ export function createRegistrationService(deps: {
             activationTtlSeconds: config.activation.ttlSeconds,
             deliveryMaxAttempts: config.delivery.maxAttempts,
             deliveryPickupTimeoutSeconds: config.delivery.pickupTimeoutSeconds,
+            accountNoticeWindowSeconds: concealing ? config.registration.noticeWindowSeconds : undefined,
           },
         ],
       });
@@ -92,8 +112,8 @@ export function createRegistrationService(deps: {
         return REGISTRATION_ACCEPTED;
       } catch (err) {
         const error = toHttpError(err);
-        if (error instanceof HttpError && error.code === 'EMAIL_TAKEN' && config.registration.takenEmail === 'conceal')
-          return concealTakenEmail(email, loginName);
+        if (error instanceof HttpError && error.code === 'EMAIL_TAKEN' && concealing)
+          return concealTakenEmail(email, loginName, ownerNoticedBy(err));
         throw error;
       }
     },

@@ -7,6 +7,11 @@
  */
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { accountNoticeWorkflowId } from '../../api/services/account-notice';
+import { registrationWorkflowId } from '../../api/services/registration';
+import { loadConfig } from '../../config';
+import { newTokenSalt } from '../../domain/tokens';
+import { dataConverter } from '../../infra/temporal';
+import { registeredUpdate, registration } from '../../workflows/registration';
 import { startApp, type RunningApp } from '../setup/app';
 import { eventually, request, type JsonResponse } from '../setup/http';
 import { mailTo, waitForMail } from '../setup/mailbox';
@@ -24,7 +29,7 @@ beforeAll(async () => {
   app = await startApp({ ADMIN_TOKEN: 'taken-admin', ACCOUNT_NOTICE_WINDOW_SECONDS: String(WINDOW_SECONDS) });
   client = signupClient(app.baseUrl, 'taken-admin');
   connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  temporal = new Client({ connection });
+  temporal = new Client({ connection, dataConverter: dataConverter(loadConfig(app.env)) });
 });
 afterAll(async () => {
   await connection?.close();
@@ -92,6 +97,10 @@ test('the owner gets one notice per window, however many attempts, even at once,
   // Nothing the attempt supplied reaches the audit trail.
   for (const attempt of attempts) expect(JSON.stringify(message)).not.toContain(attempt.password);
 
+  // Started by the owner's pending registration, which refused the attempts: as durable as that registration.
+  const noticeFlow = await temporal.workflow.getHandle(message.workflowId).describe();
+  expect(noticeFlow.raw.workflowExecutionInfo?.parentExecution?.workflowId).toBe(registrationWorkflowId(owner.email));
+
   const [notice] = await eventually(async () => {
     const sent = await notices(owner.email);
     return sent.length > 0 && sent;
@@ -117,6 +126,36 @@ test('the owner gets one notice per window, however many attempts, even at once,
   await waitForMail(owner.email, 3);
   expect(await notices(owner.email)).toHaveLength(2);
 }, 180_000);
+
+test('a pending registration started without a notice window (by an earlier version) leaves the notice to the API: still exactly one', async () => {
+  const config = loadConfig(app.env);
+  const owner = client.newUser();
+  const handle = await temporal.workflow.start(registration, {
+    workflowId: registrationWorkflowId(owner.email),
+    taskQueue: config.temporal.taskQueue,
+    args: [
+      {
+        email: owner.email,
+        loginName: owner.loginName,
+        passwordHash: 'not-a-real-hash',
+        tokenSalt: newTokenSalt(),
+        activationTtlSeconds: 3600,
+        deliveryMaxAttempts: config.delivery.maxAttempts,
+      },
+    ],
+  });
+  const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: owner.loginName }] });
+
+  const answers = await Promise.all([register(attemptOn(owner.email)), register(attemptOn(owner.email))]);
+  expect(answers.map((r) => r.status)).toEqual([202, 202]);
+
+  const message = await client.messageWith(userId, 'ACCOUNT_EXISTS_NOTICE', 'FINISHED');
+  const noticeFlow = await temporal.workflow.getHandle(message.workflowId).describe();
+  expect(noticeFlow.raw.workflowExecutionInfo?.parentExecution).toBeFalsy();
+  await eventually(async () => (await notices(owner.email)).length > 0, 'the notice mail');
+  expect((await client.messagesOf(userId)).filter((m) => m.tag === 'ACCOUNT_EXISTS_NOTICE')).toHaveLength(1);
+  expect(await notices(owner.email)).toHaveLength(1);
+});
 
 test('a taken login name is refused on a taken address as on a new one (login names are public)', async () => {
   const owner = client.newUser();

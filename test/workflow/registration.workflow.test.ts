@@ -17,8 +17,15 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DeliverActivity, ProducerActivities } from '../../activities';
-import { ACTIVE_USER, ACTIVE_USER_SUCCESS, type Consumer, type OutgoingMessage } from '../../domain/messaging';
+import {
+  ACCOUNT_EXISTS_NOTICE,
+  ACTIVE_USER,
+  ACTIVE_USER_SUCCESS,
+  type Consumer,
+  type OutgoingMessage,
+} from '../../domain/messaging';
 import { Stage } from '../../domain/search-attributes';
+import { accountNoticeIdOf } from '../../workflows/account-notice';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import {
   activateUpdate,
@@ -42,6 +49,8 @@ afterEach(async () => {
 });
 
 const HOUR = 60 * 60 * 1000;
+/** Who holds a taken address, as findAccountHolder finds them. */
+const HOLDER = { userId: 'holder-id', loginName: 'holder' };
 const MAIL = 'CID_OPC';
 const EVENTS = 'CID_EVENTS';
 
@@ -54,6 +63,8 @@ type DeliverBehaviour = (input: { messageKey: string; attempt: number }) => Prom
 
 interface Options {
   deliveryMaxAttempts?: number;
+  /** Set as the API sets it when it conceals taken addresses: the registration notices their holders. */
+  accountNoticeWindowSeconds?: number;
   /** Replaces the recording stub's body for some producer activities (the call is recorded first). */
   producer?: Partial<{
     [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown>;
@@ -102,6 +113,10 @@ async function scenario(options: Options = {}) {
         tokenHash: 'h2',
       }),
     ),
+    findAccountHolder: record(
+      'findAccountHolder',
+      (_input: { email: string }): { userId: string; loginName: string } | null => HOLDER,
+    ),
     purgeFinishedBatch: record('purgeFinishedBatch', (_input: { cutoff: string; batchSize: number }) => 0),
   };
 
@@ -138,6 +153,7 @@ async function scenario(options: Options = {}) {
     tokenSalt: `salt-${id}`,
     activationTtlSeconds: 86400,
     deliveryMaxAttempts: options.deliveryMaxAttempts ?? 5,
+    accountNoticeWindowSeconds: options.accountNoticeWindowSeconds,
   };
 
   const workflowId = `registration-test-${id}`;
@@ -261,16 +277,20 @@ async function waitUntil(predicate: () => boolean, what: string, timeoutMs = 30_
   }
 }
 
-async function updateFailureType(promise: Promise<unknown>): Promise<string | undefined> {
+async function updateFailure(promise: Promise<unknown>): Promise<ApplicationFailure> {
   try {
     await promise;
   } catch (err) {
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (err as WorkflowUpdateFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);
-    return (cause as ApplicationFailure).type ?? undefined;
+    return cause as ApplicationFailure;
   }
   throw new Error('the update succeeded, a failure was expected');
+}
+
+async function updateFailureType(promise: Promise<unknown>): Promise<string | undefined> {
+  return (await updateFailure(promise)).type ?? undefined;
 }
 
 const REGISTRATION_STEPS = [
@@ -574,5 +594,76 @@ test('one resend revives every dead consumer of the message, and counts once', a
     // Exactly one of the two moves the message DEAD → SENDING and counts the resend.
     expect(resent.filter((r) => r.reviveMessage).length).toBe(1);
     expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+  });
+});
+
+const emailTaken = () =>
+  ApplicationFailure.create({
+    type: 'EMAIL_TAKEN',
+    message: 'This e-mail address is already registered.',
+    nonRetryable: true,
+  });
+
+test('a registration refused for a taken address starts the holder’s notice as a flow of its own, which outlives it and sends one mail per window', async () => {
+  const s = await scenario({
+    accountNoticeWindowSeconds: 3600,
+    producer: { saveUser: async () => Promise.reject(emailTaken()) },
+  });
+  await s.run(async () => {
+    const { registered, handle: started } = s.register();
+    const refusal = await updateFailure(registered);
+    expect(refusal.type).toBe('EMAIL_TAKEN');
+    expect(refusal.details).toEqual([{ ownerNoticed: true }]);
+    const handle = await started;
+    expect((await handle.result()).stage).toBe('REJECTED');
+
+    const notice = env.client.workflow.getHandle(accountNoticeIdOf(handle.workflowId));
+    expect((await notice.describe()).status.name).toBe('RUNNING');
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the notice to be finished');
+    expect(s.named('findAccountHolder').map((c) => c.args)).toEqual([{ email: s.input.email }]);
+    const message = s.message(ACCOUNT_EXISTS_NOTICE);
+    expect(message).toMatchObject({ userId: HOLDER.userId, workflowId: notice.workflowId });
+    expect(message.body).toEqual({ ...HOLDER, email: s.input.email });
+    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+
+    // A second attempt within the window finds the notice running: refused alike, nothing more sent.
+    const again = s.register();
+    expect((await updateFailure(again.registered)).details).toEqual([{ ownerNoticed: true }]);
+    expect((await (await again.handle).result()).stage).toBe('REJECTED');
+    expect(s.named('recordPendingMessage').filter((c) => c.args.tag === ACCOUNT_EXISTS_NOTICE)).toHaveLength(1);
+
+    await notice.result(); // the window, skipped
+    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+  });
+});
+
+test('an attempt on a pending registration under another login name notices the holder from that registration', async () => {
+  const s = await scenario({ accountNoticeWindowSeconds: 3600 });
+  await s.run(async () => {
+    const { handle } = await s.registeredAndMailed();
+    const refusal = await updateFailure(
+      handle.executeUpdate(registeredUpdate, { args: [{ loginName: 'someone_else' }] }),
+    );
+    expect({ type: refusal.type, details: refusal.details }).toEqual({
+      type: 'EMAIL_TAKEN',
+      details: [{ ownerNoticed: true }],
+    });
+    await waitUntil(() => s.named('finishMessage').length === 2, 'the notice to be finished');
+    expect(s.named('findAccountHolder').map((c) => c.args)).toEqual([{ email: s.input.email }]);
+    expect(s.message(ACCOUNT_EXISTS_NOTICE).workflowId).toBe(accountNoticeIdOf(handle.workflowId));
+    expect(await status(handle)).toBe('RUNNING'); // still waiting for its own click
+  });
+});
+
+test('without a notice window (a deployment that reveals taken addresses) the refusal leaves the holder alone', async () => {
+  const s = await scenario({ producer: { saveUser: async () => Promise.reject(emailTaken()) } });
+  await s.run(async () => {
+    const { registered, handle } = s.register();
+    expect((await updateFailure(registered)).details).toEqual([{ ownerNoticed: false }]);
+    await (await handle).result();
+    expect(s.named('findAccountHolder')).toHaveLength(0);
+    await expect(
+      env.client.workflow.getHandle(accountNoticeIdOf((await handle).workflowId)).describe(),
+    ).rejects.toThrow(WorkflowNotFoundError);
   });
 });
