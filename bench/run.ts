@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { registrationWorkflowId } from '../api/services/registration';
+import { registrationWorkflowId } from '../api/services/workflow-ids';
 import { loadConfig } from '../config';
 import { dataConverter } from '../infra/temporal';
 import { appProcess, buildWorkflowBundle, withDatabase } from '../stack/apps';

@@ -19,16 +19,6 @@ export interface AccountNoticeInput {
   deliveryPickupTimeoutSeconds?: number;
 }
 
-const REGISTRATION_ID_PREFIX = 'registration-';
-
-/**
- * The notice flow of the address a registration workflow is named after: both ids end in the same hash
- * of the address (see api/services/registration.ts), so workflow code needs no hashing of its own.
- */
-export function accountNoticeIdOf(registrationWorkflowId: string): string {
-  return `account-notice-${registrationWorkflowId.slice(REGISTRATION_ID_PREFIX.length)}`;
-}
-
 /**
  * The owner of an address someone tried to register again gets one notice, through the reliable-message
  * flow (WAIT_SEND → SENDING → FINISHED with its confirms). The workflow id is derived from the address,

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ACTIVE_USER, ACTIVE_USER_SUCCESS, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../domain/messaging';
-import { accountNotice, accountNoticeIdOf } from './account-notice';
+import { accountNotice } from './account-notice';
 import { bookkeeping, userSteps } from './activity-proxies';
 import { FlowAttributes } from './flow-attributes';
 import { ReliableMessages } from './reliable-message';
@@ -31,10 +31,10 @@ export interface RegistrationInput {
   deliveryPickupTimeoutSeconds?: number;
   /**
    * Set when the deployment does not tell who has an account: a registration that finds its address
-   * taken then starts the notice to its holder itself, with this rate-limit window. Absent in
-   * registrations started before this existed, or when the deployment reveals taken addresses.
+   * taken then starts the notice flow to its holder itself, under this id, with this rate-limit window.
+   * Absent in registrations started before this existed, or when the deployment reveals taken addresses.
    */
-  accountNoticeWindowSeconds?: number;
+  accountNotice?: { workflowId: string; windowSeconds: number };
 }
 
 /** Details of an EMAIL_TAKEN failure: whether the registration has seen to the holder's notice. */
@@ -241,9 +241,9 @@ class Registration {
    * notice to the API).
    */
   private emailTaken(): ApplicationFailure {
-    const windowSeconds = this.input.accountNoticeWindowSeconds;
-    const ownerNoticed = windowSeconds !== undefined && patched(OWNER_NOTICED_BY_REGISTRATION);
-    if (ownerNoticed) this.noticesStarting.push(this.startOwnerNotice(windowSeconds));
+    const notice = this.input.accountNotice;
+    const ownerNoticed = notice !== undefined && patched(OWNER_NOTICED_BY_REGISTRATION);
+    if (ownerNoticed) this.noticesStarting.push(this.startOwnerNotice(notice));
     const details: EmailTakenDetails = { ownerNoticed };
     return ApplicationFailure.create({
       type: 'EMAIL_TAKEN',
@@ -253,11 +253,11 @@ class Registration {
     });
   }
 
-  private async startOwnerNotice(windowSeconds: number): Promise<void> {
+  private async startOwnerNotice({ workflowId, windowSeconds }: { workflowId: string; windowSeconds: number }) {
     const { email, deliveryMaxAttempts, deliveryPickupTimeoutSeconds } = this.input;
     try {
       await startChild(accountNotice, {
-        workflowId: accountNoticeIdOf(this.workflowId),
+        workflowId,
         parentClosePolicy: 'ABANDON',
         args: [{ email, windowSeconds, deliveryMaxAttempts, deliveryPickupTimeoutSeconds }],
       });

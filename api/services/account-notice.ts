@@ -1,12 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config';
 import { accountNotice } from '../../workflows/account-notice';
-import { emailHash } from './registration';
-
-/** One notice flow per address at a time, named by a hash so the address does not show in the Web UI. */
-export function accountNoticeWorkflowId(email: string): string {
-  return `account-notice-${emailHash(email)}`;
-}
+import { accountNoticeWorkflowId } from './workflow-ids';
 
 /**
  * Tells the owner of an address that someone tried to register it again. The flow of an earlier attempt

@@ -7,7 +7,7 @@ import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey, type TokenRecord } fr
 import { normaliseEmail } from '../../domain/users';
 import { activateUpdate, resendActivationSignal, type Activated } from '../../workflows/registration';
 import type { Limiter } from '../rate-limits';
-import { registrationWorkflowId } from './registration';
+import { registrationWorkflowId } from './workflow-ids';
 import { tokenInvalid, toHttpError } from './temporal-errors';
 
 export const RESEND_ACCEPTED = {

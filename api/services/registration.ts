@@ -1,6 +1,5 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { createHash } from 'node:crypto';
 import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
 import { User } from '../../domain/models';
@@ -9,18 +8,9 @@ import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import { registeredUpdate, registration, type EmailTakenDetails } from '../../workflows/registration';
 import { HttpError } from '../errors';
+import { accountNoticeWorkflowId, registrationWorkflowId } from './workflow-ids';
 import type { RegisterBody } from '../schemas';
 import { toHttpError } from './temporal-errors';
-
-/** The part of an id derived from an address: a hash, so the address itself is not shown in the Web UI. */
-export function emailHash(email: string): string {
-  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 32);
-}
-
-/** One registration per e-mail at a time. */
-export function registrationWorkflowId(email: string): string {
-  return `registration-${emailHash(email)}`;
-}
 
 /**
  * The answer to a new address, to a repeat of a pending registration and (unless the deployment reveals
@@ -99,7 +89,9 @@ export function createRegistrationService(deps: {
             activationTtlSeconds: config.activation.ttlSeconds,
             deliveryMaxAttempts: config.delivery.maxAttempts,
             deliveryPickupTimeoutSeconds: config.delivery.pickupTimeoutSeconds,
-            accountNoticeWindowSeconds: concealing ? config.registration.noticeWindowSeconds : undefined,
+            accountNotice: concealing
+              ? { workflowId: accountNoticeWorkflowId(email), windowSeconds: config.registration.noticeWindowSeconds }
+              : undefined,
           },
         ],
       });

@@ -1,6 +1,6 @@
 /** SIGTERM lets the API and the worker finish what they are doing before they exit. */
 import { Client, Connection } from '@temporalio/client';
-import { registrationWorkflowId } from '../../api/services/registration';
+import { registrationWorkflowId } from '../../api/services/workflow-ids';
 import { startApp, type RunningApp } from '../setup/app';
 import { mailTo, waitForMail } from '../setup/mailbox';
 import { signupClient } from '../setup/signup';

@@ -6,8 +6,8 @@
  * 409 EMAIL_TAKEN instead. (That the answer takes as long either way is measured by bench/taken-email.ts.)
  */
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { accountNoticeWorkflowId } from '../../api/services/account-notice';
-import { registrationWorkflowId } from '../../api/services/registration';
+import { accountNoticeWorkflowId } from '../../api/services/workflow-ids';
+import { registrationWorkflowId } from '../../api/services/workflow-ids';
 import { loadConfig } from '../../config';
 import { newTokenSalt } from '../../domain/tokens';
 import { dataConverter } from '../../infra/temporal';

@@ -5,8 +5,8 @@
  * consumer group (domain/models, domain/delivery).
  */
 import { createHash } from 'node:crypto';
-import { accountNoticeWorkflowId } from '../../api/services/account-notice';
-import { registrationWorkflowId } from '../../api/services/registration';
+import { accountNoticeWorkflowId } from '../../api/services/workflow-ids';
+import { registrationWorkflowId } from '../../api/services/workflow-ids';
 import { idempotencyKey } from '../../domain/delivery';
 import { confirmId } from '../../domain/models';
 
