@@ -22,3 +22,20 @@ export function distribution(samples: number[]): Distribution {
     mean: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
   };
 }
+
+/**
+ * A 95 % bootstrap interval of `statistic(a) / statistic(b)`: both samples resampled with replacement,
+ * `rounds` times. An interval that holds 1 says the two cannot be told apart at this sample size.
+ */
+export function ratioInterval(
+  a: number[],
+  b: number[],
+  statistic: (samples: number[]) => number,
+  rounds = 2000,
+): [number, number] {
+  const resample = (xs: number[]) => xs.map(() => xs[Math.floor(Math.random() * xs.length)]);
+  const ratios = Array.from({ length: rounds }, () => statistic(resample(a)) / statistic(resample(b))).sort(
+    (x, y) => x - y,
+  );
+  return [ratios[Math.floor(rounds * 0.025)], ratios[Math.ceil(rounds * 0.975) - 1]];
+}

@@ -3,7 +3,8 @@
  * that already has an account as for a new one? On the real stack, one request at a time, the three kinds
  * interleaved in a shuffled order each round: a new address, an address whose registration is pending,
  * an address of an active account (each taken address tried once, so each attempt starts its notice).
- * Prints the medians and 95th percentiles of each kind and their ratios to the new address's.
+ * Prints the medians and 95th percentiles of each kind, their ratios to the new address's, and a bootstrap
+ * 95 % interval of each ratio (does it hold 1?).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { freePort } from '../stack/ports';
 import { sleep, type ManagedProcess } from '../stack/process';
 import { runConcurrently, timed } from './load';
 import { startBenchStack } from './bench-stack';
-import { distribution } from './stats';
+import { distribution, ratioInterval } from './stats';
 
 const { values: opts } = parseArgs({ options: { count: { type: 'string', default: '100' } } });
 const count = Number(opts.count);
@@ -122,15 +123,24 @@ async function main(): Promise<void> {
     }
 
     const base = distribution(samples['new address']);
+    const p50 = (xs: number[]) => distribution(xs).p50;
+    const p95 = (xs: number[]) => distribution(xs).p95;
+    const interval = ([lo, hi]: [number, number]) => `${lo.toFixed(2)}–${hi.toFixed(2)}`;
     console.log(`\nPOST /api/users/register, ${count} requests of each kind, one at a time, interleaved:\n`);
-    console.log('| kind | p50 ms | p95 ms | p50 / new | p95 / new |');
+    console.log('| kind | p50 ms | p95 ms | p50 / new (95 % interval) | p95 / new (95 % interval) |');
     console.log('|---|---|---|---|---|');
     for (const kind of KINDS) {
       const d = distribution(samples[kind]);
+      const [p50s, p95s] = [p50, p95].map((stat) =>
+        interval(ratioInterval(samples[kind], samples['new address'], stat)),
+      );
       console.log(
-        `| ${kind} | ${d.p50} | ${d.p95} | ${(d.p50 / base.p50).toFixed(2)} | ${(d.p95 / base.p95).toFixed(2)} |`,
+        `| ${kind} | ${d.p50} | ${d.p95} | ${(d.p50 / base.p50).toFixed(2)} (${p50s}) | ${(d.p95 / base.p95).toFixed(2)} (${p95s}) |`,
       );
     }
+    console.log(
+      '\nAn interval that holds 1.00 means the kind cannot be told from a new address by its timing at this count.',
+    );
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
     await stack.stop();
