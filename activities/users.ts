@@ -13,6 +13,11 @@ export interface NewUser {
   workflowId: string;
 }
 
+/** What a refused save knows of a taken address. */
+export interface EmailTakenByHolder {
+  loginNameTaken: boolean;
+}
+
 export interface NewRegistration extends NewUser {
   /** The activation token is derived from it (see domain/tokens). */
   tokenSalt: string;
@@ -37,19 +42,32 @@ export function createUserActivities(tokens: ActivationTokens) {
       });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      if (await User.exists({ _id: user.userId })) return; // saved by an earlier attempt
-      if (await User.exists({ email: user.email })) {
+      // One read finds what collided, and whether the login name is taken too (the API's answer to a
+      // taken address depends on it).
+      const holders = await User.find(
+        { $or: [{ _id: user.userId }, { email: user.email }, { loginName: user.loginName }] },
+        { email: 1, loginName: 1 },
+      ).lean();
+      if (holders.some((h) => h._id === user.userId)) return; // saved by an earlier attempt
+      const loginNameTaken = holders.some((h) => h.loginName === user.loginName);
+      if (holders.some((h) => h.email === user.email)) {
+        const details: EmailTakenByHolder = { loginNameTaken };
         throw ApplicationFailure.create({
           type: 'EMAIL_TAKEN',
           message: 'This e-mail address is already registered.',
           nonRetryable: true,
+          details: [details],
         });
       }
-      throw ApplicationFailure.create({
-        type: 'LOGIN_NAME_TAKEN',
-        message: 'This login name is already taken.',
-        nonRetryable: true,
-      });
+      if (loginNameTaken) {
+        throw ApplicationFailure.create({
+          type: 'LOGIN_NAME_TAKEN',
+          message: 'This login name is already taken.',
+          nonRetryable: true,
+        });
+      }
+      // The holder went (an expired registration released its address) between the insert and the read.
+      throw new Error('The user collided with one that is gone now: saving it again.', { cause: err });
     }
   }
 

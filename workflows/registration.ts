@@ -37,9 +37,13 @@ export interface RegistrationInput {
   accountNotice?: { workflowId: string; windowSeconds: number };
 }
 
-/** Details of an EMAIL_TAKEN failure: whether the registration has seen to the holder's notice. */
+/**
+ * Details of an EMAIL_TAKEN failure: whether the registration has seen to the holder's notice, and
+ * whether the login name is taken too, when the refused save found out.
+ */
 export interface EmailTakenDetails {
   ownerNoticed: boolean;
+  loginNameTaken?: boolean;
 }
 
 export type RegistrationStage =
@@ -97,6 +101,17 @@ function rejectionOf(err: unknown): ApplicationFailure {
   return failure('REGISTRATION_FAILED', 'The registration could not be saved. Try again later.');
 }
 
+/** What the refused save found of the login name (activities/users.ts), if it says. */
+function loginNameTakenIn(err: unknown): boolean | undefined {
+  for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as { cause?: unknown } | undefined) {
+    if (e instanceof ApplicationFailure && e.type === 'EMAIL_TAKEN') {
+      const taken = (e.details?.[0] as { loginNameTaken?: unknown } | undefined)?.loginNameTaken;
+      return typeof taken === 'boolean' ? taken : undefined;
+    }
+  }
+  return undefined;
+}
+
 /**
  * One registration, from the pre-send message to activation or expiry (paascloud's UAC register →
  * TPC → OPC flow, see docs/design.md). The workflow id is derived from the e-mail, so there is one
@@ -148,7 +163,7 @@ class Registration {
       await this.prepareActivationMail(activationMessage);
     } catch (err) {
       this.rejection = rejectionOf(err);
-      if (this.rejection.type === 'EMAIL_TAKEN') this.rejection = this.emailTaken();
+      if (this.rejection.type === 'EMAIL_TAKEN') this.rejection = this.emailTaken(loginNameTakenIn(err));
       this.setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
       return this.finish();
     }
@@ -240,11 +255,11 @@ class Registration {
    * registration. The failure's details tell the API so (registrations started before this leave the
    * notice to the API).
    */
-  private emailTaken(): ApplicationFailure {
+  private emailTaken(loginNameTaken?: boolean): ApplicationFailure {
     const notice = this.input.accountNotice;
     const ownerNoticed = notice !== undefined && patched(OWNER_NOTICED_BY_REGISTRATION);
     if (ownerNoticed) this.noticesStarting.push(this.startOwnerNotice(notice));
-    const details: EmailTakenDetails = { ownerNoticed };
+    const details: EmailTakenDetails = { ownerNoticed, loginNameTaken };
     return ApplicationFailure.create({
       type: 'EMAIL_TAKEN',
       message: 'This e-mail address is already registered.',

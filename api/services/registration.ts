@@ -23,11 +23,13 @@ export const REGISTRATION_ACCEPTED = {
 
 const loginNameTaken = () => new HttpError(409, 'LOGIN_NAME_TAKEN', 'This login name is already taken.');
 
-/** Whether the registration workflow that refused a taken address has started its holder's notice itself. */
-function ownerNoticedBy(err: unknown): boolean {
-  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return false;
-  const details = err.cause.details?.[0] as Partial<EmailTakenDetails> | undefined;
-  return details?.ownerNoticed === true;
+/**
+ * What the registration workflow that refused a taken address says: whether it has started the holder's
+ * notice itself, and whether the login name is taken too.
+ */
+function refusalDetails(err: unknown): Partial<EmailTakenDetails> {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return {};
+  return (err.cause.details?.[0] as Partial<EmailTakenDetails> | undefined) ?? {};
 }
 
 export function createRegistrationService(deps: {
@@ -47,10 +49,10 @@ export function createRegistrationService(deps: {
   async function concealTakenEmail(
     email: string,
     loginName: string,
-    ownerNoticed: boolean,
+    refusal: Partial<EmailTakenDetails>,
   ): Promise<typeof REGISTRATION_ACCEPTED> {
-    if (ownerNoticed) {
-      if (await User.exists({ loginName })) throw loginNameTaken();
+    if (refusal.ownerNoticed) {
+      if (refusal.loginNameTaken ?? (await User.exists({ loginName }))) throw loginNameTaken();
       return REGISTRATION_ACCEPTED;
     }
     const holders = await User.find({ $or: [{ email }, { loginName }] }, { email: 1, loginName: 1 }).lean();
@@ -105,7 +107,7 @@ export function createRegistrationService(deps: {
       } catch (err) {
         const error = toHttpError(err);
         if (error instanceof HttpError && error.code === 'EMAIL_TAKEN' && concealing)
-          return concealTakenEmail(email, loginName, ownerNoticedBy(err));
+          return concealTakenEmail(email, loginName, refusalDetails(err));
         throw error;
       }
     },

@@ -159,14 +159,19 @@ test('a pending registration started without a notice window (by an earlier vers
 
 test('a taken login name is refused on a taken address as on a new one (login names are public)', async () => {
   const owner = client.newUser();
+  const activeOwner = client.newUser();
   const other = client.newUser();
   await client.register(owner);
+  await client.register(activeOwner);
   await client.register(other);
+  await activate(activeOwner.email);
 
   const onNew = await register({ ...client.newUser(), loginName: other.loginName });
   const onTaken = await register({ ...attemptOn(owner.email), loginName: other.loginName });
+  const onActive = await register({ ...attemptOn(activeOwner.email), loginName: other.loginName });
+  const ownOnActive = await register({ ...attemptOn(activeOwner.email), loginName: activeOwner.loginName });
   const ownOnTaken = await register({ ...attemptOn(owner.email), loginName: owner.loginName.toUpperCase() });
-  for (const res of [onNew, onTaken]) {
+  for (const res of [onNew, onTaken, onActive, ownOnActive]) {
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: { code: 'LOGIN_NAME_TAKEN', message: expect.any(String) } });
   }
