@@ -5,12 +5,11 @@
  * an address of an active account (each taken address tried once, so each attempt starts its notice).
  * Prints the medians and 95th percentiles of each kind and their ratios to the new address's.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appProcess, buildWorkflowBundle, withDatabase } from '../stack/apps';
 import { freePort } from '../stack/ports';
-import { sleep, type ManagedProcess } from '../stack/process';
+import { sleep } from '../stack/process';
 import { runConcurrently, timed } from './load';
 import { startBenchStack } from './bench-stack';
 import { distribution } from './stats';
@@ -49,15 +48,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 async function main(): Promise<void> {
-  const { dataDir, sink, stack } = await startBenchStack('bench-taken');
-  const procs: ManagedProcess[] = [];
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void Promise.all(procs.map((p) => p.stop(5000)))
-        .then(() => stack.stop())
-        .finally(() => process.exit(130));
-    });
-  }
+  const bench = await startBenchStack('bench-taken');
+  const { dataDir, sink, stack } = bench;
   try {
     const bundle = join(dataDir, 'workflow-bundle.js');
     buildWorkflowBundle(bundle);
@@ -73,10 +65,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'info',
       RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
     };
-    procs.push(
-      appProcess('worker', env, join(dataDir, 'worker.log')),
-      appProcess('api', env, join(dataDir, 'api.log')),
-    );
+    const procs = [
+      bench.track(appProcess('worker', env, join(dataDir, 'worker.log'))),
+      bench.track(appProcess('api', env, join(dataDir, 'api.log'))),
+    ];
     procs.forEach((p) => p.start());
     const baseUrl = `http://127.0.0.1:${port}`;
     for (;;) {
@@ -132,10 +124,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await Promise.all(procs.map((p) => p.stop()));
-    await stack.stop();
-    await sink.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
