@@ -8,13 +8,14 @@ import { Counter } from 'prom-client';
  *
  *   npm run bench:console -- --messages 1000000 --batch 2000 [--data-dir DIR] [--skip-insert] [--runs 2] [--only a,b]
  *
- * `--data-dir` keeps FerretDB's data there (reused with `--skip-insert`); otherwise a temporary directory.
+ * `--data-dir` keeps FerretDB's data there (reused with `--skip-insert`); otherwise a temporary directory, removed
+ * at the end.
  * `--only` times only the queries whose names contain one of the given words.
  */
 import type { Client } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ import { installStack } from '../stack/install';
 import { repoRoot } from '../stack/paths';
 import { freePort } from '../stack/ports';
 import { ManagedProcess, waitUntilReady } from '../stack/process';
+import { stopOnSignal } from './bench-stack';
 
 const { values: opts } = parseArgs({
   options: {
@@ -175,9 +177,19 @@ async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number[]; result: 
 async function main(): Promise<void> {
   let server: ManagedProcess | undefined;
   let uri = process.env.MONGODB_URI;
+  let tempDir: string | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = (graceMs?: number) =>
+    (stopped ??= (async () => {
+      await mongoose.disconnect();
+      await server?.stop(graceMs);
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    })());
+  stopOnSignal(stop);
   if (!uri) {
     installStack();
-    const dataDir = opts['data-dir'] ?? mkdtempSync(join(tmpdir(), 'console-bench-'));
+    if (!opts['data-dir']) tempDir = mkdtempSync(join(tmpdir(), 'console-bench-'));
+    const dataDir = opts['data-dir'] ?? tempDir!;
     mkdirSync(dataDir, { recursive: true });
     const component = mongodb(await freePort(), dataDir);
     server = new ManagedProcess({ ...component.process, logFile: join(dataDir, 'ferretdb.log') });
@@ -250,8 +262,7 @@ async function main(): Promise<void> {
     writeFileSync(out, JSON.stringify({ server: uri, counts, inserted, runs, results, explain }, null, 2) + '\n');
     console.log(`results: ${out}`);
   } finally {
-    await mongoose.disconnect();
-    await server?.stop();
+    await stop();
   }
 }
 

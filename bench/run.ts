@@ -7,7 +7,7 @@
  * Every scenario runs at each concurrency; this project also with each number of worker processes.
  */
 import { Client, Connection } from '@temporalio/client';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { repoRoot } from '../stack/paths';
 import { freePort } from '../stack/ports';
 import { ManagedProcess, sleep, waitUntilReady } from '../stack/process';
 import { activationTaskIndex, billableActions } from './billable-actions';
-import { startBenchStack } from './bench-stack';
+import { startBenchStack, type BenchStack } from './bench-stack';
 import { latencyChart } from './chart';
 import { hashLimit } from './hash-limit';
 import { runConcurrently, timed } from './load';
@@ -86,14 +86,6 @@ function waitForHttp(url: string, proc: ManagedProcess): Promise<void> {
   );
 }
 
-/** Everything started, so that Ctrl-C stops it too. */
-const running = new Set<ManagedProcess>();
-function track(proc: ManagedProcess): ManagedProcess {
-  running.add(proc);
-  void proc.exited().then(() => running.delete(proc));
-  return proc;
-}
-
 let seq = 0;
 const newUser = (run: string) => {
   const id = `${run}${++seq}`;
@@ -142,8 +134,8 @@ async function drive(
 }
 
 async function naiveScenario(
+  { sink, track }: BenchStack,
   env: NodeJS.ProcessEnv,
-  sink: SmtpSink,
   logDir: string,
   concurrency: number,
 ): Promise<ScenarioResult> {
@@ -174,8 +166,8 @@ async function naiveScenario(
 }
 
 async function projectScenario(
+  { sink, track }: BenchStack,
   env: NodeJS.ProcessEnv,
-  sink: SmtpSink,
   workers: number,
   concurrency: number,
   logDir: string,
@@ -349,27 +341,21 @@ function table(limit: number, results: ScenarioResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const { dataDir, sink, stack } = await startBenchStack('bench');
-  const logDir = join(dataDir, 'logs');
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void Promise.all([...running].map((p) => p.stop(5000)))
-        .then(() => stack.stop())
-        .finally(() => process.exit(130));
-    });
-  }
-  const bundle = join(dataDir, 'workflow-bundle.js');
-  buildWorkflowBundle(bundle);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...stack.env,
-    WORKFLOW_BUNDLE_PATH: bundle,
-    LOG_LEVEL: 'info',
-    PASSWORD_HASH_MEMORY_KIB: String(hashCost.memoryKib),
-    PASSWORD_HASH_PASSES: String(hashCost.passes),
-    RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
-  };
+  const bench = await startBenchStack('bench');
+  const { dataDir, stack } = bench;
   try {
+    const logDir = join(dataDir, 'logs');
+    const bundle = join(dataDir, 'workflow-bundle.js');
+    buildWorkflowBundle(bundle);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...stack.env,
+      WORKFLOW_BUNDLE_PATH: bundle,
+      LOG_LEVEL: 'info',
+      PASSWORD_HASH_MEMORY_KIB: String(hashCost.memoryKib),
+      PASSWORD_HASH_PASSES: String(hashCost.passes),
+      RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
+    };
     console.log(
       `bench: ${count} registrations at concurrency ${concurrencies.join(', ')}, ${activations} activations, argon2id ${hashCost.memoryKib} KiB × ${hashCost.passes}`,
     );
@@ -380,11 +366,11 @@ async function main(): Promise<void> {
       results.push(r);
       console.log(`${r.name} at concurrency ${r.concurrency}: ${r.registrationsPerSecond.toFixed(1)} reg/s`);
     };
-    for (const concurrency of concurrencies) report(await naiveScenario(env, sink, logDir, concurrency));
+    for (const concurrency of concurrencies) report(await naiveScenario(bench, env, logDir, concurrency));
     const servers = Object.fromEntries([...stack.processes].map(([name, p]) => [name, p.pid]));
     for (const workers of workerCounts) {
       for (const concurrency of concurrencies)
-        report(await projectScenario(env, sink, workers, concurrency, logDir, servers));
+        report(await projectScenario(bench, env, workers, concurrency, logDir, servers));
     }
     console.log(`\n${table(limit, results)}\n`);
     for (const r of results.filter((x) => x.cpuMsPerRegistration)) {
@@ -424,9 +410,7 @@ async function main(): Promise<void> {
     );
     console.log(`results: bench/results/${stamp}.json and .svg`);
   } finally {
-    await stack.stop();
-    await sink.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -6,12 +6,11 @@
  * Prints the medians and 95th percentiles of each kind, their ratios to the new address's, and a bootstrap
  * 95 % interval of each ratio (does it hold 1?).
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appProcess, buildWorkflowBundle, withDatabase } from '../stack/apps';
 import { freePort } from '../stack/ports';
-import { sleep, type ManagedProcess } from '../stack/process';
+import { sleep } from '../stack/process';
 import { runConcurrently, timed } from './load';
 import { startBenchStack } from './bench-stack';
 import { distribution, ratioInterval } from './stats';
@@ -50,15 +49,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 async function main(): Promise<void> {
-  const { dataDir, sink, stack } = await startBenchStack('bench-taken');
-  const procs: ManagedProcess[] = [];
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void Promise.all(procs.map((p) => p.stop(5000)))
-        .then(() => stack.stop())
-        .finally(() => process.exit(130));
-    });
-  }
+  const bench = await startBenchStack('bench-taken');
+  const { dataDir, sink, stack } = bench;
   try {
     const bundle = join(dataDir, 'workflow-bundle.js');
     buildWorkflowBundle(bundle);
@@ -74,10 +66,10 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'info',
       RATE_LIMIT_REGISTER_PER_MINUTE: '1000000',
     };
-    procs.push(
-      appProcess('worker', env, join(dataDir, 'worker.log')),
-      appProcess('api', env, join(dataDir, 'api.log')),
-    );
+    const procs = [
+      bench.track(appProcess('worker', env, join(dataDir, 'worker.log'))),
+      bench.track(appProcess('api', env, join(dataDir, 'api.log'))),
+    ];
     procs.forEach((p) => p.start());
     const baseUrl = `http://127.0.0.1:${port}`;
     for (;;) {
@@ -142,10 +134,7 @@ async function main(): Promise<void> {
       '\nAn interval that holds 1.00 means the kind cannot be told from a new address by its timing at this count.',
     );
   } finally {
-    await Promise.all(procs.map((p) => p.stop()));
-    await stack.stop();
-    await sink.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -11,6 +11,16 @@ const dev = DEVELOPMENT_DEFAULTS;
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+/**
+ * A whole-number setting, `rules` applied to it. An empty or blank value counts as unset, so it takes the
+ * default, where z.coerce alone would read it as 0.
+ */
+const integer = <T extends z.ZodType>(rules: (n: z.ZodCoercedNumber) => T) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    rules(z.coerce.number().int()),
+  );
+
 const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port');
 
 const schema = z.object({
@@ -25,47 +35,31 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('reliable-signup'),
   SMTP_URL: z.string().default(dev.SMTP_URL),
   MAIL_FROM: z.string().default(dev.MAIL_FROM),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: integer((n) => n.min(0).max(65535).default(3000)),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ADMIN_TOKEN: z.string().min(1).default(dev.ADMIN_TOKEN),
   ACTIVATION_TOKEN_SECRET: z.string().min(16).default(dev.ACTIVATION_TOKEN_SECRET),
-  ACTIVATION_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(24 * 60 * 60),
-  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).default(19_456),
-  PASSWORD_HASH_PASSES: z.coerce.number().int().min(1).default(2),
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
-  DELIVERY_PICKUP_TIMEOUT_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(30 * 60),
-  RATE_LIMIT_REGISTER_PER_MINUTE: z.coerce.number().int().positive().default(20),
-  RATE_LIMIT_RESEND_PER_MINUTE: z.coerce.number().int().positive().default(5),
-  ACTIVATION_RESENDS_PER_HOUR: z.coerce.number().int().positive().default(3),
+  ACTIVATION_TTL_SECONDS: integer((n) => n.positive().default(24 * 60 * 60)),
+  PASSWORD_HASH_MEMORY_KIB: integer((n) => n.min(1024).default(19_456)),
+  PASSWORD_HASH_PASSES: integer((n) => n.min(1).default(2)),
+  DELIVERY_MAX_ATTEMPTS: integer((n) => n.min(1).default(10)),
+  DELIVERY_PICKUP_TIMEOUT_SECONDS: integer((n) => n.min(1).default(30 * 60)),
+  RATE_LIMIT_REGISTER_PER_MINUTE: integer((n) => n.positive().default(20)),
+  RATE_LIMIT_RESEND_PER_MINUTE: integer((n) => n.positive().default(5)),
+  ACTIVATION_RESENDS_PER_HOUR: integer((n) => n.positive().default(3)),
   REGISTRATION_TAKEN_EMAIL: z.enum(['conceal', 'reveal']).default('conceal'),
-  ACCOUNT_NOTICE_WINDOW_SECONDS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(60 * 60),
-  RETENTION_DAYS: z.coerce.number().int().positive().default(7),
-  RETENTION_BATCH_SIZE: z.coerce.number().int().positive().max(10_000).default(500),
+  ACCOUNT_NOTICE_WINDOW_SECONDS: integer((n) => n.positive().default(60 * 60)),
+  RETENTION_DAYS: integer((n) => n.positive().default(7)),
+  RETENTION_BATCH_SIZE: integer((n) => n.positive().max(10_000).default(500)),
   PAYLOAD_KEYS: z.string().default(dev.PAYLOAD_KEYS),
   CODEC_TOKEN: z.string().min(1).default(dev.CODEC_TOKEN),
   CODEC_CORS_ORIGINS: z.string().default(dev.CODEC_CORS_ORIGINS),
   WORKER_METRICS_ADDRESS: hostPort.optional(),
   API_METRICS_ADDRESS: hostPort.optional(),
-  DEAD_COUNT_REFRESH_SECONDS: z.coerce.number().int().positive().default(30),
+  DEAD_COUNT_REFRESH_SECONDS: integer((n) => n.positive().default(30)),
   TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://localhost:8233'),
-  ADMIN_SESSION_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .default(8 * 60 * 60),
-  RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  ADMIN_SESSION_TTL_SECONDS: integer((n) => n.min(60).default(8 * 60 * 60)),
+  RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE: integer((n) => n.positive().default(10)),
   LOG_LEVEL: logLevel,
 });
 

@@ -58,24 +58,25 @@ function scrub(value: unknown, depth = 0): unknown {
  */
 const OWN_SERIALIZER = new Set(['req', 'res']);
 
+/** A log line's fields, or a child logger's bindings, fit for a log (requests and responses left to their serializers). */
+function scrubFields(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(object).map(([k, v]) => [
+      k,
+      OWN_SERIALIZER.has(k) ? v : SECRET_FIELD.test(k) ? '[redacted]' : scrub(v, 1),
+    ]),
+  );
+}
+
 /**
  * Structured JSON logs. Secret fields are redacted wherever they appear, e-mail addresses are masked and
- * tokens in URLs redacted in every text, messages too. (Pino does not pass a child logger's bindings
- * through the formatters: bind only ids and serialized requests.)
+ * tokens in URLs redacted in every text, messages too; in a child logger's bindings as in each line.
  */
 export const logger = pino({
   level: loadLogLevel(),
   // Errors are serialized by `scrub` (with their type, code and cause) before the serializers run.
   serializers: { req: serializeRequest, res: serializeResponse, err: (err: unknown) => err },
-  formatters: {
-    log: (object) =>
-      Object.fromEntries(
-        Object.entries(object).map(([k, v]) => [
-          k,
-          OWN_SERIALIZER.has(k) ? v : SECRET_FIELD.test(k) ? '[redacted]' : scrub(v, 1),
-        ]),
-      ),
-  },
+  formatters: { log: scrubFields },
   hooks: {
     logMethod(args, method) {
       const [first, ...rest] = args as unknown[];
@@ -88,3 +89,17 @@ export const logger = pino({
     },
   },
 });
+
+// Pino writes a child's bindings (and `setBindings`') into every line without passing them through the
+// formatters (`formatters.bindings` sees the root's pid and hostname only), so they are scrubbed here.
+// Every child logger inherits these from the root, pino-http's per-request ones included.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called below with the calling logger as `this`
+const pinoChild = logger.child;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- likewise
+const pinoSetBindings = logger.setBindings;
+logger.child = function (this: typeof logger, bindings, options) {
+  return pinoChild.call(this, scrubFields(bindings), options);
+} as typeof logger.child;
+logger.setBindings = function (this: typeof logger, bindings) {
+  pinoSetBindings.call(this, scrubFields(bindings));
+};

@@ -60,9 +60,11 @@ install_redis() {
   log "redis-server (Debian package)"
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  if ! $sudo apt-get install -y -qq redis-server >/dev/null 2>&1; then
+  # `env` sets the variable as root and through sudo alike: after an empty $sudo, a bare
+  # DEBIAN_FRONTEND=… would be taken for the command's name.
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null 2>&1; then
     $sudo apt-get update -qq >/dev/null
-    $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
   fi
   # Debian starts a system service on install; the stack runs its own.
   if command -v systemctl >/dev/null 2>&1; then $sudo systemctl disable --now redis-server >/dev/null 2>&1 || true; fi

@@ -12,14 +12,28 @@ function layout(title: string, paragraphs: string[]): string {
   return `<!doctype html><html><body style="font-family:sans-serif"><h2>${escapeHtml(title)}</h2>\n${body}</body></html>`;
 }
 
-export function activationMail(loginName: string, link: string, validHours: number): RenderedMail {
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/**
+ * `seconds` in words, rounded down so that a mail never promises more time than there is: "24 hours",
+ * "1 hour", "1 hour and 30 minutes", "10 minutes", "45 seconds".
+ */
+export function durationInWords(seconds: number): string {
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (hours === 0 && minutes === 0) return count(Math.floor(seconds), 'second');
+  return [hours > 0 && count(hours, 'hour'), minutes > 0 && count(minutes, 'minute')].filter(Boolean).join(' and ');
+}
+
+export function activationMail(loginName: string, link: string, validSeconds: number): RenderedMail {
   const subject = 'Activate your account';
+  const within = durationInWords(validSeconds);
   return {
     subject,
-    text: `Hello ${loginName},\n\nplease activate your account within ${validHours} hours by opening this link:\n${link}\n\nIf you did not register, ignore this mail.\n`,
+    text: `Hello ${loginName},\n\nplease activate your account within ${within} by opening this link:\n${link}\n\nIf you did not register, ignore this mail.\n`,
     html: layout(subject, [
       `Hello ${escapeHtml(loginName)},`,
-      `please activate your account within ${validHours} hours:`,
+      `please activate your account within ${within}:`,
       `<a href="${escapeHtml(link)}">Activate my account</a>`,
       'If you did not register, ignore this mail.',
     ]),

@@ -20,7 +20,7 @@ export function createMailHandler(deps: {
     if (message.tag === ACTIVE_USER && tokenSalt) {
       const token = deriveActivationToken(deps.tokenSecret, tokenSalt);
       const link = `${deps.publicBaseUrl}/api/users/activate/${token}`;
-      mail = activationMail(loginName, link, Math.round(deps.tokenTtlSeconds / 3600));
+      mail = activationMail(loginName, link, deps.tokenTtlSeconds);
     } else if (message.tag === ACTIVE_USER_SUCCESS) {
       mail = activationSucceededMail(loginName);
     } else if (message.tag === ACCOUNT_EXISTS_NOTICE) {

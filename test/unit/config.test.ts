@@ -115,6 +115,34 @@ describe('values read from the environment', () => {
     expect(refusal({ ACCOUNT_NOTICE_WINDOW_SECONDS: '0' })).toContain('ACCOUNT_NOTICE_WINDOW_SECONDS');
   });
 
+  const NUMERIC = [
+    'PORT',
+    'ACTIVATION_TTL_SECONDS',
+    'PASSWORD_HASH_MEMORY_KIB',
+    'PASSWORD_HASH_PASSES',
+    'DELIVERY_MAX_ATTEMPTS',
+    'DELIVERY_PICKUP_TIMEOUT_SECONDS',
+    'RATE_LIMIT_REGISTER_PER_MINUTE',
+    'RATE_LIMIT_RESEND_PER_MINUTE',
+    'ACTIVATION_RESENDS_PER_HOUR',
+    'ACCOUNT_NOTICE_WINDOW_SECONDS',
+    'RETENTION_DAYS',
+    'RETENTION_BATCH_SIZE',
+    'DEAD_COUNT_REFRESH_SECONDS',
+    'ADMIN_SESSION_TTL_SECONDS',
+    'RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE',
+  ];
+  it.each(NUMERIC.flatMap((name) => [[name, ''] as const, [name, '  '] as const]))(
+    'an empty %s (%j) is unset: it takes the default, not 0',
+    (name, value) => {
+      expect(loadConfig({ [name]: value })).toEqual(loadConfig({}));
+    },
+  );
+
+  it('an empty PORT is the default port, in the public base URL too', () => {
+    expect(loadConfig({ PORT: '' })).toMatchObject({ port: 3000, publicBaseUrl: 'http://localhost:3000' });
+  });
+
   it('REDIS_KEY_PREFIX may be empty, for a Redis of its own', () => {
     expect(loadConfig({ REDIS_KEY_PREFIX: '' }).redis.keyPrefix).toBe('');
   });

@@ -60,6 +60,47 @@ describe('secrets in log fields', () => {
   });
 });
 
+describe("a child logger's bindings", () => {
+  it('have their secret fields redacted and their addresses masked, in every line of the child', () => {
+    const child = logger.child({
+      userId: 'u1',
+      password: 'bound-secret-1',
+      activationToken: 'bound-secret-2',
+      config: { tokenSecret: 'bound-secret-3' },
+      email: 'alice@example.com',
+    });
+    const { entry, line } = logged(() => child.info({ step: 'save' }, 'saved'));
+    expect(entry).toMatchObject({
+      userId: 'u1',
+      password: '[redacted]',
+      activationToken: '[redacted]',
+      config: { tokenSecret: '[redacted]' },
+      email: 'a***@example.com',
+      step: 'save',
+      msg: 'saved',
+    });
+    expect(line).not.toMatch(/bound-secret|alice@/);
+  });
+
+  it("are redacted in a child's child and in bindings set later", () => {
+    const grandchild = logger.child({ requestId: 'r1' }).child({ token: 'bound-secret-4' });
+    grandchild.setBindings({ adminToken: 'bound-secret-5' });
+    const { entry, line } = logged(() => grandchild.warn('retrying'));
+    expect(entry).toMatchObject({ requestId: 'r1', token: '[redacted]', adminToken: '[redacted]' });
+    expect(line).not.toContain('bound-secret');
+  });
+
+  it('a bound request is shown by its serializer, as pino-http binds it, without its Authorization header', () => {
+    const child = logger.child({
+      req: { id: 'req-1', method: 'GET', url: `/api/users/activate/${TOKEN}`, headers: { authorization: 'Bearer op' } },
+    });
+    const { entry, line } = logged(() => child.info('request completed'));
+    expect(entry.req).toEqual({ id: 'req-1', method: 'GET', url: '/api/users/activate/[redacted]' });
+    expect(line).not.toContain(TOKEN);
+    expect(line).not.toContain('Bearer op');
+  });
+});
+
 describe('requests', () => {
   const request = (url: string) => ({
     id: 'req-1',

@@ -1,17 +1,23 @@
 /**
  * The mail templates (activities/consumers/mail-templates.ts): the activation mail carries its link and
- * how long it is valid in both the text and the HTML part, the success mail has no link, and what the
- * HTML part shows of the user is escaped.
+ * how long it is valid ("1 hour", "2 hours", "10 minutes") in both the text and the HTML part, the success
+ * mail has no link, and what the HTML part shows of the user is escaped.
  */
-import { accountExistsMail, activationMail, activationSucceededMail } from '../../activities/consumers/mail-templates';
+import {
+  accountExistsMail,
+  activationMail,
+  activationSucceededMail,
+  durationInWords,
+} from '../../activities/consumers/mail-templates';
 
+const HOUR = 3600;
 const LINK = 'https://signup.example.com/api/users/activate/jwLZaoI_p_TiOS7d9YA9jIJo3zk78SercsxYLes5oBc';
 
 /** The targets of the HTML part's links. */
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
 
 describe('activation mail', () => {
-  const mail = activationMail('alice', LINK, 24);
+  const mail = activationMail('alice', LINK, 24 * HOUR);
 
   it('is titled "Activate your account"', () => {
     expect(mail.subject).toBe('Activate your account');
@@ -29,10 +35,17 @@ describe('activation mail', () => {
   });
 
   it('says how many hours the link is valid, in both parts', () => {
-    const twoHours = activationMail('alice', LINK, 2);
+    const twoHours = activationMail('alice', LINK, 2 * HOUR);
     expect(twoHours.text).toContain('within 2 hours');
     expect(twoHours.html).toContain('within 2 hours');
     expect(mail.text).toContain('within 24 hours');
+  });
+
+  it('says "1 hour" for one hour, and minutes for less', () => {
+    const oneHour = activationMail('alice', LINK, HOUR);
+    expect(oneHour.text).toContain('within 1 hour by opening');
+    expect(oneHour.html).toContain('within 1 hour:');
+    expect(activationMail('alice', LINK, 600).text).toContain('within 10 minutes by opening');
   });
 
   it('tells someone who did not register to ignore it', () => {
@@ -46,10 +59,28 @@ describe('activation mail', () => {
   });
 
   it('escapes the login name and the link in the HTML part', () => {
-    const odd = activationMail('<b>"al"&\'ice\'</b>', 'https://example.com/a?x=1&y="2"', 24);
+    const odd = activationMail('<b>"al"&\'ice\'</b>', 'https://example.com/a?x=1&y="2"', 24 * HOUR);
     expect(odd.html).toContain('Hello &lt;b&gt;&quot;al&quot;&amp;&#39;ice&#39;&lt;/b&gt;,');
     expect(odd.html).not.toContain('<b>');
     expect(hrefs(odd.html)).toEqual(['https://example.com/a?x=1&amp;y=&quot;2&quot;']);
+  });
+});
+
+describe('durationInWords', () => {
+  it.each([
+    [24 * HOUR, '24 hours'],
+    [2 * HOUR, '2 hours'],
+    [HOUR, '1 hour'],
+    [HOUR + 60, '1 hour and 1 minute'],
+    [1.5 * HOUR, '1 hour and 30 minutes'],
+    [HOUR + 59, '1 hour'],
+    [59 * 60, '59 minutes'],
+    [60, '1 minute'],
+    [90, '1 minute'],
+    [59, '59 seconds'],
+    [1, '1 second'],
+  ])('%d s → %s (rounded down: never more time than there is)', (seconds, words) => {
+    expect(durationInWords(seconds)).toBe(words);
   });
 });
 

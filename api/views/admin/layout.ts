@@ -1,4 +1,5 @@
 import { Html, html } from '../html';
+import type { Column } from '../table';
 
 const style = `
 body{font-family:system-ui,sans-serif;margin:0;line-height:1.4;color:#1b1b1b}
@@ -51,7 +52,15 @@ export function layout(title: string, ctx: PageContext, body: Html): string {
     </html>`.value;
 }
 
-export const statusCell = (status: string) => html`<td class="${status === 'DEAD' ? 'DEAD' : ''}">${status}</td>`;
+/** The class of a cell showing a status: DEAD stands out. */
+export const statusClass = (status: string) => (status === 'DEAD' ? 'DEAD' : undefined);
+
+/** The `status` column of a table of records that have one. */
+export const statusColumn = <Row extends { status: string }>(): Column<Row> => ({
+  header: 'status',
+  cell: (row) => row.status,
+  class: (row) => statusClass(row.status),
+});
 
 export const time = (at: Date | string | undefined) => {
   if (!at) return '';

@@ -1,6 +1,7 @@
 import type { createMessageService } from '../../services/messages';
 import { html } from '../html';
-import { csrfField, layout, statusCell, time, type PageContext } from './layout';
+import { fieldTable, table } from '../table';
+import { csrfField, layout, statusClass, statusColumn, time, type PageContext } from './layout';
 
 type Detail = Awaited<ReturnType<ReturnType<typeof createMessageService>['get']>>;
 
@@ -23,42 +24,19 @@ export function messagePage(
     `Message ${m.messageKey}`,
     ctx,
     html`${notice ? html`<p class="${notice.ok ? 'notice' : 'error'}" role="status">${notice.text}</p>` : ''}
-      <table>
-        <tbody>
-          <tr>
-            <th scope="row">status</th>
-            ${statusCell(m.status)}
-          </tr>
-          <tr>
-            <th scope="row">topic / tag</th>
-            <td>${m.topic} / ${m.tag}</td>
-          </tr>
-          <tr>
-            <th scope="row">producer group</th>
-            <td>${m.producerGroup}</td>
-          </tr>
-          <tr>
-            <th scope="row">user id</th>
-            <td>${m.userId}</td>
-          </tr>
-          <tr>
-            <th scope="row">resends</th>
-            <td>${m.resendCount}</td>
-          </tr>
-          <tr>
-            <th scope="row">last error</th>
-            <td>${m.lastError ?? ''}</td>
-          </tr>
-          <tr>
-            <th scope="row">created / updated</th>
-            <td>${time(m.createdAt)} / ${time(m.updatedAt)}</td>
-          </tr>
-          <tr>
-            <th scope="row">workflow</th>
-            <td><a href="${links.workflowUrl}" rel="noopener noreferrer">${m.workflowId}</a> (Temporal Web UI)</td>
-          </tr>
-        </tbody>
-      </table>
+      ${fieldTable('The message', [
+        { header: 'status', value: m.status, class: statusClass(m.status) },
+        { header: 'topic / tag', value: `${m.topic} / ${m.tag}` },
+        { header: 'producer group', value: m.producerGroup },
+        { header: 'user id', value: m.userId },
+        { header: 'resends', value: m.resendCount },
+        { header: 'last error', value: m.lastError ?? '' },
+        { header: 'created / updated', value: html`${time(m.createdAt)} / ${time(m.updatedAt)}` },
+        {
+          header: 'workflow',
+          value: html`<a href="${links.workflowUrl}" rel="noopener noreferrer">${m.workflowId}</a> (Temporal Web UI)`,
+        },
+      ])}
       ${
         m.status === 'DEAD'
           ? html`<form method="post" action="/admin/messages/${encodeURIComponent(m.messageKey)}/resend">
@@ -71,28 +49,17 @@ export function messagePage(
       <h2>State trail</h2>
       ${trail(m.history)}
       <h2>Consumer confirms</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">consumer group</th>
-            <th scope="col">status</th>
-            <th scope="col">attempts</th>
-            <th scope="col">last error</th>
-            <th scope="col">trail</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${m.confirms.map(
-            (c) =>
-              html`<tr class="status-${c.status}">
-                <td>${c.consumerGroup}</td>
-                ${statusCell(c.status)}
-                <td class="num">${c.consumeCount}</td>
-                <td>${c.lastError ?? ''}</td>
-                <td>${trail(c.history)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`,
+      ${table({
+        caption: 'One confirm per consumer group',
+        columns: [
+          { header: 'consumer group', cell: (c) => c.consumerGroup },
+          statusColumn(),
+          { header: 'attempts', cell: (c) => c.consumeCount, class: 'num' },
+          { header: 'last error', cell: (c) => c.lastError ?? '' },
+          { header: 'trail', cell: (c) => trail(c.history) },
+        ],
+        rows: m.confirms,
+        rowClass: (c) => `status-${c.status}`,
+      })}`,
   );
 }

@@ -2,7 +2,8 @@ import { MESSAGE_STATUSES } from '../../../domain/messaging';
 import { CONSUMERS } from '../../../domain/subscriptions';
 import type { createMessageService } from '../../services/messages';
 import { html } from '../html';
-import { layout, statusCell, time, type PageContext } from './layout';
+import { table } from '../table';
+import { layout, statusColumn, time, type PageContext } from './layout';
 
 type Page = Awaited<ReturnType<ReturnType<typeof createMessageService>['list']>>;
 /** The filters as the form gave them (strings, empty when not set). */
@@ -45,39 +46,25 @@ export function messagesPage(ctx: PageContext, filters: Filters, page: Page | un
       ${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
       ${
         page
-          ? html`<table>
-                <caption>
-                  ${page.items.length} message${page.items.length === 1 ? '' : 's'} on this page, newest first
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">created</th>
-                    <th scope="col">message key</th>
-                    <th scope="col">topic</th>
-                    <th scope="col">tag</th>
-                    <th scope="col">status</th>
-                    <th scope="col">resends</th>
-                    <th scope="col">user id</th>
-                    <th scope="col">last error</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${page.items.map(
-                    (m) =>
-                      html`<tr class="status-${m.status}">
-                        <td>${time(m.createdAt)}</td>
-                        <td><a href="/admin/messages/${encodeURIComponent(m.messageKey)}">${m.messageKey}</a></td>
-                        <td>${m.topic}</td>
-                        <td>${m.tag}</td>
-                        ${statusCell(m.status)}
-                        <td class="num">${m.resendCount}</td>
-                        <td>${m.userId}</td>
-                        <td>${m.lastError ?? ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-              ${next ? html`<p><a href="${next}" rel="next">Next page</a></p>` : html`<p>No more messages.</p>`}`
+          ? html`${table({
+              caption: `${page.items.length} message${page.items.length === 1 ? '' : 's'} on this page, newest first`,
+              columns: [
+                { header: 'created', cell: (m) => time(m.createdAt) },
+                {
+                  header: 'message key',
+                  cell: (m) => html`<a href="/admin/messages/${encodeURIComponent(m.messageKey)}">${m.messageKey}</a>`,
+                },
+                { header: 'topic', cell: (m) => m.topic },
+                { header: 'tag', cell: (m) => m.tag },
+                statusColumn(),
+                { header: 'resends', cell: (m) => m.resendCount, class: 'num' },
+                { header: 'user id', cell: (m) => m.userId },
+                { header: 'last error', cell: (m) => m.lastError ?? '' },
+              ],
+              rows: page.items,
+              rowClass: (m) => `status-${m.status}`,
+            })}
+            ${next ? html`<p><a href="${next}" rel="next">Next page</a></p>` : html`<p>No more messages.</p>`}`
           : ''
       }`,
   );

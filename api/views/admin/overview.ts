@@ -1,7 +1,8 @@
 import { MESSAGE_STATUSES } from '../../../domain/messaging';
 import type { Overview } from '../../services/console';
 import { html } from '../html';
-import { layout, statusCell, time, type PageContext } from './layout';
+import { table } from '../table';
+import { layout, statusColumn, time, type PageContext } from './layout';
 import { latencyChart } from './latency-chart';
 
 export function overviewPage(ctx: PageContext, o: Overview, cacheSeconds: number): string {
@@ -12,45 +13,30 @@ export function overviewPage(ctx: PageContext, o: Overview, cacheSeconds: number
     html`<p>Figures as of ${time(o.computedAt)} (computed at most every ${cacheSeconds} s).</p>
       ${dead > 0 ? html`<p class="error" role="alert"><strong>${dead} DEAD</strong> message${dead === 1 ? ' needs' : 's need'} an operator: <a href="/admin/messages?status=DEAD">see them</a> or <a href="/admin/resend-dead">resend them</a>.</p>` : ''}
       <h2>Messages by status</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">status</th>
-            <th scope="col">messages</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${MESSAGE_STATUSES.map(
-            (s) =>
-              html`<tr class="status-${s}">
-                ${statusCell(s)}
-                <td class="num">
-                  <a href="/admin/messages?status=${s}">${s === 'FINISHED' ? '≈ ' : ''}${o.statusCounts[s]}</a>
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${table({
+        caption: "Messages in each status (≈: FINISHED estimated from the collection's size)",
+        columns: [
+          statusColumn(),
+          {
+            header: 'messages',
+            cell: (r) =>
+              html`<a href="/admin/messages?status=${r.status}">${r.status === 'FINISHED' ? '≈ ' : ''}${r.count}</a>`,
+            class: 'num',
+          },
+        ],
+        rows: MESSAGE_STATUSES.map((status) => ({ status, count: o.statusCounts[status] })),
+        rowClass: (r) => `status-${r.status}`,
+      })}
       <h2>Registrations and activations, last ${o.perHour.length} hours (UTC)</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">hour</th>
-            <th scope="col">registrations</th>
-            <th scope="col">activations</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${o.perHour.map(
-            (h) =>
-              html`<tr>
-                <td>${time(h.hour)}</td>
-                <td class="num">${h.registrations}</td>
-                <td class="num">${h.activations}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${table({
+        caption: 'Per hour, oldest first',
+        columns: [
+          { header: 'hour', cell: (h) => time(h.hour) },
+          { header: 'registrations', cell: (h) => h.registrations, class: 'num' },
+          { header: 'activations', cell: (h) => h.activations, class: 'num' },
+        ],
+        rows: o.perHour,
+      })}
       <h2>Request → mail latency</h2>
       ${latencyChart(o.latency)}`,
   );

@@ -1,7 +1,8 @@
 import type { createMessageService } from '../../services/messages';
 import type { UserRegistrationView } from '../../services/users';
 import { html } from '../html';
-import { layout, statusCell, time, type PageContext } from './layout';
+import { fieldTable, table } from '../table';
+import { layout, statusClass, statusColumn, time, type PageContext } from './layout';
 
 type Messages = Awaited<ReturnType<ReturnType<typeof createMessageService>['list']>>['items'];
 
@@ -32,59 +33,25 @@ export function registrationPage(
 }
 
 function details({ user, messages, workflowUrl }: FoundRegistration) {
-  return html`<table>
-      <caption>
-        The registration
-      </caption>
-      <tbody>
-        <tr>
-          <th scope="row">stage</th>
-          ${statusCell(user.stage)}
-        </tr>
-        <tr>
-          <th scope="row">user id</th>
-          <td>${user.userId}</td>
-        </tr>
-        <tr>
-          <th scope="row">login name</th>
-          <td>${user.loginName}</td>
-        </tr>
-        <tr>
-          <th scope="row">registered</th>
-          <td>${time(user.createdAt)}</td>
-        </tr>
-        <tr>
-          <th scope="row">activated</th>
-          <td>${time(user.activatedAt)}</td>
-        </tr>
-        <tr>
-          <th scope="row">workflow</th>
-          <td><a href="${workflowUrl}">${user.workflowId}</a> (Temporal Web UI)</td>
-        </tr>
-      </tbody>
-    </table>
-    <table>
-      <caption>
-        Its messages, newest first
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">created</th>
-          <th scope="col">message key</th>
-          <th scope="col">tag</th>
-          <th scope="col">status</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${messages.map(
-          (m) =>
-            html`<tr>
-              <td>${time(m.createdAt)}</td>
-              <td><a href="/admin/messages/${encodeURIComponent(m.messageKey)}">${m.messageKey}</a></td>
-              <td>${m.tag}</td>
-              ${statusCell(m.status)}
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
+  return html`${fieldTable('The registration', [
+    { header: 'stage', value: user.stage, class: statusClass(user.stage) },
+    { header: 'user id', value: user.userId },
+    { header: 'login name', value: user.loginName },
+    { header: 'registered', value: time(user.createdAt) },
+    { header: 'activated', value: time(user.activatedAt) },
+    { header: 'workflow', value: html`<a href="${workflowUrl}">${user.workflowId}</a> (Temporal Web UI)` },
+  ])}
+  ${table({
+    caption: 'Its messages, newest first',
+    columns: [
+      { header: 'created', cell: (m) => time(m.createdAt) },
+      {
+        header: 'message key',
+        cell: (m) => html`<a href="/admin/messages/${encodeURIComponent(m.messageKey)}">${m.messageKey}</a>`,
+      },
+      { header: 'tag', cell: (m) => m.tag },
+      statusColumn(),
+    ],
+    rows: messages,
+  })}`;
 }
