@@ -48,6 +48,7 @@ export function createMessageActivities() {
     /** SENDING, with one UNCONFIRMED confirm per consumer group subscribed to the topic; returns those consumers. */
     async confirmMessage({ messageKey, topic }: { messageKey: string; topic: string }): Promise<Consumer[]> {
       const subscriptions = await subscribers(topic);
+      let firstAttempt = false;
       if (subscriptions.length) {
         try {
           await Confirm.insertMany(
@@ -60,14 +61,16 @@ export function createMessageActivities() {
             })),
             { ordered: false },
           );
+          firstAttempt = true;
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err; // created by an earlier attempt
         }
       }
-      await transition(Message, messageKey, is('WAIT_SEND'), {
-        $set: { status: 'SENDING' },
-        $push: historyPush('SENDING'),
-      });
+      const toSending = { $set: { status: 'SENDING' }, $push: historyPush('SENDING') };
+      // Every confirm was new, so no earlier attempt got as far as the message: it is still WAIT_SEND, as
+      // the workflow left it, and the update needs no read first. Otherwise the status is checked.
+      if (firstAttempt) await Message.updateOne({ _id: messageKey }, toSending);
+      else await transition(Message, messageKey, is('WAIT_SEND'), toSending);
       return subscriptions;
     },
 

@@ -25,7 +25,7 @@ import {
   idempotencyKey,
 } from '../../domain/delivery';
 import { ACTIVE_USER, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../../domain/messaging';
-import { Confirm, confirmId, Message } from '../../domain/models';
+import { Confirm, confirmId } from '../../domain/models';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { newTokenSalt } from '../../domain/tokens';
 import { createDeliveryMetrics } from '../../infra/delivery-metrics';
@@ -59,7 +59,7 @@ type Update = {
 };
 
 const confirms = new Map<string, ConfirmRow>();
-/** When the message was created (the request), as the pipeline reads it for the latency. */
+/** When the confirm was created (the message confirmed, right after the request): the latency counts from it. */
 let createdAt: Date;
 
 function seedConfirm(status: string, consumeCount = 0): void {
@@ -81,11 +81,8 @@ function updateConfirm(filter: { _id: string }, update: Update) {
 beforeEach(() => {
   confirms.clear();
   createdAt = new Date(Date.now() - 1500);
-  jest.spyOn(Message, 'findById').mockImplementation((() => ({
-    lean: async () => Promise.resolve({ createdAt }),
-  })) as never);
   jest.spyOn(Confirm, 'findById').mockImplementation(((_id: string) => ({
-    lean: async () => Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status } : null),
+    lean: async () => Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status, createdAt } : null),
   })) as never);
   jest.spyOn(Confirm, 'updateOne').mockImplementation(updateConfirm as never);
 });
@@ -415,7 +412,7 @@ describe('metrics', () => {
     return { meter, values, sum };
   }
 
-  it('a handled message counts one delivery of its tag and its latency since the request', async () => {
+  it('a handled message counts one delivery of its tag and its latency since the message was confirmed', async () => {
     seedConfirm('UNCONFIRMED');
     const { meter, values, sum } = recordingMeter();
     const { attempt } = pipeline(recordingHandler().handler, meter);
