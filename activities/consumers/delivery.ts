@@ -8,8 +8,9 @@ import {
 } from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
+import { auditedTransition, auditedUpdate } from '../../domain/models/audit-writes';
 import { historyPush } from '../../domain/models/history';
-import { isNot, transitionFrom } from '../../domain/models/transition';
+import { isNot } from '../../domain/models/transition';
 import type { DeliveryMetrics } from '../../infra/delivery-metrics';
 
 /** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
@@ -40,7 +41,7 @@ export function createDeliverActivity(
     const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
     const attempt = Context.current().info.attempt;
-    const before = await transitionFrom(Confirm, _id, isNot('CONSUMED'), {
+    const before = await auditedTransition(Confirm, _id, isNot('CONSUMED'), {
       $set: { status: 'CONFIRMED' },
       $inc: { consumeCount: 1 },
       $push: historyPush('CONFIRMED', `attempt ${attempt}`),
@@ -63,7 +64,7 @@ export function createDeliverActivity(
       } catch (err) {
         metrics.failed(message.tag, err);
         await Promise.allSettled([
-          Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } }),
+          auditedUpdate(Confirm, _id, { $set: { lastError: (err as Error).message } }),
           releaseLease(redis, key, lease),
         ]);
         throw err;
@@ -98,7 +99,7 @@ export function createDeliverActivity(
 }
 
 function markConsumed(_id: string) {
-  return Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
+  return auditedUpdate(Confirm, _id, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

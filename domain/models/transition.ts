@@ -1,11 +1,5 @@
 import type { Model, UpdateQuery } from 'mongoose';
 
-/** What a transition read of the document before changing it. */
-export interface TransitionedFrom {
-  status: string;
-  createdAt?: Date;
-}
-
 /**
  * Moves one document (found by `_id`) to a new state if its current status allows it; returns the
  * status it had (undefined when there is no such document).
@@ -20,19 +14,9 @@ export async function transition<T extends { status: string }>(
   allowed: (status: string) => boolean,
   update: UpdateQuery<T>,
 ): Promise<string | undefined> {
-  return (await transitionFrom(model, _id, allowed, update))?.status;
-}
-
-/** `transition`, answering the document as it was read: its status and its creation time. */
-export async function transitionFrom<T extends { status: string }>(
-  model: Model<T>,
-  _id: string,
-  allowed: (status: string) => boolean,
-  update: UpdateQuery<T>,
-): Promise<TransitionedFrom | undefined> {
-  const current = await model.findById(_id, { status: 1, createdAt: 1 }).lean<TransitionedFrom>();
+  const current = await model.findById(_id, { status: 1 }).lean<{ status: string }>();
   if (current && allowed(current.status)) await model.updateOne({ _id }, update);
-  return current ?? undefined;
+  return current?.status;
 }
 
 export const is =

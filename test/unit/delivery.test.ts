@@ -67,7 +67,7 @@ function seedConfirm(status: string, consumeCount = 0): void {
 }
 const confirm = () => confirms.get(CONFIRM_ID)!;
 
-/** Confirm.updateOne, on the rows above. */
+/** The confirms collection's updateOne, on the rows above. */
 function updateConfirm(filter: { _id: string }, update: Update) {
   const row = confirms.get(filter._id);
   if (row) {
@@ -81,10 +81,11 @@ function updateConfirm(filter: { _id: string }, update: Update) {
 beforeEach(() => {
   confirms.clear();
   createdAt = new Date(Date.now() - 1500);
-  jest.spyOn(Confirm, 'findById').mockImplementation(((_id: string) => ({
-    lean: async () => Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status, createdAt } : null),
-  })) as never);
-  jest.spyOn(Confirm, 'updateOne').mockImplementation(updateConfirm as never);
+  jest
+    .spyOn(Confirm.collection, 'findOne')
+    .mockImplementation((({ _id }: { _id: string }) =>
+      Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status, createdAt } : null)) as never);
+  jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(updateConfirm as never);
 });
 
 afterEach(() => {
@@ -331,11 +332,11 @@ describe('a store down just after the handler ran', () => {
     seedConfirm('UNCONFIRMED');
     const { redis, attempt } = pipeline(handler);
     // eslint-disable-next-line @typescript-eslint/unbound-method -- the mock's recorded implementation, not a method call
-    const update = jest.mocked(Confirm.updateOne).getMockImplementation()!;
+    const update = jest.mocked(Confirm.collection.updateOne).getMockImplementation()!;
     jest
-      .spyOn(Confirm, 'updateOne')
+      .spyOn(Confirm.collection, 'updateOne')
       .mockImplementationOnce(update)
-      .mockImplementationOnce((() => Promise.reject(new Error('connection closed'))) as never)
+      .mockImplementationOnce(() => Promise.reject(new Error('connection closed')))
       .mockImplementation(update);
 
     await expect(attempt(1)).rejects.toThrow('connection closed');
@@ -432,7 +433,7 @@ describe('metrics', () => {
     const { attempt } = pipeline(handler, meter);
     // The confirm's CONSUMED update fails once, after the mail went out.
     let failed = false;
-    jest.spyOn(Confirm, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
+    jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
       if (update.$set?.status === 'CONSUMED' && !failed) {
         failed = true;
         return Promise.reject(new Error('MongoDB unreachable'));

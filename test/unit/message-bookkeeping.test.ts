@@ -23,20 +23,18 @@ beforeEach(() => {
   jest.spyOn(Subscription, 'find').mockImplementation((() => ({
     sort: () => ({ lean: async () => Promise.resolve(consumers) }),
   })) as never);
-  jest.spyOn(Confirm, 'insertMany').mockImplementation((async (docs: { _id: string }[]) => {
+  jest.spyOn(Confirm.collection, 'insertMany').mockImplementation((async (docs: { _id: string }[]) => {
     calls.push('insert confirms');
     const duplicates = docs.filter((d) => created.has(d._id));
     docs.forEach((d) => created.add(d._id));
     if (duplicates.length) throw Object.assign(new Error('E11000'), { code: 11000 });
     return Promise.resolve(docs);
   }) as never);
-  jest.spyOn(Message, 'findById').mockImplementation((() => ({
-    lean: async () => {
-      calls.push('read message');
-      return Promise.resolve({ status });
-    },
-  })) as never);
-  jest.spyOn(Message, 'updateOne').mockImplementation((async (
+  jest.spyOn(Message.collection, 'findOne').mockImplementation(async () => {
+    calls.push('read message');
+    return Promise.resolve({ status });
+  });
+  jest.spyOn(Message.collection, 'updateOne').mockImplementation((async (
     _filter: unknown,
     update: { $set: { status: string } },
   ) => {
