@@ -1,6 +1,7 @@
 import { Confirm, confirmId, isDuplicateKeyError, Message, Subscription } from '../domain/models';
+import { auditedInsert, auditedTransition as transition, auditedUpdate } from '../domain/models/audit-writes';
 import { historyPush } from '../domain/models/history';
-import { is, isNot, transition } from '../domain/models/transition';
+import { is, isNot } from '../domain/models/transition';
 import { PRODUCER_GROUP, type Consumer, type OutgoingMessage } from '../domain/messaging';
 
 /** Subscriptions change rarely and are read for every message: each worker keeps them for a few seconds. */
@@ -25,13 +26,22 @@ export function createMessageActivities() {
     /** Pre-send record (WAIT_SEND), written before the local transaction. */
     async recordPendingMessage(message: OutgoingMessage): Promise<void> {
       try {
-        await Message.create({
-          _id: message.messageKey,
-          ...message,
-          producerGroup: PRODUCER_GROUP,
-          status: 'WAIT_SEND',
-          history: [{ status: 'WAIT_SEND', at: new Date() }],
-        });
+        const { messageKey, topic, tag, userId, workflowId, body } = message;
+        await auditedInsert(Message, [
+          {
+            _id: messageKey,
+            messageKey,
+            topic,
+            tag,
+            producerGroup: PRODUCER_GROUP,
+            userId,
+            workflowId,
+            body,
+            status: 'WAIT_SEND',
+            resendCount: 0,
+            history: [{ status: 'WAIT_SEND', at: new Date() }],
+          },
+        ]);
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err; // recorded by an earlier attempt
       }
@@ -48,26 +58,30 @@ export function createMessageActivities() {
     /** SENDING, with one UNCONFIRMED confirm per consumer group subscribed to the topic; returns those consumers. */
     async confirmMessage({ messageKey, topic }: { messageKey: string; topic: string }): Promise<Consumer[]> {
       const subscriptions = await subscribers(topic);
+      let firstAttempt = false;
       if (subscriptions.length) {
         try {
-          await Confirm.insertMany(
+          await auditedInsert(
+            Confirm,
             subscriptions.map((s) => ({
               _id: confirmId(messageKey, s.consumerGroup),
               messageKey,
               consumerGroup: s.consumerGroup,
               status: 'UNCONFIRMED',
+              consumeCount: 0,
               history: [{ status: 'UNCONFIRMED', at: new Date() }],
             })),
-            { ordered: false },
           );
+          firstAttempt = true;
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err; // created by an earlier attempt
         }
       }
-      await transition(Message, messageKey, is('WAIT_SEND'), {
-        $set: { status: 'SENDING' },
-        $push: historyPush('SENDING'),
-      });
+      const toSending = { $set: { status: 'SENDING' }, $push: historyPush('SENDING') };
+      // Every confirm was new, so no earlier attempt got as far as the message: it is still WAIT_SEND, as
+      // the workflow left it, and the update needs no read first. Otherwise the status is checked.
+      if (firstAttempt) await auditedUpdate(Message, messageKey, toSending);
+      else await transition(Message, messageKey, is('WAIT_SEND'), toSending);
       return subscriptions;
     },
 

@@ -39,7 +39,7 @@ export function createDeliveryMetrics(meter: MetricMeter, consumerGroup: string)
       DELIVERY_LATENCY,
       'int',
       'ms',
-      "From the message's creation (the request) to its handler's completion (CID_OPC: the mail accepted by SMTP), in ms",
+      "From the message's confirmation (SENDING, milliseconds after the request) to its handler's completion (CID_OPC: the mail accepted by SMTP), in ms",
     )
     .withTags(tags);
   // Every series exists from the start, at 0, so that rate() and increase() see the first one.

@@ -7,9 +7,10 @@ import {
   idempotencyKey,
 } from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
-import { Confirm, confirmId, Message } from '../../domain/models';
+import { Confirm, confirmId } from '../../domain/models';
+import { auditedTransition, auditedUpdate } from '../../domain/models/audit-writes';
 import { historyPush } from '../../domain/models/history';
-import { isNot, transition } from '../../domain/models/transition';
+import { isNot } from '../../domain/models/transition';
 import type { DeliveryMetrics } from '../../infra/delivery-metrics';
 
 /** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
@@ -40,12 +41,12 @@ export function createDeliverActivity(
     const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
     const attempt = Context.current().info.attempt;
-    const before = await transition(Confirm, _id, isNot('CONSUMED'), {
+    const before = await auditedTransition(Confirm, _id, isNot('CONSUMED'), {
       $set: { status: 'CONFIRMED' },
       $inc: { consumeCount: 1 },
       $push: historyPush('CONFIRMED', `attempt ${attempt}`),
     });
-    if (before === 'CONSUMED') return 'already-consumed';
+    if (before?.status === 'CONSUMED') return 'already-consumed';
     if (before === undefined) {
       throw ApplicationFailure.create({
         type: 'NO_CONFIRM',
@@ -63,7 +64,7 @@ export function createDeliverActivity(
       } catch (err) {
         metrics.failed(message.tag, err);
         await Promise.allSettled([
-          Confirm.updateOne({ _id }, { $set: { lastError: (err as Error).message } }),
+          auditedUpdate(Confirm, _id, { $set: { lastError: (err as Error).message } }),
           releaseLease(redis, key, lease),
         ]);
         throw err;
@@ -84,8 +85,9 @@ export function createDeliverActivity(
           error: (mark.reason as Error).message,
         });
       }
-      const latencyMs = await sinceCreation(messageKey, handledAt);
-      if (latencyMs !== undefined) metrics.latency(message.tag, latencyMs);
+      // Measured from the confirm's creation, read above: the message was confirmed (SENDING) milliseconds
+      // after the request created it, so no read of the message is needed for a metric.
+      if (before.createdAt) metrics.latency(message.tag, handledAt - before.createdAt.getTime());
       return 'consumed';
     }
     if ((await redis.get(key)) !== CONSUMED_MARK) {
@@ -97,20 +99,7 @@ export function createDeliverActivity(
 }
 
 function markConsumed(_id: string) {
-  return Confirm.updateOne({ _id }, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
-}
-
-/**
- * How long after the message's creation (the user's request) the handler completed. Read once the
- * delivery is recorded, and never failing it: a delivery is not retried for the sake of a metric.
- */
-async function sinceCreation(messageKey: string, at: number): Promise<number | undefined> {
-  try {
-    const message = await Message.findById(messageKey, { createdAt: 1 }).lean<{ createdAt?: Date }>();
-    return message?.createdAt ? at - message.createdAt.getTime() : undefined;
-  } catch {
-    return undefined;
-  }
+  return auditedUpdate(Confirm, _id, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

@@ -5,7 +5,13 @@ import type { MessageHandler } from './delivery';
 export function createEventsHandler(): MessageHandler {
   return async (message) => {
     try {
-      await UserEvent.create({ messageKey: message.messageKey, userId: message.userId, type: message.tag });
+      // Through the driver: three strings and a date need none of mongoose's document machinery.
+      await UserEvent.collection.insertOne({
+        messageKey: message.messageKey,
+        userId: message.userId,
+        type: message.tag,
+        createdAt: new Date(),
+      });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }

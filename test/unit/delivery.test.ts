@@ -25,7 +25,7 @@ import {
   idempotencyKey,
 } from '../../domain/delivery';
 import { ACTIVE_USER, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../../domain/messaging';
-import { Confirm, confirmId, Message } from '../../domain/models';
+import { Confirm, confirmId } from '../../domain/models';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { newTokenSalt } from '../../domain/tokens';
 import { createDeliveryMetrics } from '../../infra/delivery-metrics';
@@ -59,7 +59,7 @@ type Update = {
 };
 
 const confirms = new Map<string, ConfirmRow>();
-/** When the message was created (the request), as the pipeline reads it for the latency. */
+/** When the confirm was created (the message confirmed, right after the request): the latency counts from it. */
 let createdAt: Date;
 
 function seedConfirm(status: string, consumeCount = 0): void {
@@ -67,7 +67,7 @@ function seedConfirm(status: string, consumeCount = 0): void {
 }
 const confirm = () => confirms.get(CONFIRM_ID)!;
 
-/** Confirm.updateOne, on the rows above. */
+/** The confirms collection's updateOne, on the rows above. */
 function updateConfirm(filter: { _id: string }, update: Update) {
   const row = confirms.get(filter._id);
   if (row) {
@@ -81,13 +81,11 @@ function updateConfirm(filter: { _id: string }, update: Update) {
 beforeEach(() => {
   confirms.clear();
   createdAt = new Date(Date.now() - 1500);
-  jest.spyOn(Message, 'findById').mockImplementation((() => ({
-    lean: async () => Promise.resolve({ createdAt }),
-  })) as never);
-  jest.spyOn(Confirm, 'findById').mockImplementation(((_id: string) => ({
-    lean: async () => Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status } : null),
-  })) as never);
-  jest.spyOn(Confirm, 'updateOne').mockImplementation(updateConfirm as never);
+  jest
+    .spyOn(Confirm.collection, 'findOne')
+    .mockImplementation((({ _id }: { _id: string }) =>
+      Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status, createdAt } : null)) as never);
+  jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(updateConfirm as never);
 });
 
 afterEach(() => {
@@ -334,11 +332,11 @@ describe('a store down just after the handler ran', () => {
     seedConfirm('UNCONFIRMED');
     const { redis, attempt } = pipeline(handler);
     // eslint-disable-next-line @typescript-eslint/unbound-method -- the mock's recorded implementation, not a method call
-    const update = jest.mocked(Confirm.updateOne).getMockImplementation()!;
+    const update = jest.mocked(Confirm.collection.updateOne).getMockImplementation()!;
     jest
-      .spyOn(Confirm, 'updateOne')
+      .spyOn(Confirm.collection, 'updateOne')
       .mockImplementationOnce(update)
-      .mockImplementationOnce((() => Promise.reject(new Error('connection closed'))) as never)
+      .mockImplementationOnce(() => Promise.reject(new Error('connection closed')))
       .mockImplementation(update);
 
     await expect(attempt(1)).rejects.toThrow('connection closed');
@@ -415,7 +413,7 @@ describe('metrics', () => {
     return { meter, values, sum };
   }
 
-  it('a handled message counts one delivery of its tag and its latency since the request', async () => {
+  it('a handled message counts one delivery of its tag and its latency since the message was confirmed', async () => {
     seedConfirm('UNCONFIRMED');
     const { meter, values, sum } = recordingMeter();
     const { attempt } = pipeline(recordingHandler().handler, meter);
@@ -435,7 +433,7 @@ describe('metrics', () => {
     const { attempt } = pipeline(handler, meter);
     // The confirm's CONSUMED update fails once, after the mail went out.
     let failed = false;
-    jest.spyOn(Confirm, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
+    jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
       if (update.$set?.status === 'CONSUMED' && !failed) {
         failed = true;
         return Promise.reject(new Error('MongoDB unreachable'));

@@ -1,9 +1,9 @@
 /**
- * `transition` (domain/models/transition.ts), the guarded state change of messages, confirms and
- * users: the document moves only from a state its guard allows, by `_id`, and the caller learns the
- * state it found (undefined when there is no such document). Run on a stand-in for the two model calls
- * it makes; `is`/`isNot` are the guards the activities pass, `historyPush` the trail entry each change
- * appends.
+ * `transition` (domain/models/transition.ts), the guarded state change of users (messages and confirms
+ * change through the driver, audit-writes.test.ts): the document moves only from a state its guard
+ * allows, by `_id`, and the caller learns the state it found (undefined when there is no such document).
+ * Run on a stand-in for the two model calls it makes; `is`/`isNot` are the guards the activities pass,
+ * `historyPush` the trail entry each change appends.
  */
 import type { Model } from 'mongoose';
 import { historyPush } from '../../domain/models/history';

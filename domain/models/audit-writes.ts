@@ -1,0 +1,57 @@
+import type { Model, UpdateQuery } from 'mongoose';
+import type { AuditTrail } from './history';
+
+/**
+ * The writes of the audit trail (messages and confirms) on the delivery path, through the MongoDB driver
+ * directly: every value in them is already a plain string, number or date, so mongoose's query building
+ * and casting add nothing but CPU on each delivery. `updatedAt` is set as mongoose's timestamps would set
+ * it; reads elsewhere (the console, the admin API) still go through the models.
+ */
+type Audited = AuditTrail & { _id: string; status: string };
+
+/** What a transition read before changing the document. */
+export interface TransitionedFrom {
+  status: string;
+  createdAt?: Date;
+}
+
+/**
+ * Moves one audited document (found by `_id`) to a new state if its current status allows it, and
+ * answers its status and creation time as read (undefined when there is no such document).
+ *
+ * A read by `_id`, then an update by `_id` alone: on FerretDB only a filter on `_id` alone is pushed
+ * down to an index, any other condition scans the collection. The two steps are not atomic, which is
+ * safe here because each document's transitions are made by one workflow, one step at a time.
+ */
+export async function auditedTransition<T extends Audited>(
+  model: Model<T>,
+  _id: string,
+  allowed: (status: string) => boolean,
+  update: UpdateQuery<T>,
+): Promise<TransitionedFrom | undefined> {
+  const current = await model.collection.findOne<TransitionedFrom>(
+    { _id: _id as never },
+    { projection: { status: 1, createdAt: 1 } },
+  );
+  if (current && allowed(current.status)) await auditedUpdate(model, _id, update);
+  return current ?? undefined;
+}
+
+/** An update of one audited document by `_id`, its `updatedAt` set. */
+export async function auditedUpdate<T extends Audited>(model: Model<T>, _id: string, update: UpdateQuery<T>) {
+  await model.collection.updateOne(
+    { _id: _id as never },
+    {
+      ...update,
+      $set: { ...update.$set, updatedAt: new Date() },
+    },
+  );
+}
+
+/** New audited documents, stamped `createdAt` and `updatedAt` as mongoose's timestamps would. */
+export async function auditedInsert<T extends Audited>(model: Model<T>, docs: Omit<T, 'createdAt' | 'updatedAt'>[]) {
+  const now = new Date();
+  const stamped = docs.map((d) => ({ ...d, createdAt: now, updatedAt: now }));
+  if (stamped.length === 1) await model.collection.insertOne(stamped[0] as never);
+  else await model.collection.insertMany(stamped as never[], { ordered: false });
+}

@@ -1,0 +1,92 @@
+/**
+ * The audit trail's writes through the driver (domain/models/audit-writes.ts), on a stand-in for the
+ * collection: a transition moves a message or confirm only from a state its guard allows and answers
+ * the status and creation time it read; every update stamps `updatedAt` as mongoose's timestamps did;
+ * inserts are stamped with `createdAt` and `updatedAt`.
+ */
+import type { Model } from 'mongoose';
+import { auditedInsert, auditedTransition, auditedUpdate } from '../../domain/models/audit-writes';
+import type { ConfirmDoc } from '../../domain/models/confirm';
+import { historyPush } from '../../domain/models/history';
+import { is, isNot } from '../../domain/models/transition';
+
+type Row = Record<string, unknown> & { _id: string };
+
+function collectionOf(...rows: Row[]) {
+  const table = new Map(rows.map((r) => [r._id, { ...r }]));
+  const updates: { filter: unknown; update: Record<string, Record<string, unknown>> }[] = [];
+  const inserted: Row[] = [];
+  const collection = {
+    findOne: async ({ _id }: { _id: string }) => Promise.resolve(table.has(_id) ? { ...table.get(_id)! } : null),
+    updateOne: async (filter: { _id: string }, update: Record<string, Record<string, unknown>>) => {
+      updates.push({ filter, update });
+      Object.assign(table.get(filter._id) ?? {}, update.$set);
+      return Promise.resolve({ matchedCount: table.has(filter._id) ? 1 : 0 });
+    },
+    insertOne: async (doc: Row) => Promise.resolve(inserted.push(doc)),
+    insertMany: async (docs: Row[]) => Promise.resolve(inserted.push(...docs)),
+  };
+  return { model: { collection } as unknown as Model<ConfirmDoc>, table, updates, inserted };
+}
+
+const created = new Date('2026-01-01T00:00:00Z');
+
+describe('auditedTransition', () => {
+  it('moves a document from an allowed state, stamps updatedAt, and answers its status and creation time', async () => {
+    const { model, table, updates } = collectionOf({ _id: 'c1', status: 'UNCONFIRMED', createdAt: created });
+    const update = { $set: { status: 'CONFIRMED' }, $inc: { consumeCount: 1 }, $push: historyPush('CONFIRMED') };
+    await expect(auditedTransition(model, 'c1', isNot('CONSUMED'), update)).resolves.toEqual({
+      _id: 'c1',
+      status: 'UNCONFIRMED',
+      createdAt: created,
+    });
+    expect(table.get('c1')!.status).toBe('CONFIRMED');
+    expect(updates).toHaveLength(1);
+    expect(updates[0].filter).toEqual({ _id: 'c1' });
+    expect(updates[0].update.$inc).toEqual({ consumeCount: 1 });
+    expect(updates[0].update.$push).toEqual(update.$push);
+    expect(updates[0].update.$set.updatedAt).toBeInstanceOf(Date);
+  });
+
+  it('leaves a document in a state its guard refuses', async () => {
+    const { model, updates } = collectionOf({ _id: 'c1', status: 'CONSUMED', createdAt: created });
+    await expect(auditedTransition(model, 'c1', isNot('CONSUMED'), { $set: { status: 'CONFIRMED' } })).resolves.toEqual(
+      expect.objectContaining({ status: 'CONSUMED' }),
+    );
+    expect(updates).toEqual([]);
+  });
+
+  it('answers undefined and writes nothing when there is no such document', async () => {
+    const { model, updates } = collectionOf();
+    await expect(
+      auditedTransition(model, 'm1', is('SENDING'), { $set: { status: 'FINISHED' } }),
+    ).resolves.toBeUndefined();
+    expect(updates).toEqual([]);
+  });
+});
+
+describe('auditedUpdate and auditedInsert', () => {
+  it('an update keeps its own $set fields beside updatedAt', async () => {
+    const { model, updates } = collectionOf({ _id: 'c1', status: 'CONFIRMED' });
+    await auditedUpdate(model, 'c1', { $set: { lastError: 'boom' } });
+    expect(Object.keys(updates[0].update.$set).sort()).toEqual(['lastError', 'updatedAt']);
+  });
+
+  it('inserts are stamped with one createdAt and updatedAt', async () => {
+    const { model, inserted } = collectionOf();
+    const confirm = (group: string) => ({
+      _id: `m1/${group}`,
+      messageKey: 'm1',
+      consumerGroup: group,
+      status: 'UNCONFIRMED' as const,
+      consumeCount: 0,
+      history: [{ status: 'UNCONFIRMED', at: created }],
+    });
+    await auditedInsert(model, [confirm('CID_OPC'), confirm('CID_EVENTS')]);
+    expect(inserted).toHaveLength(2);
+    for (const doc of inserted) {
+      expect(doc.createdAt).toBeInstanceOf(Date);
+      expect(doc.updatedAt).toBe(doc.createdAt);
+    }
+  });
+});
