@@ -31,6 +31,26 @@ test('a document written through mongoose is read back from a second connection'
   }
 });
 
+test('a lookup by one indexed field equal to a string is an index search, and still finds an array that holds it', async () => {
+  const connection = await mongoose.createConnection(config.mongodbUri).asPromise();
+  try {
+    const probes = connection.collection(`probe_${randomUUID().slice(0, 8)}`);
+    await probes.createIndex({ name: 1 }, { unique: true });
+    await probes.insertMany([
+      ...Array.from({ length: 50 }, (_, i) => ({ name: `n${i}`, n: i })),
+      { name: ['n-in-array', 'x'], n: -1 },
+    ]);
+    expect(await probes.findOne({ name: 'n7' })).toMatchObject({ n: 7 });
+    expect(await probes.findOne({ name: 'n-in-array' })).toMatchObject({ n: -1 });
+    expect(await probes.countDocuments({ name: 'nobody' })).toBe(0);
+    const plan = JSON.stringify(await probes.find({ name: 'n7' }).explain());
+    // Against MongoDB the plan is an IXSCAN; against the local FerretDB, its SQLite index search.
+    expect(plan).toMatch(/IXSCAN|USING INDEX \S+_name_1/);
+  } finally {
+    await connection.close();
+  }
+});
+
 test('a key set in Redis with an expiry is gone after it', async () => {
   const redis = new Redis(config.redis.url);
   try {
