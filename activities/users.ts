@@ -42,12 +42,15 @@ export function createUserActivities(tokens: ActivationTokens) {
       });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      // One read finds what collided, and whether the login name is taken too (the API's answer to a
-      // taken address depends on it).
-      const holders = await User.find(
-        { $or: [{ _id: user.userId }, { email: user.email }, { loginName: user.loginName }] },
-        { email: 1, loginName: 1 },
-      ).lean();
+      // What collided, and whether the login name is taken too (the API's answer to a taken address
+      // depends on it): three lookups by a unique field, each an index seek.
+      const holders = (
+        await Promise.all([
+          User.findById(user.userId, { email: 1, loginName: 1 }).lean(),
+          User.findOne({ email: user.email }, { email: 1, loginName: 1 }).lean(),
+          User.findOne({ loginName: user.loginName }, { email: 1, loginName: 1 }).lean(),
+        ])
+      ).filter((h) => h !== null);
       if (holders.some((h) => h._id === user.userId)) return; // saved by an earlier attempt
       const loginNameTaken = holders.some((h) => h.loginName === user.loginName);
       if (holders.some((h) => h.email === user.email)) {

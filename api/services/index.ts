@@ -8,6 +8,7 @@ import { createActivationService } from './activation';
 import { createAdminSessions } from './admin-sessions';
 import { redisBriefCache } from './brief-cache';
 import { createConsoleService } from './console';
+import { createAnswerTiming } from './answer-timing';
 import { createMessageService } from './messages';
 import { createPasswordHasher } from './password';
 import { createRegistrationService } from './registration';
@@ -23,6 +24,7 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       hashPassword: createPasswordHasher(config.passwordHash),
       notifyOwner: createAccountNotices({ client, config }),
       registered: metrics.registrations,
+      answerTiming: createAnswerTiming(),
     }),
     users: createUserService({ client }),
     activation: createActivationService({

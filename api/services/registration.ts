@@ -8,6 +8,7 @@ import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import { registeredUpdate, registration, type EmailTakenDetails } from '../../workflows/registration';
 import { HttpError } from '../errors';
+import type { AnswerTiming } from './answer-timing';
 import { accountNoticeWorkflowId, registrationWorkflowId } from './workflow-ids';
 import type { RegisterBody } from '../schemas';
 import { toHttpError } from './temporal-errors';
@@ -38,6 +39,7 @@ export function createRegistrationService(deps: {
   hashPassword: (p: string) => Promise<string>;
   notifyOwner: (owner: { userId: string; loginName: string; email: string }) => Promise<void>;
   registered: Counter;
+  answerTiming: AnswerTiming;
 }) {
   const { client, config } = deps;
 
@@ -71,6 +73,7 @@ export function createRegistrationService(deps: {
      * failure; a taken e-mail is then answered as accepted unless the deployment reveals it.
      */
     async register(body: RegisterBody): Promise<typeof REGISTRATION_ACCEPTED> {
+      const startedAt = deps.answerTiming.now();
       const concealing = config.registration.takenEmail === 'conceal';
       const email = normaliseEmail(body.email);
       const loginName = normaliseLoginName(body.loginName);
@@ -103,11 +106,15 @@ export function createRegistrationService(deps: {
           startWorkflowOperation,
         });
         deps.registered.inc();
+        deps.answerTiming.accepted(startedAt);
         return REGISTRATION_ACCEPTED;
       } catch (err) {
         const error = toHttpError(err);
-        if (error instanceof HttpError && error.code === 'EMAIL_TAKEN' && concealing)
-          return concealTakenEmail(email, loginName, refusalDetails(err));
+        if (error instanceof HttpError && error.code === 'EMAIL_TAKEN' && concealing) {
+          const answer = await concealTakenEmail(email, loginName, refusalDetails(err));
+          await deps.answerTiming.concealed(startedAt);
+          return answer;
+        }
         throw error;
       }
     },
