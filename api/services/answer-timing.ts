@@ -17,10 +17,12 @@ export interface AnswerTimingOptions {
  * the last accepted registrations are kept, from the request's arrival to its answer, and a concealed
  * answer is held until a duration drawn at random from them has passed since its own arrival: the two
  * kinds take the same time in distribution, not only on average. Per API process, in memory; until the
- * first registration is accepted nothing is held.
+ * first registration is accepted nothing is held, and after a change of load the held answers follow the
+ * last accepted ones until they are all from the new load.
  */
 export function createAnswerTiming(options: AnswerTimingOptions = {}) {
-  const size = options.size ?? 200;
+  // Few enough to follow a change of load within a minute of traffic, enough to draw a spread from.
+  const size = options.size ?? 50;
   const now = options.now ?? (() => performance.now());
   const wait = options.sleep ?? sleep;
   const pick = options.pick ?? ((n: number) => randomInt(n));
