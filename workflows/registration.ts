@@ -162,8 +162,7 @@ class Registration {
     try {
       await this.prepareActivationMail(activationMessage);
     } catch (err) {
-      this.rejection = rejectionOf(err);
-      if (this.rejection.type === 'EMAIL_TAKEN') this.rejection = this.emailTaken(loginNameTakenIn(err));
+      this.rejection ??= this.rejectionFor(err);
       this.setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
       return this.finish();
     }
@@ -209,7 +208,7 @@ class Registration {
     if (loginName !== this.input.loginName || this.stage === 'ACTIVATING' || this.stage === 'ENABLED') {
       throw this.emailTaken();
     }
-    await condition(() => this.stage !== 'REGISTERING');
+    await condition(() => this.stage !== 'REGISTERING' || this.rejection !== undefined);
     if (this.rejection) throw this.rejection;
     if (this.stage === 'EXPIRED')
       throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
@@ -323,9 +322,21 @@ class Registration {
         ({ tokenHash: this.tokenHash } = await userSteps.issueActivationToken(token));
       }
     } catch (err) {
+      if (this.stage === 'REGISTERING' && this.input.accountNotice && rejectionOf(err).type === 'EMAIL_TAKEN') {
+        // Answered, and the holder's notice started, before the message is cancelled: the answer to a
+        // taken address waits for nothing a new address's does not.
+        this.rejection = this.rejectionFor(err);
+        await Promise.all(this.noticesStarting);
+      }
       await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: rejectionOf(err).type ?? 'failed' });
       throw err;
     }
+  }
+
+  /** Why the save refused the registration, as the register call is told. */
+  private rejectionFor(err: unknown): ApplicationFailure {
+    const rejection = rejectionOf(err);
+    return rejection.type === 'EMAIL_TAKEN' ? this.emailTaken(loginNameTakenIn(err)) : rejection;
   }
 
   private mailBody() {
