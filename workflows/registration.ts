@@ -93,23 +93,19 @@ function failure(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
-/** The type an activity failed with (EMAIL_TAKEN, …), found along the failure's causes, or the generic one. */
-function rejectionOf(err: unknown): ApplicationFailure {
+/** The failure with a stable type (EMAIL_TAKEN, …) an activity failed with, found along the failure's causes. */
+function typedFailureIn(err: unknown): ApplicationFailure | undefined {
   for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as { cause?: unknown } | undefined) {
-    if (e instanceof ApplicationFailure && e.type) return failure(e.type, e.message);
-  }
-  return failure('REGISTRATION_FAILED', 'The registration could not be saved. Try again later.');
-}
-
-/** What the refused save found of the login name (activities/users.ts), if it says. */
-function loginNameTakenIn(err: unknown): boolean | undefined {
-  for (let e = err as { cause?: unknown } | undefined; e; e = e.cause as { cause?: unknown } | undefined) {
-    if (e instanceof ApplicationFailure && e.type === 'EMAIL_TAKEN') {
-      const taken = (e.details?.[0] as { loginNameTaken?: unknown } | undefined)?.loginNameTaken;
-      return typeof taken === 'boolean' ? taken : undefined;
-    }
+    if (e instanceof ApplicationFailure && e.type) return e;
   }
   return undefined;
+}
+
+/** The type an activity failed with, or the generic one. */
+function rejectionOf(err: unknown): ApplicationFailure {
+  const cause = typedFailureIn(err);
+  if (cause?.type) return failure(cause.type, cause.message);
+  return failure('REGISTRATION_FAILED', 'The registration could not be saved. Try again later.');
 }
 
 /**
@@ -322,21 +318,25 @@ class Registration {
         ({ tokenHash: this.tokenHash } = await userSteps.issueActivationToken(token));
       }
     } catch (err) {
-      if (this.stage === 'REGISTERING' && this.input.accountNotice && rejectionOf(err).type === 'EMAIL_TAKEN') {
+      const reason = rejectionOf(err).type ?? 'failed';
+      if (this.stage === 'REGISTERING' && this.input.accountNotice && reason === 'EMAIL_TAKEN') {
         // Answered, and the holder's notice started, before the message is cancelled: the answer to a
         // taken address waits for nothing a new address's does not.
         this.rejection = this.rejectionFor(err);
         await Promise.all(this.noticesStarting);
       }
-      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: rejectionOf(err).type ?? 'failed' });
+      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason });
       throw err;
     }
   }
 
   /** Why the save refused the registration, as the register call is told. */
   private rejectionFor(err: unknown): ApplicationFailure {
-    const rejection = rejectionOf(err);
-    return rejection.type === 'EMAIL_TAKEN' ? this.emailTaken(loginNameTakenIn(err)) : rejection;
+    const cause = typedFailureIn(err);
+    if (cause?.type !== 'EMAIL_TAKEN') return rejectionOf(err);
+    // What the refused save found of the login name (activities/users.ts), if it says.
+    const taken = (cause.details?.[0] as { loginNameTaken?: unknown } | undefined)?.loginNameTaken;
+    return this.emailTaken(typeof taken === 'boolean' ? taken : undefined);
   }
 
   private mailBody() {

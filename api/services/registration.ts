@@ -53,15 +53,13 @@ export function createRegistrationService(deps: {
     loginName: string,
     refusal: Partial<EmailTakenDetails>,
   ): Promise<typeof REGISTRATION_ACCEPTED> {
-    if (refusal.ownerNoticed) {
-      if (refusal.loginNameTaken ?? (await User.exists({ loginName }))) throw loginNameTaken();
-      return REGISTRATION_ACCEPTED;
+    if (!refusal.ownerNoticed) {
+      // A registration started before it could notice the holder itself. A holder not found has just
+      // expired or not been saved yet: the address is no longer, or not yet, taken.
+      const owner = await User.findOne({ email }, { loginName: 1 }).lean();
+      if (owner) await deps.notifyOwner({ userId: owner._id, loginName: owner.loginName, email });
     }
-    const holders = await User.find({ $or: [{ email }, { loginName }] }, { email: 1, loginName: 1 }).lean();
-    const owner = holders.find((u) => u.email === email);
-    // An owner not found has just expired or not been saved yet: the address is no longer, or not yet, taken.
-    if (owner) await deps.notifyOwner({ userId: owner._id, loginName: owner.loginName, email });
-    if (holders.some((u) => u.loginName === loginName)) throw loginNameTaken();
+    if (refusal.loginNameTaken ?? (await User.exists({ loginName }))) throw loginNameTaken();
     return REGISTRATION_ACCEPTED;
   }
 
