@@ -86,15 +86,20 @@ export async function startStack(opts: {
   const stop = async () => {
     await Promise.all([...processes.values()].map((p) => p.stop()));
   };
-  try {
-    await Promise.all(
-      wanted.map(async (c) => {
+  const startAll = (components: Component[]) =>
+    Promise.all(
+      components.map(async (c) => {
         const proc = new ManagedProcess({ ...c.process, logFile: join(logDir, `${c.name}.log`) });
         processes.set(c.name, proc);
         proc.start();
         await waitUntilReady(proc, c.ready, c.readyTimeoutMs);
       }),
     );
+  try {
+    // The Temporal dev server also listens on ports it picks itself, for its internal services: it starts
+    // once the others listen on theirs, so that it cannot take one of them first.
+    await startAll(wanted.filter((c) => c.name !== 'temporal'));
+    await startAll(wanted.filter((c) => c.name === 'temporal'));
   } catch (err) {
     await stop();
     throw err;
