@@ -10,3 +10,15 @@ export const CONSUMED_MARK_TTL_SECONDS = 10 * 24 * 60 * 60;
  */
 export const idempotencyKey = (consumerGroup: string, messageKey: string) => `consumer:${consumerGroup}:${messageKey}`;
 export const CONSUMED_MARK = 'CONSUMED';
+
+/**
+ * The consumer group whose delivery finishes a message (moves it to FINISHED): claimed by the first
+ * delivery that finds every consumer group's CONSUMED mark, kept as long as the marks.
+ */
+export const finisherKey = (messageKey: string) => `message-finisher:${messageKey}`;
+
+/**
+ * What a delivery did: handled the message now, found it handled by an earlier attempt, or handled it
+ * (now or earlier) and, being the last consumer to, moved the message to FINISHED.
+ */
+export type DeliveryOutcome = 'consumed' | 'already-consumed' | 'finished';

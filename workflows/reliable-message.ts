@@ -7,7 +7,7 @@ import {
   TimeoutFailure,
 } from '@temporalio/workflow';
 import type { DeliverActivity } from '../activities';
-import { DELIVERY_ATTEMPT_TIMEOUT_MS } from '../domain/delivery';
+import { DELIVERY_ATTEMPT_TIMEOUT_MS, type DeliveryOutcome } from '../domain/delivery';
 import type { Consumer, OutgoingMessage } from '../domain/messaging';
 import { bookkeeping } from './activity-proxies';
 
@@ -30,7 +30,8 @@ export type StatusListener = (messageKey: string, status: 'SENDING' | 'DEAD' | '
 /**
  * The workflow side of the reliable-message flow after the local transaction: confirm the message
  * (SENDING + one confirm per subscribed consumer), deliver it to every consumer on its own task queue,
- * FINISHED when all have consumed it. A consumer that exhausts its attempts makes the message DEAD,
+ * FINISHED when all have consumed it: by the last consumer's delivery, or here if none of them did
+ * (see activities/consumers/message-finisher.ts). A consumer that exhausts its attempts makes the message DEAD,
  * and the flow waits, durably and without polling, for an operator's resend.
  */
 export class ReliableMessages {
@@ -56,13 +57,20 @@ export class ReliableMessages {
     const { messageKey } = message;
     // The caller reports SENDING together with its own step, to save a history event.
     const consumers = await bookkeeping.confirmMessage({ messageKey, topic: message.topic });
-    await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, message)));
-    // Every delivery returned, so every confirm is CONSUMED.
-    await bookkeeping.finishMessage({ messageKey });
+    const consumerGroups = consumers.map((consumer) => consumer.consumerGroup);
+    const outcomes = await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, message, consumerGroups)));
+    // Every delivery returned, so every confirm is CONSUMED. Unless the last consumer has finished the
+    // message (a delivery of an earlier version never does), it is finished here. Histories recorded
+    // before consumers finished messages hold no 'finished' outcome, so they replay as they ran.
+    if (!outcomes.includes('finished')) await bookkeeping.finishMessage({ messageKey });
     this.onStatus(messageKey, 'FINISHED');
   }
 
-  private async deliverTo(consumer: Consumer, message: OutgoingMessage): Promise<void> {
+  private async deliverTo(
+    consumer: Consumer,
+    message: OutgoingMessage,
+    consumerGroups: string[],
+  ): Promise<DeliveryOutcome> {
     const { messageKey } = message;
     const { deliver } = proxyActivities<{ deliver: DeliverActivity }>({
       taskQueue: consumer.taskQueue,
@@ -77,8 +85,7 @@ export class ReliableMessages {
     });
     for (;;) {
       try {
-        await deliver({ message });
-        return;
+        return await deliver({ message, consumerGroups });
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         const unclaimed = err.cause instanceof TimeoutFailure && err.cause.timeoutType === 'SCHEDULE_TO_START';

@@ -5,6 +5,7 @@ import {
   CONSUMED_MARK_TTL_SECONDS,
   DELIVERY_ATTEMPT_TIMEOUT_MS,
   idempotencyKey,
+  type DeliveryOutcome,
 } from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
@@ -12,17 +13,25 @@ import { auditedTransition, auditedUpdate } from '../../domain/models/audit-writ
 import { historyPush } from '../../domain/models/history';
 import { isNot } from '../../domain/models/transition';
 import type { DeliveryMetrics } from '../../infra/delivery-metrics';
+import { finishIfLastConsumer } from './message-finisher';
 
 /** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
 export type MessageHandler = (message: OutgoingMessage) => Promise<void>;
 
-/** The workflow hands the message itself to each consumer, as a broker would (encrypted in Temporal's history). */
-export type DeliverActivity = (input: { message: OutgoingMessage }) => Promise<'consumed' | 'already-consumed'>;
+/**
+ * The workflow hands the message itself to each consumer, as a broker would (encrypted in Temporal's
+ * history), with every consumer group it was confirmed to, so that the last of them can finish it.
+ */
+export type DeliverActivity = (input: {
+  message: OutgoingMessage;
+  consumerGroups?: string[];
+}) => Promise<DeliveryOutcome>;
 
 /**
  * The consumer side of the reliable-message pattern (paascloud's @MqConsumerStore, docs/design.md), as one activity on the consumer's
  * task queue: confirm receipt (CONFIRMED, consumeCount + 1), claim the message atomically in Redis,
- * run the handler, mark it consumed (Redis for 10 days, the confirm CONSUMED).
+ * run the handler, mark it consumed (Redis for 10 days, the confirm CONSUMED), and, if every other
+ * consumer group has consumed it too, move the message to FINISHED (./message-finisher.ts).
  *
  * The claim is a lease on the consumer's idempotency key (SET NX PX), as long as one attempt may run:
  * Temporal starts the next attempt only after the previous one failed or timed out, so a lease left
@@ -37,7 +46,26 @@ export function createDeliverActivity(
   redis: Redis,
   metrics: DeliveryMetrics,
 ): DeliverActivity {
-  return async function deliver({ message }) {
+  /** Consumed, by this attempt or an earlier one: the message is finished here if this is the last consumer. */
+  const outcomeOf = async (
+    message: OutgoingMessage,
+    consumerGroups: string[] | undefined,
+    outcome: DeliveryOutcome,
+  ): Promise<DeliveryOutcome> => {
+    const { messageKey } = message;
+    try {
+      return (await finishIfLastConsumer(redis, { messageKey, consumerGroup, consumerGroups })) ? 'finished' : outcome;
+    } catch (err) {
+      Context.current().log.warn('Consumed; the message is left for the workflow to finish', {
+        messageKey,
+        consumerGroup,
+        error: (err as Error).message,
+      });
+      return outcome;
+    }
+  };
+
+  return async function deliver({ message, consumerGroups }) {
     const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
     const attempt = Context.current().info.attempt;
@@ -46,7 +74,7 @@ export function createDeliverActivity(
       $inc: { consumeCount: 1 },
       $push: historyPush('CONFIRMED', `attempt ${attempt}`),
     });
-    if (before?.status === 'CONSUMED') return 'already-consumed';
+    if (before?.status === 'CONSUMED') return outcomeOf(message, consumerGroups, 'already-consumed');
     if (before === undefined) {
       throw ApplicationFailure.create({
         type: 'NO_CONFIRM',
@@ -88,13 +116,13 @@ export function createDeliverActivity(
       // Measured from the confirm's creation, read above: the message was confirmed (SENDING) milliseconds
       // after the request created it, so no read of the message is needed for a metric.
       if (before.createdAt) metrics.latency(message.tag, handledAt - before.createdAt.getTime());
-      return 'consumed';
+      return mark.status === 'fulfilled' ? outcomeOf(message, consumerGroups, 'consumed') : 'consumed';
     }
     if ((await redis.get(key)) !== CONSUMED_MARK) {
       throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
     }
     await markConsumed(_id);
-    return 'consumed';
+    return outcomeOf(message, consumerGroups, 'consumed');
   };
 }
 

@@ -21,7 +21,8 @@ export interface TransitionedFrom {
  *
  * A read by `_id`, then an update by `_id` alone: on FerretDB only a filter on `_id` alone is pushed
  * down to an index, any other condition scans the collection. The two steps are not atomic, which is
- * safe here because each document's transitions are made by one workflow, one step at a time.
+ * safe here because each document's transitions are made one step at a time: by its workflow, or (a
+ * message's FINISHED) by the one delivery that holds the finish claim while the workflow waits for it.
  */
 export async function auditedTransition<T extends Audited>(
   model: Model<T>,

@@ -118,7 +118,12 @@ test('an operator finds the flow in Temporal by user, message and state', async 
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS });
   try {
     const temporal = new Client({ connection });
-    const description = await temporal.workflow.getHandle(workflowId).describe();
+    const handle = temporal.workflow.getHandle(workflowId);
+    // The last consumer finishes the message; the workflow reports it in the next workflow task.
+    const description = await eventually(async () => {
+      const described = await handle.describe();
+      return described.typedSearchAttributes.get(MessageStatus)?.[0] === 'FINISHED' ? described : undefined;
+    }, 'the message reported FINISHED');
     expect(description.typedSearchAttributes.get(UserId)).toBe(userId);
     expect(description.typedSearchAttributes.get(Stage)).toBe('AWAITING_ACTIVATION');
     expect(description.typedSearchAttributes.get(MessageKeys)).toEqual([activation.messageKey]);
@@ -132,6 +137,15 @@ test('an operator finds the flow in Temporal by user, message and state', async 
       return ids.length ? ids : undefined;
     }, 'the flow in the visibility store');
     expect(found).toEqual([workflowId]);
+
+    // The workflow's own steps (local activities, one billable action per workflow task): the pre-send
+    // message, the user, the confirm. The message was finished by its last consumer, not by a step here.
+    const { events } = await handle.fetchHistory();
+    const localSteps = (events ?? []).flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return data ? [(JSON.parse(Buffer.from(data).toString()) as { activity_type: string }).activity_type] : [];
+    });
+    expect(localSteps).toEqual(['recordPendingMessage', 'saveUser', 'confirmMessage']);
   } finally {
     await connection.close();
   }

@@ -2,7 +2,7 @@ import type Redis from 'ioredis';
 
 /**
  * An in-memory stand-in for the few Redis commands the delivery pipeline and the activation tokens use
- * (GET, SET with EX/PX/NX, DEL, MULTI…EXEC), with expiry on a clock the test moves. Unit tests check
+ * (GET, MGET, SET with EX/PX/NX, DEL, MULTI…EXEC), with expiry on a clock the test moves. Unit tests check
  * the product's decisions with it; that Redis itself keeps the keys is proved by the integration tests.
  */
 export class MemoryRedis {
@@ -34,6 +34,11 @@ export class MemoryRedis {
   async get(key: string): Promise<string | null> {
     this.commands.push(['get', key]);
     return Promise.resolve(this.live(key)?.value ?? null);
+  }
+
+  async mget(keys: string[]): Promise<(string | null)[]> {
+    this.commands.push(['mget', ...keys]);
+    return Promise.resolve(keys.map((key) => this.live(key)?.value ?? null));
   }
 
   async set(key: string, value: string, ...options: (string | number)[]): Promise<'OK' | null> {

@@ -25,8 +25,8 @@ import {
   idempotencyKey,
 } from '../../domain/delivery';
 import { ACTIVE_USER, SEND_EMAIL_TOPIC, type OutgoingMessage } from '../../domain/messaging';
-import { Confirm, confirmId } from '../../domain/models';
-import { MAIL_CONSUMER } from '../../domain/subscriptions';
+import { Confirm, confirmId, Message } from '../../domain/models';
+import { EVENTS_CONSUMER, MAIL_CONSUMER } from '../../domain/subscriptions';
 import { newTokenSalt } from '../../domain/tokens';
 import { createDeliveryMetrics } from '../../infra/delivery-metrics';
 import { MemoryRedis } from '../setup/memory-redis';
@@ -108,8 +108,8 @@ function pipeline(handler: MessageHandler, meter: MetricMeter = noopMetricMeter)
   const redis = new MemoryRedis();
   const deliver = createDeliverActivity(GROUP, handler, redis.asRedis(), createDeliveryMetrics(meter, GROUP));
   /** One attempt of the delivery activity, as Temporal would run it. */
-  const attempt = (n: number) =>
-    new MockActivityEnvironment({ attempt: n }, { logger: quiet }).run(deliver, { message });
+  const attempt = (n: number, consumerGroups?: string[]) =>
+    new MockActivityEnvironment({ attempt: n }, { logger: quiet }).run(deliver, { message, consumerGroups });
   return { redis, attempt };
 }
 
@@ -460,5 +460,47 @@ describe('metrics', () => {
       sum(`reliable_signup_delivery_failures_total{consumer_group=CID_OPC,kind=${kind},tag=ACTIVE_USER}`);
     expect([failures('retryable'), failures('rejected')]).toEqual([1, 1]);
     expect(sum('reliable_signup_deliveries_total{consumer_group=CID_OPC,tag=ACTIVE_USER}')).toBe(0);
+  });
+});
+
+describe('the last consumer of a message', () => {
+  const groups = [GROUP, EVENTS_CONSUMER];
+  let finished: string[];
+  beforeEach(() => {
+    finished = [];
+    jest.spyOn(Message.collection, 'findOne').mockImplementation(() => Promise.resolve({ status: 'SENDING' }));
+    jest.spyOn(Message.collection, 'updateOne').mockImplementation(((
+      _filter: unknown,
+      update: { $set: { status: string } },
+    ) => {
+      finished.push(update.$set.status);
+      return Promise.resolve({ matchedCount: 1 });
+    }) as never);
+  });
+
+  it('answers "finished" once the other group has consumed the message too, having moved the message to FINISHED', async () => {
+    seedConfirm('UNCONFIRMED');
+    const { redis, attempt } = pipeline(recordingHandler().handler);
+    await redis.set(idempotencyKey(EVENTS_CONSUMER, message.messageKey), CONSUMED_MARK);
+    await expect(attempt(1, groups)).resolves.toBe('finished');
+    expect(finished).toEqual(['FINISHED']);
+  });
+
+  it('answers "consumed" and leaves the message while the other group has not consumed it', async () => {
+    seedConfirm('UNCONFIRMED');
+    await expect(pipeline(recordingHandler().handler).attempt(1, groups)).resolves.toBe('consumed');
+    expect(finished).toEqual([]);
+  });
+
+  it('whose finish check fails (Redis gone after the mark) still answers "consumed": the workflow finishes the message', async () => {
+    seedConfirm('UNCONFIRMED');
+    const { handler, calls } = recordingHandler();
+    const { redis, attempt } = pipeline(handler);
+    await redis.set(idempotencyKey(EVENTS_CONSUMER, message.messageKey), CONSUMED_MARK);
+    jest.spyOn(redis, 'mget').mockRejectedValue(new Error('Connection is closed.'));
+    await expect(attempt(1, groups)).resolves.toBe('consumed');
+    expect(calls).toHaveLength(1);
+    expect(confirm().status).toBe('CONSUMED');
+    expect(finished).toEqual([]);
   });
 });

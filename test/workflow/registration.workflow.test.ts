@@ -24,7 +24,8 @@ import {
   type Consumer,
   type OutgoingMessage,
 } from '../../domain/messaging';
-import { Stage } from '../../domain/search-attributes';
+import type { DeliveryOutcome } from '../../domain/delivery';
+import { MessageStatus, Stage } from '../../domain/search-attributes';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import {
   activateUpdate,
@@ -58,7 +59,11 @@ interface Call {
   args: any;
 }
 
-type DeliverBehaviour = (input: { messageKey: string; attempt: number }) => Promise<void> | void;
+/** A behaviour may say what the delivery reports: by default it consumed the message and left it for the workflow to finish. */
+type DeliverBehaviour = (input: {
+  messageKey: string;
+  attempt: number;
+}) => Promise<DeliveryOutcome | void> | DeliveryOutcome | void;
 
 interface Options {
   deliveryMaxAttempts?: number;
@@ -83,6 +88,8 @@ async function scenario(options: Options = {}) {
   const calls: Call[] = [];
   /** Successful deliveries per consumer group: the "mails sent". */
   const consumed: Record<string, number> = { [MAIL]: 0, [EVENTS]: 0 };
+  /** The consumer groups each delivery attempt was told its message has. */
+  const groupsTold: (string[] | undefined)[] = [];
 
   const record =
     <A extends unknown[], R>(name: keyof ProducerActivities, fallback: (...args: A) => R) =>
@@ -121,12 +128,13 @@ async function scenario(options: Options = {}) {
 
   const deliverFor =
     (consumerGroup: string): DeliverActivity =>
-    async ({ message: { messageKey } }) => {
+    async ({ message: { messageKey }, consumerGroups }) => {
       const attempt = Context.current().info.attempt;
       calls.push({ name: 'deliver', args: { consumerGroup, messageKey, attempt } });
-      await options.consumers?.[consumerGroup]?.({ messageKey, attempt });
+      groupsTold.push(consumerGroups);
+      const outcome = await options.consumers?.[consumerGroup]?.({ messageKey, attempt });
       consumed[consumerGroup]++;
-      return 'consumed';
+      return outcome ?? 'consumed';
     };
 
   const mainWorker = await Worker.create({
@@ -189,6 +197,7 @@ async function scenario(options: Options = {}) {
     input,
     calls,
     consumed,
+    groupsTold,
     start,
     /** Starts the workflow, registers, and waits until the activation mail is finished. */
     registeredAndMailed: async () => {
@@ -362,6 +371,31 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
     expect(s.named('cancelMessage')).toHaveLength(0);
     expect(s.named('expireUser')).toHaveLength(0);
     expect(s.named('markDead')).toHaveLength(0);
+  });
+});
+
+test('a message its last consumer finished is not finished again: no finishing step, and the flow still reports it FINISHED', async () => {
+  // The events consumer plays the last consumer: its delivery reports that it moved the message to FINISHED.
+  const s = await scenario({ consumers: { [EVENTS]: () => 'finished' } });
+  await s.run(async () => {
+    const { registered, handle: started } = s.register();
+    await registered;
+    const handle = await started;
+    await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+    await handle.result();
+
+    expect(s.named('finishMessage')).toHaveLength(0);
+    expect(s.consumed).toEqual({ [MAIL]: 2, [EVENTS]: 2 });
+    // Each delivery is told every consumer group of its message, so that the last of them can tell.
+    expect(s.groupsTold).toEqual(Array(4).fill([MAIL, EVENTS]));
+    const statuses: unknown[] = [];
+    for (const event of (await handle.fetchHistory()).events ?? []) {
+      const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      const status = fields && decodeTypedSearchAttributes(fields).get(MessageStatus);
+      if (status) statuses.push(status);
+    }
+    // The activation mail SENDING then FINISHED, then the success mail beside it the same way.
+    expect(statuses).toEqual([['SENDING'], ['FINISHED'], ['FINISHED', 'SENDING'], ['FINISHED']]);
   });
 });
 
