@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type BriefCache = <T>(key: string, seconds: number, compute: () => Promise<T>) => Promise<T>;
@@ -21,12 +22,15 @@ export function redisBriefCache(redis: Redis, options: { pollMs?: number } = {})
     const first = await cached();
     if (first) return first.value;
     const giveUpAt = Date.now() + seconds * 1000;
-    let locked = (await redis.set(lockKey, '1', 'PX', seconds * 1000, 'NX')) === 'OK';
+    // The lock holds this caller's own token, so that it never releases a lock that lapsed and was taken since.
+    const token = randomUUID();
+    const tryLock = async () => (await redis.set(lockKey, token, 'PX', seconds * 1000, 'NX')) === 'OK';
+    let locked = await tryLock();
     while (!locked && Date.now() < giveUpAt) {
       await sleep(pollMs);
       const waited = await cached();
       if (waited) return waited.value;
-      locked = (await redis.set(lockKey, '1', 'PX', seconds * 1000, 'NX')) === 'OK';
+      locked = await tryLock();
     }
     try {
       // Whoever held the lock before may have stored the value just before this caller took it.
@@ -36,7 +40,7 @@ export function redisBriefCache(redis: Redis, options: { pollMs?: number } = {})
       await redis.set(valueKey, JSON.stringify(value), 'EX', seconds);
       return value;
     } finally {
-      if (locked) await redis.del(lockKey);
+      if (locked && (await redis.get(lockKey)) === token) await redis.del(lockKey);
     }
   };
 }

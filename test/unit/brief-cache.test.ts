@@ -51,4 +51,16 @@ describe('the overview cache (a brief cache in Redis)', () => {
     expect(await cache('overview', 0.05, () => Promise.resolve('computed anyway'))).toBe('computed anyway');
     expect(redis.peek('cache-lock:overview')).toBe('1');
   });
+
+  it('a computation that outlasts its lock leaves alone the lock another caller has taken since', async () => {
+    const { redis, cache } = setup();
+    const c = computation<string>();
+    const slow = cache('overview', 30, c.compute);
+    await new Promise((resolve) => setImmediate(resolve));
+    redis.advance(30_001); // the slow caller's lock lapses; another caller takes it
+    await redis.set('cache-lock:overview', 'another caller', 'PX', 30_000, 'NX');
+    c.runs[0].resolve('late');
+    expect(await slow).toBe('late');
+    expect(redis.peek('cache-lock:overview')).toBe('another caller');
+  });
 });
