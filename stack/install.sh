@@ -29,7 +29,7 @@ install_temporal_wheels() {
 
 ferretdb_version="v1.24.2"
 # Bumped whenever the build below changes, so that an older build in the cache is replaced.
-ferretdb_build="$ferretdb_version-pushdown"
+ferretdb_build="$ferretdb_version-idpushdown"
 install_ferretdb() {
   local dir="$cache/ferretdb-$ferretdb_build"
   if [ -x "$dir/ferretdb" ]; then return; fi
@@ -52,7 +52,8 @@ install_ferretdb() {
   grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$metadata" || { log "FerretDB: the _id lookup patch did not apply"; exit 1; }
   # It hands SQLite a filter on `_id` alone and nothing else: a lookup by any other field (a user by
   # login name or e-mail, messages by status) read the whole collection. A filter of one field equal to a
-  # plain string now goes to SQLite as that field's indexed expression (see the patch).
+  # plain string now goes to SQLite as that field's indexed expression, and `_id` beside other
+  # conditions as a lookup of that `_id` (see the patch).
   (cd "$src" && git apply -p1 "$here/ferretdb-pushdown.patch") || { log "FerretDB: the pushdown patch did not apply"; exit 1; }
   (cd "$src" && go build -buildvcs=false -o "$dir/ferretdb.tmp" ./cmd/ferretdb)
   mv "$dir/ferretdb.tmp" "$dir/ferretdb"

@@ -10,7 +10,7 @@ export const cacheDir =
   process.env.RELIABLE_SIGNUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'reliable-signup');
 
 /** FerretDB's version and build tag, as stack/install.sh names its cache directory. */
-export const ferretdbBuild = 'v1.24.2-pushdown';
+export const ferretdbBuild = 'v1.24.2-idpushdown';
 
 function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {

@@ -51,6 +51,29 @@ test('a lookup by one indexed field equal to a string is an index search, and st
   }
 });
 
+test('a guarded update by _id and status changes only from an allowed status, answers the document as it was, and finds it by index', async () => {
+  const connection = await mongoose.createConnection(config.mongodbUri).asPromise();
+  try {
+    const docs = connection.collection<{ _id: string; status: string; n: number }>(`probe_${randomUUID().slice(0, 8)}`);
+    await docs.insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: `d${i}`, status: 'SENDING', n: i })));
+    const finish = () =>
+      docs.findOneAndUpdate(
+        { _id: 'd7', status: { $in: ['SENDING'] } },
+        { $set: { status: 'FINISHED' } },
+        { returnDocument: 'before' },
+      );
+    expect(await finish()).toEqual({ _id: 'd7', status: 'SENDING', n: 7 });
+    expect(await finish()).toBeNull();
+    expect(await docs.findOne({ _id: 'd7' })).toMatchObject({ status: 'FINISHED' });
+    expect(await docs.countDocuments({ status: 'FINISHED' })).toBe(1);
+    const plan = JSON.stringify(await docs.find({ _id: 'd8', status: { $in: ['SENDING'] } }).explain());
+    // MongoDB: the _id index; the local FerretDB: an SQLite search of its _id index, not a scan.
+    expect(plan).toMatch(/IXSCAN|IDHACK|EXPRESS|USING INDEX \S+_id_/);
+  } finally {
+    await connection.close();
+  }
+});
+
 test('a key set in Redis with an expiry is gone after it', async () => {
   const redis = new Redis(config.redis.url);
   try {

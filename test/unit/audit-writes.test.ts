@@ -1,7 +1,7 @@
 /**
  * The audit trail's writes through the driver (domain/models/audit-writes.ts), on a stand-in for the
- * collection: a transition moves a message or confirm only from a state its guard allows and answers
- * the status and creation time it read; every update stamps `updatedAt` as mongoose's timestamps did;
+ * collection: a transition moves a message or confirm only from a state its guard allows, in one update
+ * guarded in its filter, and answers the status and creation time it had; every update stamps `updatedAt` as mongoose's timestamps did;
  * inserts are stamped with `createdAt` and `updatedAt`.
  */
 import type { Model } from 'mongoose';
@@ -9,6 +9,7 @@ import { auditedInsert, auditedTransition, auditedUpdate } from '../../domain/mo
 import type { ConfirmDoc } from '../../domain/models/confirm';
 import { historyPush } from '../../domain/models/history';
 import { is, isNot } from '../../domain/models/transition';
+import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 
 type Row = Record<string, unknown> & { _id: string };
 
@@ -22,6 +23,14 @@ function collectionOf(...rows: Row[]) {
       updates.push({ filter, update });
       Object.assign(table.get(filter._id) ?? {}, update.$set);
       return Promise.resolve({ matchedCount: table.has(filter._id) ? 1 : 0 });
+    },
+    findOneAndUpdate: async (filter: GuardedFilter, update: Record<string, Record<string, unknown>>) => {
+      const row = table.get(filter._id);
+      if (!row || !matchesStatus(filter.status, row.status as string)) return Promise.resolve(null);
+      updates.push({ filter, update });
+      const before = { ...row };
+      Object.assign(row, update.$set);
+      return Promise.resolve(before);
     },
     insertOne: async (doc: Row) => Promise.resolve(inserted.push(doc)),
     insertMany: async (docs: Row[]) => Promise.resolve(inserted.push(...docs)),
@@ -42,7 +51,8 @@ describe('auditedTransition', () => {
     });
     expect(table.get('c1')!.status).toBe('CONFIRMED');
     expect(updates).toHaveLength(1);
-    expect(updates[0].filter).toEqual({ _id: 'c1' });
+    // One update, guarded in its filter: atomic on MongoDB, no read first.
+    expect(updates[0].filter).toEqual({ _id: 'c1', status: { $nin: ['CONSUMED'] } });
     expect(updates[0].update.$inc).toEqual({ consumeCount: 1 });
     expect(updates[0].update.$push).toEqual(update.$push);
     expect(updates[0].update.$set.updatedAt).toBeInstanceOf(Date);

@@ -30,6 +30,7 @@ import { EVENTS_CONSUMER, MAIL_CONSUMER } from '../../domain/subscriptions';
 import { newTokenSalt } from '../../domain/tokens';
 import { createDeliveryMetrics } from '../../infra/delivery-metrics';
 import { MemoryRedis } from '../setup/memory-redis';
+import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 import { configuredMailHandler } from '../setup/mail-handler';
 
 const GROUP = MAIL_CONSUMER;
@@ -78,6 +79,15 @@ function updateConfirm(filter: { _id: string }, update: Update) {
   return Promise.resolve({ matchedCount: row ? 1 : 0 });
 }
 
+/** The confirms collection's guarded findOneAndUpdate: the confirm as it was, or null when nothing changed. */
+function guardedUpdateConfirm(filter: GuardedFilter, update: Update) {
+  const row = confirms.get(filter._id);
+  if (!row || !matchesStatus(filter.status, row.status)) return Promise.resolve(null);
+  const before = { status: row.status, createdAt };
+  void updateConfirm(filter, update);
+  return Promise.resolve(before);
+}
+
 beforeEach(() => {
   confirms.clear();
   createdAt = new Date(Date.now() - 1500);
@@ -86,6 +96,7 @@ beforeEach(() => {
     .mockImplementation((({ _id }: { _id: string }) =>
       Promise.resolve(confirms.has(_id) ? { status: confirms.get(_id)!.status, createdAt } : null)) as never);
   jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(updateConfirm as never);
+  jest.spyOn(Confirm.collection, 'findOneAndUpdate').mockImplementation(guardedUpdateConfirm as never);
 });
 
 afterEach(() => {
@@ -331,13 +342,14 @@ describe('a store down just after the handler ran', () => {
     const { handler, calls } = recordingHandler();
     seedConfirm('UNCONFIRMED');
     const { redis, attempt } = pipeline(handler);
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- the mock's recorded implementation, not a method call
-    const update = jest.mocked(Confirm.collection.updateOne).getMockImplementation()!;
-    jest
-      .spyOn(Confirm.collection, 'updateOne')
-      .mockImplementationOnce(update)
-      .mockImplementationOnce(() => Promise.reject(new Error('connection closed')))
-      .mockImplementation(update);
+    let failed = false;
+    jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
+      if (update.$set?.status === 'CONSUMED' && !failed) {
+        failed = true;
+        return Promise.reject(new Error('connection closed'));
+      }
+      return updateConfirm(filter, update);
+    }) as never);
 
     await expect(attempt(1)).rejects.toThrow('connection closed');
     expect(redis.peek(KEY)).toBe(CONSUMED_MARK);
@@ -468,13 +480,12 @@ describe('the last consumer of a message', () => {
   let finished: string[];
   beforeEach(() => {
     finished = [];
-    jest.spyOn(Message.collection, 'findOne').mockImplementation(() => Promise.resolve({ status: 'SENDING' }));
-    jest.spyOn(Message.collection, 'updateOne').mockImplementation(((
+    jest.spyOn(Message.collection, 'findOneAndUpdate').mockImplementation(((
       _filter: unknown,
       update: { $set: { status: string } },
     ) => {
       finished.push(update.$set.status);
-      return Promise.resolve({ matchedCount: 1 });
+      return Promise.resolve({ status: 'SENDING' });
     }) as never);
   });
 

@@ -1,11 +1,12 @@
 /**
  * confirmMessage (activities/messages.ts), on stand-ins for the model calls it makes: the first attempt
- * creates the confirms and moves the message WAIT_SEND → SENDING without reading it first; a retry that
- * finds its confirms already created checks the message's status, so SENDING is recorded once.
+ * creates the confirms and moves the message WAIT_SEND → SENDING without a guard; a retry that finds its
+ * confirms already created moves it only from WAIT_SEND, so SENDING is recorded once.
  */
 import { createMessageActivities } from '../../activities/messages';
 import { SEND_EMAIL_TOPIC } from '../../domain/messaging';
 import { Confirm, Message, Subscription } from '../../domain/models';
+import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 
 const consumers = [
   { consumerGroup: 'CID_EVENTS', taskQueue: 'q-events' },
@@ -34,6 +35,19 @@ beforeEach(() => {
     calls.push('read message');
     return Promise.resolve({ status });
   });
+  jest.spyOn(Message.collection, 'findOneAndUpdate').mockImplementation((async (
+    filter: GuardedFilter,
+    update: { $set: { status: string } },
+  ) => {
+    if (!matchesStatus(filter.status, status)) {
+      calls.push('guarded update, no match');
+      return Promise.resolve(null);
+    }
+    calls.push(`message ${update.$set.status} if ${status}`);
+    const before = { status };
+    status = update.$set.status;
+    return Promise.resolve(before);
+  }) as never);
   jest.spyOn(Message.collection, 'updateOne').mockImplementation((async (
     _filter: unknown,
     update: { $set: { status: string } },
@@ -54,17 +68,18 @@ describe('confirmMessage', () => {
     expect(calls).toEqual(['insert confirms', 'message SENDING']);
   });
 
-  it('a retry after the message went SENDING finds its confirms, reads the message and leaves it alone', async () => {
+  it('a retry after the message went SENDING finds its confirms, and its update guarded by WAIT_SEND leaves the message alone', async () => {
     await confirm();
     calls.length = 0;
     await expect(confirm()).resolves.toEqual(consumers);
-    expect(calls).toEqual(['insert confirms', 'read message']);
+    expect(calls).toEqual(['insert confirms', 'guarded update, no match', 'read message']);
+    expect(status).toBe('SENDING');
   });
 
-  it('a retry after only the confirms were created reads the message and moves it to SENDING', async () => {
+  it('a retry after only the confirms were created moves the message to SENDING, guarded by WAIT_SEND', async () => {
     created = new Set(consumers.map((c) => `m1/${c.consumerGroup}`));
     await confirm();
-    expect(calls).toEqual(['insert confirms', 'read message', 'message SENDING']);
+    expect(calls).toEqual(['insert confirms', 'message SENDING if WAIT_SEND']);
     expect(status).toBe('SENDING');
   });
 });

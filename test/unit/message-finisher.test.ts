@@ -9,6 +9,7 @@ import { CONSUMED_MARK, CONSUMED_MARK_TTL_SECONDS, finisherKey, idempotencyKey }
 import { Message } from '../../domain/models';
 import { EVENTS_CONSUMER as EVENTS, MAIL_CONSUMER as MAIL } from '../../domain/subscriptions';
 import { MemoryRedis } from '../setup/memory-redis';
+import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 
 const messageKey = 'msg-1';
 const consumerGroups = [MAIL, EVENTS];
@@ -24,15 +25,15 @@ beforeEach(() => {
   jest
     .spyOn(Message.collection, 'findOne')
     .mockImplementation(() => Promise.resolve(stored && { status: stored.status }));
-  jest.spyOn(Message.collection, 'updateOne').mockImplementation(((
-    _filter: unknown,
+  jest.spyOn(Message.collection, 'findOneAndUpdate').mockImplementation(((
+    filter: GuardedFilter,
     update: { $set: { status: string }; $push: { history: { status: string } } },
   ) => {
-    if (stored) {
-      stored.status = update.$set.status;
-      stored.history.push({ status: update.$push.history.status });
-    }
-    return Promise.resolve({ matchedCount: stored ? 1 : 0 });
+    if (!stored || !matchesStatus(filter.status, stored.status)) return Promise.resolve(null);
+    const before = { status: stored.status };
+    stored.status = update.$set.status;
+    stored.history.push({ status: update.$push.history.status });
+    return Promise.resolve(before);
   }) as never);
 });
 

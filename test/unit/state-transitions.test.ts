@@ -67,7 +67,7 @@ describe('transition', () => {
 describe('guards', () => {
   it('is(...) allows exactly the states it names', () => {
     const deadOrSending = is('SENDING', 'DEAD');
-    expect(['WAIT_SEND', 'SENDING', 'FINISHED', 'CANCELLED', 'DEAD'].filter(deadOrSending)).toEqual([
+    expect(['WAIT_SEND', 'SENDING', 'FINISHED', 'CANCELLED', 'DEAD'].filter(deadOrSending.allows)).toEqual([
       'SENDING',
       'DEAD',
     ]);
@@ -75,7 +75,7 @@ describe('guards', () => {
 
   it('isNot(...) allows every state but those it names', () => {
     const notConsumed = isNot('CONSUMED');
-    expect(['UNCONFIRMED', 'CONFIRMED', 'CONSUMED', 'DEAD'].filter(notConsumed)).toEqual([
+    expect(['UNCONFIRMED', 'CONFIRMED', 'CONSUMED', 'DEAD'].filter(notConsumed.allows)).toEqual([
       'UNCONFIRMED',
       'CONFIRMED',
       'DEAD',
@@ -83,8 +83,13 @@ describe('guards', () => {
   });
 
   it('compare states exactly', () => {
-    expect(is('DEAD')('dead')).toBe(false);
-    expect(isNot('CONSUMED')('consumed')).toBe(true);
+    expect(is('DEAD').allows('dead')).toBe(false);
+    expect(isNot('CONSUMED').allows('consumed')).toBe(true);
+  });
+
+  it('put into a filter, name the same states', () => {
+    expect(is('SENDING', 'DEAD').filter).toEqual({ $in: ['SENDING', 'DEAD'] });
+    expect(isNot('CONSUMED').filter).toEqual({ $nin: ['CONSUMED'] });
   });
 });
 
