@@ -15,11 +15,15 @@ const TAG_BYTES = 16;
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly currentKeyId: string;
+  /** The same for every payload this codec encodes, so encoded once. */
+  private readonly encodingBytes = textEncode(ENCODING);
+  private readonly currentKeyIdBytes: Uint8Array;
 
   constructor(private readonly keys: Map<string, Buffer>) {
     const [first] = keys.keys();
     if (!first) throw new Error('the payload codec needs at least one key');
     this.currentKeyId = first;
+    this.currentKeyIdBytes = textEncode(first);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -30,7 +34,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { [METADATA_ENCODING_KEY]: textEncode(ENCODING), [KEY_ID]: textEncode(this.currentKeyId) },
+        metadata: { [METADATA_ENCODING_KEY]: this.encodingBytes, [KEY_ID]: this.currentKeyIdBytes },
         data,
       };
     });
