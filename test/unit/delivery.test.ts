@@ -88,6 +88,18 @@ function guardedUpdateConfirm(filter: GuardedFilter, update: Update) {
   return Promise.resolve(before);
 }
 
+/** The confirm's CONSUMED update fails once, with this error, after the handler ran. */
+function failConsumedUpdateOnce(error: string): void {
+  let failed = false;
+  jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
+    if (update.$set?.status === 'CONSUMED' && !failed) {
+      failed = true;
+      return Promise.reject(new Error(error));
+    }
+    return updateConfirm(filter, update);
+  }) as never);
+}
+
 beforeEach(() => {
   confirms.clear();
   createdAt = new Date(Date.now() - 1500);
@@ -342,14 +354,7 @@ describe('a store down just after the handler ran', () => {
     const { handler, calls } = recordingHandler();
     seedConfirm('UNCONFIRMED');
     const { redis, attempt } = pipeline(handler);
-    let failed = false;
-    jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
-      if (update.$set?.status === 'CONSUMED' && !failed) {
-        failed = true;
-        return Promise.reject(new Error('connection closed'));
-      }
-      return updateConfirm(filter, update);
-    }) as never);
+    failConsumedUpdateOnce('connection closed');
 
     await expect(attempt(1)).rejects.toThrow('connection closed');
     expect(redis.peek(KEY)).toBe(CONSUMED_MARK);
@@ -443,15 +448,7 @@ describe('metrics', () => {
     const { meter, sum } = recordingMeter();
     const { handler, calls } = recordingHandler();
     const { attempt } = pipeline(handler, meter);
-    // The confirm's CONSUMED update fails once, after the mail went out.
-    let failed = false;
-    jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
-      if (update.$set?.status === 'CONSUMED' && !failed) {
-        failed = true;
-        return Promise.reject(new Error('MongoDB unreachable'));
-      }
-      return updateConfirm(filter, update);
-    }) as never);
+    failConsumedUpdateOnce('MongoDB unreachable');
     await expect(attempt(1)).rejects.toThrow('MongoDB unreachable');
     await expect(attempt(2)).resolves.toBe('consumed');
     expect(calls).toHaveLength(1);

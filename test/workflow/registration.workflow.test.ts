@@ -190,6 +190,22 @@ async function scenario(options: Options = {}) {
     }
   };
 
+  /** As the API registers: update-with-start, answered once the user is saved or rejected. */
+  const register = () => {
+    const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
+      args: [input],
+      taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: registeringSearchAttributes,
+    });
+    const registered = env.client.workflow.executeUpdateWithStart(registeredUpdate, {
+      args: [{ loginName: input.loginName }],
+      startWorkflowOperation,
+    });
+    return { registered, handle: startWorkflowOperation.workflowHandle() };
+  };
+
   const start = () => env.client.workflow.start(registration, { args: [input], taskQueue, workflowId });
   const named = (name: string) => calls.filter((c) => c.name === name);
 
@@ -199,6 +215,15 @@ async function scenario(options: Options = {}) {
     consumed,
     groupsTold,
     start,
+    /** As the API registers, then the click on the link; answers once the workflow has ended. */
+    registeredAndActivated: async () => {
+      const { registered, handle: started } = register();
+      await registered;
+      const handle = await started;
+      await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+      await handle.result();
+      return handle;
+    },
     /** Starts the workflow, registers, and waits until the activation mail is finished. */
     registeredAndMailed: async () => {
       const handle = await start();
@@ -206,21 +231,7 @@ async function scenario(options: Options = {}) {
       await waitUntil(() => named('finishMessage').length === 1, 'the activation mail to be finished');
       return { handle, userId };
     },
-    /** As the API registers: update-with-start, answered once the user is saved or rejected. */
-    register: () => {
-      const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
-        args: [input],
-        taskQueue,
-        workflowId,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: registeringSearchAttributes,
-      });
-      const registered = env.client.workflow.executeUpdateWithStart(registeredUpdate, {
-        args: [{ loginName: input.loginName }],
-        startWorkflowOperation,
-      });
-      return { registered, handle: startWorkflowOperation.workflowHandle() };
-    },
+    register,
     /** Keeps every worker running for the whole of `fn`. */
     run: <R>(fn: () => Promise<R>): Promise<R> =>
       mainWorker.runUntil(() =>
@@ -261,6 +272,19 @@ function steps(calls: Call[]): string[] {
     } else out.push(labels[i++]);
   }
   return out;
+}
+
+/** Every value of a search attribute the flow reported, in order: with its start, then by each upsert. */
+async function reported(handle: WorkflowHandle, key: typeof Stage | typeof MessageStatus) {
+  const values: unknown[] = [];
+  for (const event of (await handle.fetchHistory()).events ?? []) {
+    const fields =
+      event.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields ??
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    const value: unknown = decodeTypedSearchAttributes(fields).get(key);
+    if (value) values.push(value);
+  }
+  return values;
 }
 
 /** Skips `ms` of server time; fails clearly (instead of hanging) if the test server has stopped skipping. */
@@ -378,22 +402,13 @@ test('a message its last consumer finished is not finished again: no finishing s
   // The events consumer plays the last consumer: its delivery reports that it moved the message to FINISHED.
   const s = await scenario({ consumers: { [EVENTS]: () => 'finished' } });
   await s.run(async () => {
-    const { registered, handle: started } = s.register();
-    await registered;
-    const handle = await started;
-    await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
-    await handle.result();
+    const handle = await s.registeredAndActivated();
 
     expect(s.named('finishMessage')).toHaveLength(0);
     expect(s.consumed).toEqual({ [MAIL]: 2, [EVENTS]: 2 });
     // Each delivery is told every consumer group of its message, so that the last of them can tell.
     expect(s.groupsTold).toEqual(Array(4).fill([MAIL, EVENTS]));
-    const statuses: unknown[] = [];
-    for (const event of (await handle.fetchHistory()).events ?? []) {
-      const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
-      const status = fields && decodeTypedSearchAttributes(fields).get(MessageStatus);
-      if (status) statuses.push(status);
-    }
+    const statuses = await reported(handle, MessageStatus);
     // Both mails went SENDING, and the flow's last report has every message FINISHED.
     expect(statuses[0]).toEqual(['SENDING']);
     expect(statuses.at(-1)).toEqual(['FINISHED']);
@@ -403,21 +418,9 @@ test('a message its last consumer finished is not finished again: no finishing s
 test('every stage reaches the Stage search attribute in order, REGISTERING from the start and ACTIVATING included', async () => {
   const s = await scenario();
   await s.run(async () => {
-    const { registered, handle: started } = s.register();
-    await registered;
-    const handle = await started;
-    await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
-    await handle.result();
+    const handle = await s.registeredAndActivated();
 
-    const stages: unknown[] = [];
-    for (const event of (await handle.fetchHistory()).events ?? []) {
-      const fields =
-        event.workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields ??
-        event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
-      const stage = decodeTypedSearchAttributes(fields).get(Stage);
-      if (stage) stages.push(stage);
-    }
-    expect(stages).toEqual(['REGISTERING', 'AWAITING_ACTIVATION', 'ACTIVATING', 'ENABLED']);
+    expect(await reported(handle, Stage)).toEqual(['REGISTERING', 'AWAITING_ACTIVATION', 'ACTIVATING', 'ENABLED']);
   });
 });
 
