@@ -117,10 +117,18 @@ export function createMessageActivities() {
 
     /** FINISHED: called once every consumer's delivery has returned, that is once every confirm is CONSUMED. */
     async finishMessage({ messageKey }: { messageKey: string }): Promise<void> {
-      await transition(Message, messageKey, is('SENDING'), {
-        $set: { status: 'FINISHED' },
-        $push: historyPush('FINISHED'),
-      });
+      await finishSendingMessage(messageKey);
     },
   };
+}
+
+/**
+ * SENDING → FINISHED, by the workflow's finishMessage or by the last consumer's delivery
+ * (consumers/message-finisher.ts); answers the message's status and creation time as they were.
+ */
+export function finishSendingMessage(messageKey: string) {
+  return transition(Message, messageKey, is('SENDING'), {
+    $set: { status: 'FINISHED' },
+    $push: historyPush('FINISHED'),
+  });
 }

@@ -1,9 +1,6 @@
 import type Redis from 'ioredis';
 import { CONSUMED_MARK, CONSUMED_MARK_TTL_SECONDS, finisherKey, idempotencyKey } from '../../domain/delivery';
-import { Message } from '../../domain/models';
-import { auditedTransition } from '../../domain/models/audit-writes';
-import { historyPush } from '../../domain/models/history';
-import { is } from '../../domain/models/transition';
+import { finishSendingMessage } from '../messages';
 
 export interface FinishCheck {
   messageKey: string;
@@ -32,9 +29,6 @@ export async function finishIfLastConsumer(redis: Redis, check: FinishCheck): Pr
     (await redis.set(claim, consumerGroup, 'EX', CONSUMED_MARK_TTL_SECONDS, 'NX')) !== null ||
     (await redis.get(claim)) === consumerGroup; // claimed by an earlier attempt of this delivery
   if (!claimed) return false;
-  const before = await auditedTransition(Message, messageKey, is('SENDING'), {
-    $set: { status: 'FINISHED' },
-    $push: historyPush('FINISHED'),
-  });
+  const before = await finishSendingMessage(messageKey);
   return before?.status === 'SENDING' || before?.status === 'FINISHED';
 }
