@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { createMessageActivities } from './messages';
+import { createRegisterUserActivity } from './register-user';
 import { createRetentionActivities } from './retention';
 import { createActivationTokens, createTokenActivities } from './tokens';
 import { createUserActivities } from './users';
@@ -7,9 +8,12 @@ import { createUserActivities } from './users';
 /** Every activity on the main task queue: the producer side of the flows, and retention. */
 export function createProducerActivities(deps: { redis: Redis; tokenSecret: string }) {
   const tokens = createActivationTokens(deps);
+  const messages = createMessageActivities();
+  const users = createUserActivities(tokens);
   return {
-    ...createMessageActivities(),
-    ...createUserActivities(tokens),
+    ...messages,
+    ...users,
+    ...createRegisterUserActivity({ ...messages, ...users }),
     ...createTokenActivities(tokens),
     ...createRetentionActivities(),
   };

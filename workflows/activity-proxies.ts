@@ -12,6 +12,15 @@ export const bookkeeping = proxyLocalActivities<ProducerActivities>({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
 
+/** Steps that the workflow takes again one by one when their one attempt fails. */
+export const oneAttempt = proxyLocalActivities<ProducerActivities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+});
+
+/** The refusals of the user's steps: they fail for good at once, with these types. */
+export const REFUSALS = ['EMAIL_TAKEN', 'LOGIN_NAME_TAKEN'];
+
 /**
  * The user's own steps (save the user, issue a token, enable the account): a conflict fails for good at
  * once, anything else is retried for a while, then fails for good and the caller is told.
@@ -23,6 +32,6 @@ export const userSteps = proxyLocalActivities<ProducerActivities>({
     backoffCoefficient: 2,
     maximumInterval: '10s',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: ['EMAIL_TAKEN', 'LOGIN_NAME_TAKEN'],
+    nonRetryableErrorTypes: REFUSALS,
   },
 });

@@ -53,10 +53,11 @@ export class ReliableMessages {
     });
   }
 
-  async deliver(message: OutgoingMessage): Promise<void> {
+  /** Delivers the message to its consumers: `confirmed` when the caller has confirmed it already, for these. */
+  async deliver(message: OutgoingMessage, confirmed?: Consumer[]): Promise<void> {
     const { messageKey } = message;
     // The caller reports SENDING together with its own step, to save a history event.
-    const consumers = await bookkeeping.confirmMessage({ messageKey, topic: message.topic });
+    const consumers = confirmed ?? (await bookkeeping.confirmMessage({ messageKey, topic: message.topic }));
     const consumerGroups = consumers.map((consumer) => consumer.consumerGroup);
     const outcomes = await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, message, consumerGroups)));
     // Every delivery returned, so every confirm is CONSUMED. Unless the last consumer has finished the

@@ -92,6 +92,7 @@ export function createRegistrationService(deps: {
             activationTtlSeconds: config.activation.ttlSeconds,
             deliveryMaxAttempts: config.delivery.maxAttempts,
             deliveryPickupTimeoutSeconds: config.delivery.pickupTimeoutSeconds,
+            firstStepsInOneActivity: true,
             accountNotice: concealing
               ? { workflowId: accountNoticeWorkflowId(email), windowSeconds: config.registration.noticeWindowSeconds }
               : undefined,

@@ -17,6 +17,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DeliverActivity, ProducerActivities } from '../../activities';
+import { createRegisterUserActivity } from '../../activities/register-user';
 import {
   ACCOUNT_EXISTS_NOTICE,
   ACTIVE_USER,
@@ -35,6 +36,7 @@ import {
   type RegistrationInput,
 } from '../../workflows/registration';
 import { resendSignal } from '../../workflows/reliable-message';
+import { localSteps } from '../setup/local-steps';
 import { createTimeSkippingEnv } from '../setup/time-skipping';
 import { workflowBundlePath } from '../setup/workflow-bundle';
 
@@ -67,12 +69,16 @@ type DeliverBehaviour = (input: {
 
 interface Options {
   deliveryMaxAttempts?: number;
+  /** As the API sets it (the default), or absent as in registrations started before it existed. */
+  firstStepsInOneActivity?: boolean;
   /** Set as the API sets it when it conceals taken addresses: the registration notices their holders. */
   accountNotice?: boolean;
   /** Replaces the recording stub's body for some producer activities (the call is recorded first). */
   producer?: Partial<{
     [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown>;
   }>;
+  /** A producer activity whose first call fails as a lost connection would (the call is recorded). */
+  failFirstCall?: keyof ProducerActivities;
   /** What a consumer's `deliver` does on each attempt (the attempt is recorded first); succeeds by default. */
   consumers?: Partial<Record<string, DeliverBehaviour>>;
 }
@@ -95,12 +101,14 @@ async function scenario(options: Options = {}) {
     <A extends unknown[], R>(name: keyof ProducerActivities, fallback: (...args: A) => R) =>
     async (...args: A): Promise<Awaited<R>> => {
       calls.push({ name, args: args[0] });
+      if (name === options.failFirstCall && calls.filter((c) => c.name === name).length === 1)
+        throw new Error('connection reset');
       const override = options.producer?.[name] as ((...a: A) => Promise<unknown>) | undefined;
       if (override) return (await override(...args)) as Awaited<R>;
       return await fallback(...args);
     };
 
-  const activities: ProducerActivities = {
+  const steps: Omit<ProducerActivities, 'registerUser'> = {
     recordPendingMessage: record('recordPendingMessage', (_message: OutgoingMessage) => undefined),
     cancelMessage: record('cancelMessage', (_input: { messageKey: string; reason: string }) => undefined),
     confirmMessage: record('confirmMessage', (_input: { messageKey: string }) => consumers),
@@ -125,6 +133,8 @@ async function scenario(options: Options = {}) {
     ),
     purgeFinishedBatch: record('purgeFinishedBatch', (_input: { cutoff: string; batchSize: number }) => 0),
   };
+  // The real composition of the recording steps: the calls show each step it takes.
+  const activities: ProducerActivities = { ...steps, ...createRegisterUserActivity(steps) };
 
   const deliverFor =
     (consumerGroup: string): DeliverActivity =>
@@ -160,6 +170,7 @@ async function scenario(options: Options = {}) {
     tokenSalt: `salt-${id}`,
     activationTtlSeconds: 86400,
     deliveryMaxAttempts: options.deliveryMaxAttempts ?? 5,
+    firstStepsInOneActivity: options.firstStepsInOneActivity ?? true,
     accountNotice: options.accountNotice ? { workflowId: `account-notice-test-${id}`, windowSeconds: 3600 } : undefined,
   };
 
@@ -334,6 +345,9 @@ const REGISTRATION_STEPS = [
   'finishMessage',
 ];
 
+/** The local activities of the first steps taken one by one. */
+const ONE_BY_ONE = ['recordPendingMessage', 'saveUser', 'confirmMessage'];
+
 const ACTIVATION_STEPS = [
   `recordPendingMessage(${ACTIVE_USER_SUCCESS})`,
   'enableUser',
@@ -395,6 +409,37 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
     expect(s.named('cancelMessage')).toHaveLength(0);
     expect(s.named('expireUser')).toHaveLength(0);
     expect(s.named('markDead')).toHaveLength(0);
+  });
+});
+
+test('a registration takes its first steps in one local activity; one started before that takes them one by one, the same steps', async () => {
+  for (const firstStepsInOneActivity of [true, false]) {
+    const s = await scenario({ firstStepsInOneActivity });
+    await s.run(async () => {
+      const { handle } = await s.registeredAndMailed();
+      expect(steps(s.calls)).toEqual(REGISTRATION_STEPS);
+      expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+      expect(await localSteps(handle)).toEqual(
+        firstStepsInOneActivity ? ['registerUser', 'finishMessage'] : [...ONE_BY_ONE, 'finishMessage'],
+      );
+    });
+  }
+});
+
+test('when the one local activity fails, the steps are taken one by one after it: the user is saved and each consumer gets the mail once', async () => {
+  const s = await scenario({ failFirstCall: 'confirmMessage' });
+  await s.run(async () => {
+    const { handle, userId } = await s.registeredAndMailed();
+    expect(steps(s.calls)).toEqual([
+      `recordPendingMessage(${ACTIVE_USER})`,
+      'saveUser',
+      'confirmMessage',
+      ...REGISTRATION_STEPS,
+    ]);
+    expect(await localSteps(handle)).toEqual(['registerUser', ...ONE_BY_ONE, 'finishMessage']);
+    expect(new Set(s.named('saveUser').map((c) => c.args.userId))).toEqual(new Set([userId]));
+    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+    expect(s.named('cancelMessage')).toHaveLength(0);
   });
 });
 
