@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { createMessageActivities } from './messages';
-import { createRegisterUserActivity } from './register-user';
+import { createFirstStepsActivities } from './first-steps';
 import { createRetentionActivities } from './retention';
 import { createActivationTokens, createTokenActivities } from './tokens';
 import { createUserActivities } from './users';
@@ -13,7 +13,7 @@ export function createProducerActivities(deps: { redis: Redis; tokenSecret: stri
   return {
     ...messages,
     ...users,
-    ...createRegisterUserActivity({ ...messages, ...users }),
+    ...createFirstStepsActivities({ ...messages, ...users }),
     ...createTokenActivities(tokens),
     ...createRetentionActivities(),
   };

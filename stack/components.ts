@@ -147,6 +147,9 @@ export function redis(port: number, dataDir: string): Component {
     },
     ready: async () => {
       const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // A refused connection while Redis starts rejects connect(): the supervisor asks again. Without a
+      // listener, ioredis would also print it as an unhandled error event.
+      client.on('error', () => undefined);
       try {
         await client.connect();
         await client.ping();

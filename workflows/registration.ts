@@ -42,10 +42,11 @@ export interface RegistrationInput {
    */
   accountNotice?: { workflowId: string; windowSeconds: number };
   /**
-   * Set by the API: the pre-send message, the user and the confirm are first tried in one local
-   * activity (registerUser), and taken one by one only if that fails. Absent in registrations started
-   * before this existed, which take them one by one as their histories recorded. A flag of the input
-   * rather than patched(): a patch would add a marker and a search-attribute upsert to every
+   * Set by the API: the first steps of the registration (pre-send message, user, confirm) and of the
+   * activation (pre-send message, user enabled, confirm) are each first tried in one local activity
+   * (registerUser, activateUser), and taken one by one only if that fails. Absent in registrations
+   * started before this existed, which take them one by one as their histories recorded. A flag of the
+   * input rather than patched(): a patch would add a marker and a search-attribute upsert to every
    * registration, about what the one activity saves.
    */
   firstStepsInOneActivity?: boolean;
@@ -148,6 +149,8 @@ class Registration {
   private tokenHash: string | undefined;
   /** Recorded by the click, delivered by the main line once the user is ENABLED. */
   private successMessage: OutgoingMessage | undefined;
+  /** The success message's consumers, when the click has confirmed it already. */
+  private successConsumers: Consumer[] | undefined;
   /** The token salts of the resends asked for and not yet made. */
   private readonly resendsPending: string[] = [];
   /** A resend is replacing the token: a click waits for it and is judged against the new one. */
@@ -208,7 +211,7 @@ class Registration {
     }
 
     // 3. Activated: the success mail through the same reliable-message flow.
-    await this.messages.deliver(this.successMessage!);
+    await this.messages.deliver(this.successMessage!, this.successConsumers);
     await Promise.all(deliveries);
     return this.finish();
   }
@@ -244,16 +247,20 @@ class Registration {
     // Registrations started before ACTIVATING was reported went from AWAITING_ACTIVATION to ENABLED directly.
     if (patched(ACTIVATING_REPORTED)) this.attributes.update({ stage: 'ACTIVATING' });
     const message = this.outgoing(ACTIVE_USER_SUCCESS);
-    await bookkeeping.recordPendingMessage(message);
-    try {
-      await userSteps.enableUser({ userId: this.userId });
-    } catch {
-      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
-      this.setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
-      throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
+    const consumers = this.input.firstStepsInOneActivity ? await this.activateInOneActivity(message) : undefined;
+    if (!consumers) {
+      await bookkeeping.recordPendingMessage(message);
+      try {
+        await userSteps.enableUser({ userId: this.userId });
+      } catch {
+        await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activation failed' });
+        this.setStage('AWAITING_ACTIVATION', { [message.messageKey]: 'CANCELLED' });
+        throw failure('ACTIVATION_FAILED', 'The account could not be activated. Try the link again later.');
+      }
     }
     this.successMessage = message;
-    // The success message is confirmed next: it is reported as SENDING at once.
+    this.successConsumers = consumers;
+    // The success message is confirmed (or is next): it is reported as SENDING at once.
     this.setStage('ENABLED', { [message.messageKey]: 'SENDING' });
     return { userId: this.userId, status: 'ENABLED' };
   }
@@ -348,6 +355,15 @@ class Registration {
       return consumers;
     } catch (err) {
       if (REFUSALS.includes(typedFailureIn(err)?.type ?? '')) throw err;
+      return undefined;
+    }
+  }
+
+  /** One attempt at the activation's first steps in one local activity; answers nothing when it failed. */
+  private async activateInOneActivity(message: OutgoingMessage): Promise<Consumer[] | undefined> {
+    try {
+      return await oneAttempt.activateUser({ message });
+    } catch {
       return undefined;
     }
   }

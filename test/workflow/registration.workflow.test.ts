@@ -17,7 +17,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DeliverActivity, ProducerActivities } from '../../activities';
-import { createRegisterUserActivity } from '../../activities/register-user';
+import { createFirstStepsActivities } from '../../activities/first-steps';
 import {
   ACCOUNT_EXISTS_NOTICE,
   ACTIVE_USER,
@@ -108,7 +108,7 @@ async function scenario(options: Options = {}) {
       return await fallback(...args);
     };
 
-  const steps: Omit<ProducerActivities, 'registerUser'> = {
+  const steps: Omit<ProducerActivities, 'registerUser' | 'activateUser'> = {
     recordPendingMessage: record('recordPendingMessage', (_message: OutgoingMessage) => undefined),
     cancelMessage: record('cancelMessage', (_input: { messageKey: string; reason: string }) => undefined),
     confirmMessage: record('confirmMessage', (_input: { messageKey: string }) => consumers),
@@ -134,7 +134,7 @@ async function scenario(options: Options = {}) {
     purgeFinishedBatch: record('purgeFinishedBatch', (_input: { cutoff: string; batchSize: number }) => 0),
   };
   // The real composition of the recording steps: the calls show each step it takes.
-  const activities: ProducerActivities = { ...steps, ...createRegisterUserActivity(steps) };
+  const activities: ProducerActivities = { ...steps, ...createFirstStepsActivities(steps) };
 
   const deliverFor =
     (consumerGroup: string): DeliverActivity =>
@@ -219,6 +219,13 @@ async function scenario(options: Options = {}) {
 
   const start = () => env.client.workflow.start(registration, { args: [input], taskQueue, workflowId });
   const named = (name: string) => calls.filter((c) => c.name === name);
+  /** Starts the workflow, registers, and waits until the activation mail is finished. */
+  const registeredAndMailed = async () => {
+    const handle = await start();
+    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: input.loginName }] });
+    await waitUntil(() => named('finishMessage').length === 1, 'the activation mail to be finished');
+    return { handle, userId };
+  };
 
   return {
     input,
@@ -235,12 +242,13 @@ async function scenario(options: Options = {}) {
       await handle.result();
       return handle;
     },
-    /** Starts the workflow, registers, and waits until the activation mail is finished. */
-    registeredAndMailed: async () => {
-      const handle = await start();
-      const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: input.loginName }] });
-      await waitUntil(() => named('finishMessage').length === 1, 'the activation mail to be finished');
-      return { handle, userId };
+    registeredAndMailed,
+    /** As registeredAndMailed, then the click; answers once the workflow has ended (the steps in a stable order). */
+    mailedThenActivated: async () => {
+      const { handle } = await registeredAndMailed();
+      await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+      await handle.result();
+      return handle;
     },
     register,
     /** Keeps every worker running for the whole of `fn`. */
@@ -412,33 +420,68 @@ test('happy path: pre-send message, user, token, confirm, both consumers, finish
   });
 });
 
-test('a registration takes its first steps in one local activity; one started before that takes them one by one, the same steps', async () => {
+test('a registration and its activation take their first steps in one local activity each; one started before that takes them one by one, the same steps', async () => {
   for (const firstStepsInOneActivity of [true, false]) {
     const s = await scenario({ firstStepsInOneActivity });
     await s.run(async () => {
-      const { handle } = await s.registeredAndMailed();
-      expect(steps(s.calls)).toEqual(REGISTRATION_STEPS);
-      expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+      const handle = await s.mailedThenActivated();
+      expect(steps(s.calls)).toEqual([...REGISTRATION_STEPS, ...ACTIVATION_STEPS]);
+      expect(s.consumed).toEqual({ [MAIL]: 2, [EVENTS]: 2 });
       expect(await localSteps(handle)).toEqual(
-        firstStepsInOneActivity ? ['registerUser', 'finishMessage'] : [...ONE_BY_ONE, 'finishMessage'],
+        firstStepsInOneActivity
+          ? ['registerUser', 'finishMessage', 'activateUser', 'finishMessage']
+          : [...ONE_BY_ONE, 'finishMessage', 'recordPendingMessage', 'enableUser', 'confirmMessage', 'finishMessage'],
       );
     });
   }
 });
 
-test('when the one local activity fails, the steps are taken one by one after it: the user is saved and each consumer gets the mail once', async () => {
+test('when the activation’s one local activity fails, its steps are taken one by one after it: the user is enabled and the success mail sent once', async () => {
+  const s = await scenario({ failFirstCall: 'enableUser' });
+  await s.run(async () => {
+    const handle = await s.mailedThenActivated();
+    expect(steps(s.calls)).toEqual([
+      ...REGISTRATION_STEPS,
+      `recordPendingMessage(${ACTIVE_USER_SUCCESS})`,
+      'enableUser',
+      ...ACTIVATION_STEPS,
+    ]);
+    expect(await localSteps(handle)).toEqual([
+      'registerUser',
+      'finishMessage',
+      'activateUser',
+      'recordPendingMessage',
+      'enableUser',
+      'confirmMessage',
+      'finishMessage',
+    ]);
+    expect((await handle.result()).stage).toBe('ENABLED');
+    expect(s.consumed).toEqual({ [MAIL]: 2, [EVENTS]: 2 });
+    expect(s.named('cancelMessage')).toHaveLength(0);
+  });
+});
+
+test('when the registration’s one local activity fails, its steps are taken one by one after it: the user is saved and each consumer gets the mail once', async () => {
   const s = await scenario({ failFirstCall: 'confirmMessage' });
   await s.run(async () => {
-    const { handle, userId } = await s.registeredAndMailed();
+    const handle = await s.mailedThenActivated();
     expect(steps(s.calls)).toEqual([
       `recordPendingMessage(${ACTIVE_USER})`,
       'saveUser',
       'confirmMessage',
       ...REGISTRATION_STEPS,
+      ...ACTIVATION_STEPS,
     ]);
-    expect(await localSteps(handle)).toEqual(['registerUser', ...ONE_BY_ONE, 'finishMessage']);
+    expect(await localSteps(handle)).toEqual([
+      'registerUser',
+      ...ONE_BY_ONE,
+      'finishMessage',
+      'activateUser',
+      'finishMessage',
+    ]);
+    const { userId } = await handle.result();
     expect(new Set(s.named('saveUser').map((c) => c.args.userId))).toEqual(new Set([userId]));
-    expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+    expect(s.consumed).toEqual({ [MAIL]: 2, [EVENTS]: 2 });
     expect(s.named('cancelMessage')).toHaveLength(0);
   });
 });
