@@ -47,14 +47,23 @@ export async function startBenchStack(name: string) {
     await sink.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
+  // A Ctrl-C while the servers start abandons the start, which stops the ones it has started.
+  const starting = new AbortController();
+  const abandon = () => starting.abort(new Error('Interrupted while the servers started.'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, abandon);
   const stack = await startStack({
     dataDir,
     ports,
     given: { ...process.env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` },
-  }).catch(async (err: unknown) => {
-    await removeSinkAndData();
-    throw err;
-  });
+    signal: starting.signal,
+  })
+    .catch(async (err: unknown) => {
+      await removeSinkAndData();
+      throw err;
+    })
+    .finally(() => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, abandon);
+    });
 
   // Stopping one that has ended already does nothing, so none is ever taken off.
   const tracked: ManagedProcess[] = [];

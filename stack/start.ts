@@ -32,10 +32,15 @@ async function main(): Promise<void> {
   const apps: ManagedProcess[] = [];
   const supervised: { stop(): void }[] = [];
   let stopping = false;
+  const starting = new AbortController();
+  let stackStarting: Promise<Stack> | undefined;
 
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    // Stopped while the servers start: the start is abandoned, and stops the ones it has started.
+    starting.abort(new Error('Stopped while starting.'));
+    await stackStarting?.catch(() => undefined);
     for (const s of supervised) s.stop();
     console.log('\nStopping reliable-signup…');
     // The API first, so no new work arrives; then the worker finishes what it has; then the servers.
@@ -57,7 +62,8 @@ async function main(): Promise<void> {
     installStack();
     // The dev UI passes no access token to a codec server: the token goes in the path.
     const uiCodecEndpoint = `${config.publicBaseUrl}/codec/${encodeURIComponent(config.codec.token)}`;
-    stack = await startStack({ dataDir, ports: portsFrom(process.env), uiCodecEndpoint });
+    stackStarting = startStack({ dataDir, ports: portsFrom(process.env), uiCodecEndpoint, signal: starting.signal });
+    stack = await stackStarting;
     lock.update([...stack.processes.values()].map((p) => p.pid!));
 
     const bundle = join(dataDir, 'workflow-bundle.js');

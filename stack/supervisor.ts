@@ -74,6 +74,8 @@ export async function startStack(opts: {
   given?: NodeJS.ProcessEnv;
   /** Where the dev server's Web UI decodes payloads (the API's codec endpoint). */
   uiCodecEndpoint?: string;
+  /** Abandons the start (a Ctrl-C, say): every server started so far is stopped, then the start rejects. */
+  signal?: AbortSignal;
 }): Promise<Stack> {
   const given = opts.given ?? process.env;
   const logDir = join(opts.dataDir, 'logs');
@@ -95,11 +97,16 @@ export async function startStack(opts: {
         await waitUntilReady(proc, c.ready, c.readyTimeoutMs);
       }),
     );
+  const abandoned = new Promise<never>((_, reject) => {
+    const { signal } = opts;
+    if (signal?.aborted) reject(signal.reason as Error);
+    signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
   try {
     // The Temporal dev server also listens on ports it picks itself, for its internal services: it starts
     // once the others listen on theirs, so that it cannot take one of them first.
-    await startAll(wanted.filter((c) => c.name !== 'temporal'));
-    await startAll(wanted.filter((c) => c.name === 'temporal'));
+    await Promise.race([startAll(wanted.filter((c) => c.name !== 'temporal')), abandoned]);
+    await Promise.race([startAll(wanted.filter((c) => c.name === 'temporal')), abandoned]);
   } catch (err) {
     await stop();
     throw err;

@@ -5,15 +5,14 @@
  * mail (counted in the SMTP catcher's own mail directory, which outlives the catcher's restarts). A
  * SIGTERM to the whole process group then stops everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { LockState } from '../../stack/lock';
-import { repoRoot } from '../../stack/paths';
-import { freePort } from '../../stack/ports';
 import { eventually, request } from '../setup/http';
+import { spawnNpmStart } from '../setup/npm-start';
 
 jest.setTimeout(900_000);
 
@@ -27,41 +26,15 @@ const VICTIMS: [name: string, commandLine: RegExp][] = [
   ['api', /api\/server\.ts/],
 ];
 
-const SERVER_SETTINGS = ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'REDIS_URL', 'SMTP_URL', 'MAIL_API_URL'];
-
 let dataDir: string;
 let baseUrl: string;
 let supervisor: ChildProcess;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(process.env.TEST_DATA_DIR!, 'npm-start-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of [...SERVER_SETTINGS, 'WORKFLOW_BUNDLE_PATH', 'REDIS_KEY_PREFIX']) delete env[key];
-  Object.assign(env, {
-    RELIABLE_SIGNUP_DATA: dataDir,
-    PORT: String(port),
-    PUBLIC_BASE_URL: baseUrl,
-    WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-    API_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-    TEMPORAL_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    MONGODB_PORT: String(await freePort()),
-    REDIS_PORT: String(await freePort()),
-    SMTP_PORT: String(await freePort()),
-    MAIL_WEB_PORT: String(await freePort()),
-    // This stack is the test's alone: its clients all come from one address.
-    RATE_LIMIT_REGISTER_PER_MINUTE: '1000',
-    LOG_LEVEL: 'warn',
-  });
-  const log = openSync(join(dataDir, 'npm-start.log'), 'a');
-  supervisor = spawn(process.execPath, ['--require', 'tsx/cjs', join(repoRoot, 'stack/start.ts')], {
-    cwd: repoRoot,
-    env,
-    detached: true,
-    stdio: ['ignore', log, log],
-  });
+  const started = await spawnNpmStart(dataDir);
+  supervisor = started.supervisor;
+  baseUrl = `http://127.0.0.1:${started.ports.api}`;
   await healthy();
 });
 
