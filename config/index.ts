@@ -57,6 +57,7 @@ const schema = z.object({
   WORKER_METRICS_ADDRESS: hostPort.optional(),
   API_METRICS_ADDRESS: hostPort.optional(),
   DEAD_COUNT_REFRESH_SECONDS: integer((n) => n.positive().default(30)),
+  WORKER_MAX_CACHED_WORKFLOWS: integer((n) => n.min(1).default(100)),
   TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://localhost:8233'),
   ADMIN_SESSION_TTL_SECONDS: integer((n) => n.min(60).default(8 * 60 * 60)),
   RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE: integer((n) => n.positive().default(10)),
@@ -98,6 +99,8 @@ export type Config = {
   apiMetricsAddress?: string;
   /** How often the worker counts the DEAD messages and confirms in MongoDB for its gauges. */
   deadCountRefreshSeconds: number;
+  /** Workflows the worker keeps in memory; the others are replayed from their history when their next task comes. */
+  workerMaxCachedWorkflows: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -162,6 +165,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     apiMetricsAddress: e.API_METRICS_ADDRESS,
     deadCountRefreshSeconds: e.DEAD_COUNT_REFRESH_SECONDS,
+    workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     logLevel: e.LOG_LEVEL,
   };
 }

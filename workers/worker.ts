@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       shutdownGraceTime: SHUTDOWN_GRACE_MS,
       // A registration waits up to a day for its click: keep a bounded number of them in memory and
       // replay the others from history when their click or timer comes.
-      maxCachedWorkflows: 100,
+      maxCachedWorkflows: config.workerMaxCachedWorkflows,
       dataConverter: converter,
       ...workflowCode(),
       activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),

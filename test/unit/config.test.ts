@@ -129,6 +129,7 @@ describe('values read from the environment', () => {
     'RETENTION_DAYS',
     'RETENTION_BATCH_SIZE',
     'DEAD_COUNT_REFRESH_SECONDS',
+    'WORKER_MAX_CACHED_WORKFLOWS',
     'ADMIN_SESSION_TTL_SECONDS',
     'RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE',
   ];
@@ -162,6 +163,7 @@ describe('values read from the environment', () => {
       WORKER_METRICS_ADDRESS: '0.0.0.0:9464',
       API_METRICS_ADDRESS: '0.0.0.0:9465',
       DEAD_COUNT_REFRESH_SECONDS: '60',
+      WORKER_MAX_CACHED_WORKFLOWS: '2000',
       LOG_LEVEL: 'debug',
     });
     expect(config).toMatchObject({
@@ -175,6 +177,7 @@ describe('values read from the environment', () => {
       workerMetricsAddress: '0.0.0.0:9464',
       apiMetricsAddress: '0.0.0.0:9465',
       deadCountRefreshSeconds: 60,
+      workerMaxCachedWorkflows: 2000,
       logLevel: 'debug',
     });
   });
@@ -208,6 +211,7 @@ describe('invalid values are refused, naming the variable', () => {
     ['API_METRICS_ADDRESS', '9465'],
     ['API_METRICS_ADDRESS', '0.0.0.0:3000'],
     ['DEAD_COUNT_REFRESH_SECONDS', '0'],
+    ['WORKER_MAX_CACHED_WORKFLOWS', '0'],
     ['LOG_LEVEL', 'verbose'],
   ])('%s=%j', (variable, value) => {
     const message = refusal({ [variable]: value });
