@@ -59,6 +59,8 @@ export async function startBenchStack(name: string) {
   })
     .catch(async (err: unknown) => {
       await removeSinkAndData();
+      // Interrupted: end as an interrupted bench does once the servers run (stopOnSignal).
+      if (starting.signal.aborted) process.exit(130);
       throw err;
     })
     .finally(() => {
