@@ -331,14 +331,12 @@ class Registration {
       if (this.stage === 'REGISTERING') {
         ({ tokenHash: this.tokenHash } = await userSteps.saveUser(this.newRegistration(message)));
       } else {
-        const { userId, workflowId, input } = this;
-        const token = {
-          userId,
-          workflowId,
+        ({ tokenHash: this.tokenHash } = await userSteps.issueActivationToken({
+          userId: this.userId,
+          workflowId: this.workflowId,
           tokenSalt: message.body.tokenSalt!,
-          ttlSeconds: input.activationTtlSeconds,
-        };
-        ({ tokenHash: this.tokenHash } = await userSteps.issueActivationToken(token));
+          ttlSeconds: this.input.activationTtlSeconds,
+        }));
       }
     });
     return undefined;
