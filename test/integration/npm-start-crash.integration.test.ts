@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { LockState } from '../../stack/lock';
 import { eventually, request } from '../setup/http';
-import { spawnNpmStart } from '../setup/npm-start';
+import { commandLineOf, spawnNpmStart } from '../setup/npm-start';
 
 jest.setTimeout(900_000);
 
@@ -67,12 +67,8 @@ function running(): Map<string, number> {
   const { groups } = JSON.parse(readFileSync(join(dataDir, 'stack.lock'), 'utf8')) as LockState;
   const found = new Map<string, number>();
   for (const pid of groups) {
-    let commandLine = '';
-    try {
-      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue; // gone
-    }
+    const commandLine = commandLineOf(pid);
+    if (commandLine === undefined) continue; // gone
     const victim = VICTIMS.find(([, pattern]) => pattern.test(commandLine));
     if (victim) found.set(victim[0], pid);
   }

@@ -3,11 +3,11 @@
  * server it had started is stopped, and it exits, leaving nothing listening on the stack's ports.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { eventually } from '../setup/http';
-import { spawnNpmStart, type NpmStartPorts } from '../setup/npm-start';
+import { commandLineOf, spawnNpmStart, type NpmStartPorts } from '../setup/npm-start';
 
 jest.setTimeout(300_000);
 
@@ -20,13 +20,8 @@ afterAll(() => {
   // (redis-server rewrites its command line to its address).
   if (supervisor?.pid && supervisor.exitCode === null) process.kill(-supervisor.pid, 'SIGKILL');
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let commandLine: string;
-    try {
-      commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue;
-    }
-    if (commandLine.includes(dataDir) || (ports && commandLine.includes(`127.0.0.1:${ports.redis}`)))
+    const commandLine = commandLineOf(pid);
+    if (commandLine?.includes(dataDir) || (ports && commandLine?.includes(`127.0.0.1:${ports.redis}`)))
       process.kill(Number(pid), 'SIGKILL');
   }
 });

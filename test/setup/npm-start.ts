@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../stack/paths';
 import { freePort } from '../../stack/ports';
@@ -58,4 +58,13 @@ export async function spawnNpmStart(dataDir: string): Promise<{ supervisor: Chil
     stdio: ['ignore', log, log],
   });
   return { supervisor, ports };
+}
+
+/** A process's command line, its arguments joined by spaces; undefined once it has gone. */
+export function commandLineOf(pid: number | string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return undefined;
+  }
 }
