@@ -28,6 +28,9 @@ export interface AppDeps extends Services {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // A path is routed only as written (see api/router.ts); the routers each say the same for themselves.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.set('trust proxy', 'loopback');
   app.use(requestMetrics(deps.metrics.httpRequests));
   app.use(

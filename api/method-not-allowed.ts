@@ -10,7 +10,7 @@ const routes = (() => {
   add('/api/openapi.json', 'GET');
   return [...byPath].map(([path, methods]) => {
     if (methods.has('GET')) methods.add('HEAD');
-    const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`);
+    const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
     return { pattern, allow: [...methods].sort().join(', ') };
   });
 })();

@@ -1,7 +1,14 @@
 import cookieParser from 'cookie-parser';
-import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  type Router,
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { randomBytes } from 'node:crypto';
 import { secretMatcher } from '../auth';
+import { routerWithStrictPaths } from '../router';
 import { HttpError } from '../errors';
 import type { Limiter } from '../rate-limits';
 import { messageKeyParams, messagesQuery, resendDeadQuery } from '../schemas';
@@ -48,7 +55,11 @@ const cookieOf = (req: Request, name: string) => str((req.cookies as Record<stri
  * double-submit one), and no page holds a script.
  */
 export function adminRouter(deps: AdminConsoleDeps): Router {
-  const router = Router();
+  const outer = routerWithStrictPaths();
+  const router = routerWithStrictPaths();
+  // Guarded by where it is mounted: every request under /admin, in any spelling Express would route
+  // there, goes through this router's session and CSRF checks before a page is reached.
+  outer.use('/admin', router);
   const tokenMatches = secretMatcher(deps.adminToken);
   const cookie = (maxAgeSeconds: number) => ({
     httpOnly: true,
@@ -59,7 +70,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
   });
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 
-  router.use('/admin', cookieParser(), (_req, res, next) => {
+  router.use(cookieParser(), (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
@@ -70,12 +81,12 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     send(res, status, loginPage(loginCsrf, problem));
   };
 
-  router.get('/admin/login', async (req, res) => {
+  router.get('/login', async (req, res) => {
     if (await deps.adminSessions.get(cookieOf(req, SESSION_COOKIE))) return res.redirect(303, '/admin');
     showLogin(res, 200);
   });
 
-  router.post('/admin/login', form, async (req, res) => {
+  router.post('/login', form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       await deps.limits.adminLogin(req.ip ?? 'unknown');
@@ -117,21 +128,23 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     }
     next();
   };
-  router.get(/^\/admin(\/.*)?$/, requireSession);
-  router.post(/^\/admin\/.*$/, requireSession, form, requireCsrf);
+  // Everything below the login needs a session; every request but a GET or HEAD also its CSRF token.
+  router.use(requireSession, form, (req, res, next) =>
+    req.method === 'GET' || req.method === 'HEAD' ? next() : requireCsrf(req, res, next),
+  );
   const ctx = (res: Response) => ({ csrfToken: locals(res).session.csrfToken });
 
-  router.post('/admin/logout', async (_req, res) => {
+  router.post('/logout', async (_req, res) => {
     await deps.adminSessions.destroy(locals(res).sessionId);
     res.clearCookie(SESSION_COOKIE, { path: '/admin' });
     res.redirect(303, '/admin/login');
   });
 
-  router.get(['/admin', '/admin/'], async (_req, res) => {
+  router.get('/', async (_req, res) => {
     send(res, 200, overviewPage(ctx(res), await deps.console.overview(), OVERVIEW_CACHE_SECONDS));
   });
 
-  router.get('/admin/messages', async (req, res) => {
+  router.get('/messages', async (req, res) => {
     const filters: Filters = Object.fromEntries(FILTERS.map((f) => [f, str(req.query[f])]));
     const parsed = messagesQuery.safeParse({ ...clean(filters), limit: PAGE_SIZE, cursor: str(req.query.cursor) });
     if (!parsed.success) {
@@ -146,7 +159,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     return `${temporalUiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
   };
 
-  router.get('/admin/registrations', async (req, res) => {
+  router.get('/registrations', async (req, res) => {
     const email = str(req.query.email)?.trim();
     if (!email) return send(res, 200, registrationPage(ctx(res), undefined, undefined));
     try {
@@ -178,7 +191,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     return parsed.data.messageKey;
   };
 
-  router.get('/admin/messages/:messageKey', async (req, res) => {
+  router.get('/messages/:messageKey', async (req, res) => {
     const resent = req.query.resent === '1';
     await showMessage(
       res,
@@ -188,7 +201,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     );
   });
 
-  router.post('/admin/messages/:messageKey/resend', async (req, res) => {
+  router.post('/messages/:messageKey/resend', async (req, res) => {
     const messageKey = messageKeyOf(req.params);
     try {
       await deps.messages.resend(messageKey);
@@ -207,14 +220,14 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     return parsed.data;
   };
 
-  router.get('/admin/resend-dead', async (req, res) => {
+  router.get('/resend-dead', async (req, res) => {
     if (!('topic' in req.query) && !('consumerGroup' in req.query))
       return send(res, 200, resendDeadChoosePage(ctx(res)));
     const scope = deadScope(req.query);
     send(res, 200, resendDeadConfirmPage(ctx(res), scope, await deps.messages.countDead(scope), RESEND_ALL_LIMIT));
   });
 
-  router.post('/admin/resend-dead', async (req, res) => {
+  router.post('/resend-dead', async (req, res) => {
     const scope = deadScope((req.body ?? {}) as Record<string, unknown>);
     const { resent } = await deps.messages.resendDead({ ...scope, limit: RESEND_ALL_LIMIT });
     send(res, 200, resendDeadDonePage(ctx(res), scope, resent));
@@ -222,7 +235,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
 
   /** The console's own errors as pages; anything else goes on to the API's error handler. */
   const pageErrors: ErrorRequestHandler = (err, req, res, next) => {
-    if (!(err instanceof HttpError) || !req.path.startsWith('/admin')) return next(err);
+    if (!(err instanceof HttpError)) return next(err);
     const signedIn = (res.locals as Partial<Locals>).session;
     send(
       res.set(err.headers),
@@ -235,5 +248,5 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     );
   };
   router.use(pageErrors);
-  return router;
+  return outer;
 }

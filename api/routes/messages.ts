@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { routerWithStrictPaths } from '../router';
 import { requireAdmin } from '../auth';
 import { messageKeyParams, messagesQuery, resendDeadQuery } from '../schemas';
 import type { createMessageService } from '../services/messages';
@@ -9,7 +10,7 @@ export function messagesRouter(deps: {
   adminToken: string;
   messages: ReturnType<typeof createMessageService>;
 }): Router {
-  const router = Router();
+  const router = routerWithStrictPaths();
   router.use('/api/messages', requireAdmin(deps.adminToken));
 
   router.get('/api/messages', validate('query', messagesQuery), async (_req, res) => {

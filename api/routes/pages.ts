@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
+import { routerWithStrictPaths } from '../router';
 import { HttpError } from '../errors';
 import { resendActivationBody } from '../schemas';
 import type { Services } from '../services';
@@ -10,7 +11,7 @@ import { resendPage } from '../views/activation-page';
  * POST /api/users/activation/resend.
  */
 export function pagesRouter(deps: Pick<Services, 'activation' | 'limits'>): Router {
-  const router = Router();
+  const router = routerWithStrictPaths();
   router.post('/activation/resend', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const parsed = resendActivationBody.safeParse({ email: (req.body as { email?: unknown } | undefined)?.email });
     try {

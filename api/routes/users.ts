@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { routerWithStrictPaths } from '../router';
 import { requireAdmin } from '../auth';
 import { perClientIp } from '../rate-limits';
 import { registerBody, resendActivationBody, tokenParams, userByEmailQuery, userIdParams } from '../schemas';
@@ -9,7 +10,7 @@ import { activationPage } from '../views/activation-page';
 export function usersRouter(
   deps: Pick<Services, 'registration' | 'activation' | 'users' | 'limits'> & { adminToken: string },
 ): Router {
-  const router = Router();
+  const router = routerWithStrictPaths();
 
   router.post(
     '/api/users/register',

@@ -39,5 +39,7 @@ const schema = new Schema<UserDoc>(
 // The console's registrations and activations per hour: a range over each.
 schema.index({ createdAt: 1 });
 schema.index({ activatedAt: 1 });
+// An address's expired registrations, for the console's and the API's look-up by e-mail.
+schema.index({ 'released.email': 1, createdAt: -1 });
 
 export const User = model<UserDoc>('User', schema, 'users');
