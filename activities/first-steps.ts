@@ -4,7 +4,7 @@ import type { NewRegistration } from './users';
 /** The steps a registration and an activation start with, as the producer's activities take them one by one. */
 export interface FirstSteps {
   recordPendingMessage(message: OutgoingMessage): Promise<void>;
-  saveUser(registration: NewRegistration): Promise<{ tokenHash: string }>;
+  saveUser(registration: NewRegistration): Promise<{ tokenCheck: string }>;
   enableUser(input: { userId: string }): Promise<void>;
   confirmMessage(input: { messageKey: string; topic: string }): Promise<Consumer[]>;
 }
@@ -23,8 +23,8 @@ export function createFirstStepsActivities(steps: FirstSteps) {
     /** The activation mail's pre-send message, the DISABLED user and its token, the message confirmed. */
     async registerUser({ message, user }: { message: OutgoingMessage; user: NewRegistration }) {
       await steps.recordPendingMessage(message);
-      const { tokenHash } = await steps.saveUser(user);
-      return { tokenHash, consumers: await confirm(message) };
+      const { tokenCheck } = await steps.saveUser(user);
+      return { tokenCheck, consumers: await confirm(message) };
     },
 
     /** The success mail's pre-send message, the user ENABLED (its token revoked), the message confirmed. */

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { tokenCheckOf } from '../domain/token-check';
 import { deriveActivationToken, hashToken, tokenKey, userTokenKey, type TokenRecord } from '../domain/tokens';
 
 export interface TokenIssue {
@@ -16,8 +17,11 @@ export interface TokenIssue {
 export function createActivationTokens(deps: { redis: Redis; tokenSecret: string }) {
   const { redis } = deps;
   return {
-    /** Stores the hash of the token derived from the salt, replacing (and so invalidating) the user's previous one. */
-    async issue(input: TokenIssue): Promise<{ tokenHash: string }> {
+    /**
+     * Stores the hash of the token derived from the salt, replacing (and so invalidating) the user's
+     * previous one; answers the token's check for the workflow, never the hash (see domain/token-check).
+     */
+    async issue(input: TokenIssue): Promise<{ tokenCheck: string }> {
       const tokenHash = hashToken(deriveActivationToken(deps.tokenSecret, input.tokenSalt));
       const previous = await redis.get(userTokenKey(input.userId));
       const record: TokenRecord = { userId: input.userId, workflowId: input.workflowId };
@@ -27,7 +31,7 @@ export function createActivationTokens(deps: { redis: Redis; tokenSecret: string
         .set(tokenKey(tokenHash), JSON.stringify(record), 'EX', input.ttlSeconds)
         .set(userTokenKey(input.userId), tokenHash, 'EX', input.ttlSeconds)
         .exec();
-      return { tokenHash };
+      return { tokenCheck: tokenCheckOf(tokenHash) };
     },
 
     async revoke(userId: string): Promise<void> {
@@ -44,7 +48,7 @@ export type ActivationTokens = ReturnType<typeof createActivationTokens>;
 /** The activity a resend runs: a new token for a pending registration. */
 export function createTokenActivities(tokens: ActivationTokens) {
   return {
-    async issueActivationToken(input: TokenIssue): Promise<{ tokenHash: string }> {
+    async issueActivationToken(input: TokenIssue): Promise<{ tokenCheck: string }> {
       return tokens.issue(input);
     },
   };

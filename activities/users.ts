@@ -79,10 +79,42 @@ export function createUserActivities(tokens: ActivationTokens) {
      * Saves the DISABLED user and issues its activation token; a taken e-mail or login name fails for
      * good, with a stable type, before any token exists.
      */
-    async saveUser(registration: NewRegistration): Promise<{ tokenHash: string }> {
+    async saveUser(registration: NewRegistration): Promise<{ tokenCheck: string }> {
       const { tokenSalt, tokenTtlSeconds, ...user } = registration;
       await insertUser(user);
       return tokens.issue({ userId: user.userId, workflowId: user.workflowId, tokenSalt, ttlSeconds: tokenTtlSeconds });
+    },
+
+    /**
+     * A newer registration of a pending user's address takes its place: its login name and password, and
+     * a new token (the previous one stops working). Refused for good when the login name is somebody
+     * else's, or when the user is no longer pending. Safe to repeat.
+     */
+    async replaceRegistrant(registration: NewRegistration): Promise<{ tokenCheck: string }> {
+      const { userId, loginName, passwordHash, mobileNo, workflowId, tokenSalt, tokenTtlSeconds } = registration;
+      try {
+        const { matchedCount } = await User.updateOne(
+          { _id: userId, status: 'DISABLED' },
+          mobileNo === undefined
+            ? { $set: { loginName, passwordHash }, $unset: { mobileNo: 1 } }
+            : { $set: { loginName, passwordHash, mobileNo } },
+        );
+        if (matchedCount === 0) {
+          throw ApplicationFailure.create({
+            type: 'REGISTRATION_CLOSING',
+            message: 'The registration of this e-mail is no longer pending.',
+            nonRetryable: true,
+          });
+        }
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        throw ApplicationFailure.create({
+          type: 'LOGIN_NAME_TAKEN',
+          message: 'This login name is already taken.',
+          nonRetryable: true,
+        });
+      }
+      return tokens.issue({ userId, workflowId, tokenSalt, ttlSeconds: tokenTtlSeconds });
     },
 
     /**

@@ -49,6 +49,7 @@ const schema = z.object({
   ACTIVATION_RESENDS_PER_HOUR: integer((n) => n.positive().default(3)),
   REGISTRATION_TAKEN_EMAIL: z.enum(['conceal', 'reveal']).default('conceal'),
   ACCOUNT_NOTICE_WINDOW_SECONDS: integer((n) => n.positive().default(60 * 60)),
+  REGISTRATION_CEILING_SECONDS: integer((n) => n.positive().default(72 * 60 * 60)),
   RETENTION_DAYS: integer((n) => n.positive().default(7)),
   RETENTION_BATCH_SIZE: integer((n) => n.positive().max(10_000).default(500)),
   PAYLOAD_KEYS: z.string().default(dev.PAYLOAD_KEYS),
@@ -84,9 +85,10 @@ export type Config = {
   };
   /**
    * `conceal`: a taken e-mail is answered like a new one, and its owner gets at most one notice mail per
-   * window; `reveal`: 409 EMAIL_TAKEN, and no notice.
+   * window; `reveal`: 409 EMAIL_TAKEN, and no notice. `ceilingSeconds`: the most a pending registration
+   * holds its address, from its start, whatever resends or replacements happen.
    */
-  registration: { takenEmail: 'conceal' | 'reveal'; noticeWindowSeconds: number };
+  registration: { takenEmail: 'conceal' | 'reveal'; noticeWindowSeconds: number; ceilingSeconds: number };
   /** The operator console (/admin): how long a login lasts, and where it links a message's workflow. */
   console: { sessionTtlSeconds: number; temporalUiUrl: string };
   retention: { days: number; batchSize: number };
@@ -153,7 +155,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       sessionTtlSeconds: e.ADMIN_SESSION_TTL_SECONDS,
       temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
     },
-    registration: { takenEmail: e.REGISTRATION_TAKEN_EMAIL, noticeWindowSeconds: e.ACCOUNT_NOTICE_WINDOW_SECONDS },
+    registration: {
+      takenEmail: e.REGISTRATION_TAKEN_EMAIL,
+      noticeWindowSeconds: e.ACCOUNT_NOTICE_WINDOW_SECONDS,
+      ceilingSeconds: e.REGISTRATION_CEILING_SECONDS,
+    },
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),
     codec: {

@@ -19,6 +19,7 @@ import {
   type Consumer,
   type OutgoingMessage,
 } from '../domain/messaging';
+import { tokenCheckOf } from '../domain/token-check';
 import { accountNotice } from './account-notice';
 import { bookkeeping, oneAttempt, REFUSALS, userSteps } from './activity-proxies';
 import { FlowAttributes } from './flow-attributes';
@@ -50,6 +51,25 @@ export interface RegistrationInput {
    * registration, about what the one activity saves.
    */
   firstStepsInOneActivity?: boolean;
+  /**
+   * The id of the register request that started this registration (random, from the API). Set: another
+   * request for the same address is answered `pending`, for the API to tell a repeat of this registrant
+   * from somebody else, whose registration then replaces this one (replaceRegistrantUpdate). Absent in
+   * registrations started before this existed, which answer by login name alone, as their histories did.
+   */
+  requestId?: string;
+  /**
+   * The most a registration may hold its address, from its start: no resend or replacement moves the
+   * activation window past it. Absent in registrations started before this existed.
+   */
+  ceilingSeconds?: number;
+}
+
+/** Who a registration is for: the login name and password an activation from the mail makes live. */
+export interface Registrant {
+  loginName: string;
+  passwordHash: string;
+  mobileNo?: string;
 }
 
 /**
@@ -68,6 +88,11 @@ export interface Registered {
   userId: string;
   status: 'DISABLED';
   workflowId: string;
+  /**
+   * The request did not start this registration, which is awaiting activation: the API decides whether it
+   * is a repeat of the same registrant or somebody else's registration, which replaces this one.
+   */
+  pending?: boolean;
 }
 
 export interface Activated {
@@ -81,7 +106,15 @@ export interface RegistrationResult {
 }
 
 /** Answers once the user is saved (or rejected): the API's register call, attached with update-with-start. */
-export const registeredUpdate = defineUpdate<Registered, [{ loginName: string }]>('registered');
+export const registeredUpdate = defineUpdate<Registered, [{ loginName: string; requestId?: string }]>('registered');
+/**
+ * A newer registration of the address replaces a pending one that nobody has proved: the new registrant's
+ * login name and password, a new token and a new activation mail naming the login name it activates; the
+ * earlier mail's link stops working. Answers once the mail is confirmed, or with LOGIN_NAME_TAKEN.
+ */
+export const replaceRegistrantUpdate = defineUpdate<Registered, [Registrant & { tokenSalt: string }]>(
+  'replaceRegistrant',
+);
 /** The click on the activation link: answers once the user is ENABLED. */
 export const activateUpdate = defineUpdate<Activated, [{ tokenHash: string }]>('activate');
 export const stageQuery = defineQuery<RegistrationStage>('stage');
@@ -106,6 +139,17 @@ function requireString(field: string) {
 
 function failure(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+const closing = () =>
+  failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
+
+/**
+ * The token check from what a save or a token issue answered: the check itself, or (activities before it,
+ * as histories recorded them) the token's hash.
+ */
+function checkOf(issued: { tokenCheck?: string; tokenHash?: string }): string {
+  return issued.tokenCheck ?? tokenCheckOf(issued.tokenHash!);
 }
 
 /** The failure with a stable type (EMAIL_TAKEN, …) an activity failed with, found along the failure's causes. */
@@ -145,8 +189,17 @@ class Registration {
   private stage: RegistrationStage = 'REGISTERING';
   /** Why the registration was refused, once it is REJECTED. */
   private rejection: ApplicationFailure | undefined;
-  /** The hash of the activation token that works now. */
-  private tokenHash: string | undefined;
+  /** The check of the activation token that works now (see domain/token-check). */
+  private tokenCheck: string | undefined;
+  /** The login name and password the account will have: the input's, unless a newer registration replaced them. */
+  private registrant: Registrant;
+  /** When the activation window closes; moved by a resend or a replacement, never past the ceiling. */
+  private expiresAt = 0;
+  /** The window moved while the main line waited: it waits again, for the new end. */
+  private windowMoved = false;
+  private readonly startedAt = Date.now();
+  /** Every delivery started, awaited before the workflow returns. */
+  private readonly deliveries: Promise<unknown>[] = [];
   /** Recorded by the click, delivered by the main line once the user is ENABLED. */
   private successMessage: OutgoingMessage | undefined;
   /** The success message's consumers, when the click has confirmed it already. */
@@ -159,6 +212,8 @@ class Registration {
   private readonly noticesStarting: Promise<void>[] = [];
 
   constructor(private readonly input: RegistrationInput) {
+    const { loginName, passwordHash, mobileNo } = input;
+    this.registrant = { loginName, passwordHash, mobileNo };
     this.messages = new ReliableMessages(
       { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
       (key, status) => this.attributes.update({ messages: { [key]: status } }),
@@ -167,6 +222,12 @@ class Registration {
     setHandler(registeredUpdate, (request) => this.onRegistered(request), { validator: requireString('loginName') });
     setHandler(resendActivationSignal, (request) => this.onResendActivation(request));
     setHandler(activateUpdate, (request) => this.onActivate(request), { validator: requireString('tokenHash') });
+    setHandler(replaceRegistrantUpdate, (request) => this.onReplaceRegistrant(request), {
+      validator: (request) => {
+        for (const field of ['loginName', 'passwordHash', 'tokenSalt']) requireString(field)(request);
+        if (this.input.requestId === undefined) throw new Error('this registration cannot be replaced');
+      },
+    });
   }
 
   async run(): Promise<RegistrationResult> {
@@ -180,28 +241,35 @@ class Registration {
       this.setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
       return this.finish();
     }
-    let expiresAt = Date.now() + this.input.activationTtlSeconds * 1000;
+    this.openWindow();
     this.setStage('AWAITING_ACTIVATION', { [activationMessage.messageKey]: 'SENDING' });
 
     // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
-    const deliveries = [this.messages.deliver(activationMessage, confirmed)];
+    this.deliveries.push(this.messages.deliver(activationMessage, confirmed));
     for (;;) {
-      const remaining = expiresAt - Date.now();
+      const remaining = this.expiresAt - Date.now();
       const woke =
         remaining > 0 &&
-        (await condition(() => this.stage !== 'AWAITING_ACTIVATION' || this.resendsPending.length > 0, remaining));
+        (await condition(
+          () => this.stage !== 'AWAITING_ACTIVATION' || this.resendsPending.length > 0 || this.windowMoved,
+          remaining,
+        ));
       if (!woke) {
         this.setStage('EXPIRED');
         await bookkeeping.expireUser({ userId: this.userId });
-        await Promise.all(deliveries);
+        await Promise.all(this.deliveries);
         return this.finish();
+      }
+      if (this.windowMoved) {
+        this.windowMoved = false;
+        continue;
       }
       const resendSalt = this.resendsPending.shift();
       if (resendSalt && this.stage === 'AWAITING_ACTIVATION') {
         const message = await this.resendActivationMail(resendSalt);
         if (message) {
-          expiresAt = Date.now() + this.input.activationTtlSeconds * 1000;
-          deliveries.push(this.messages.deliver(message));
+          this.openWindow();
+          this.deliveries.push(this.messages.deliver(message));
         }
         continue;
       }
@@ -212,20 +280,69 @@ class Registration {
 
     // 3. Activated: the success mail through the same reliable-message flow.
     await this.messages.deliver(this.successMessage!, this.successConsumers);
-    await Promise.all(deliveries);
+    await Promise.all(this.deliveries);
     return this.finish();
   }
 
+  /** The activation window, from now, but never past the registration's ceiling. */
+  private openWindow(): void {
+    const window = Date.now() + this.input.activationTtlSeconds * 1000;
+    const { ceilingSeconds } = this.input;
+    this.expiresAt = ceilingSeconds === undefined ? window : Math.min(window, this.startedAt + ceilingSeconds * 1000);
+  }
+
   /** The API's register call: answers once the user is saved, or with why it was not. */
-  private async onRegistered({ loginName }: { loginName: string }): Promise<Registered> {
-    // The same e-mail with another login name is somebody else's registration, not a repeat of this one.
-    if (loginName !== this.input.loginName || this.stage === 'ACTIVATING' || this.stage === 'ENABLED') {
+  private async onRegistered({ loginName, requestId }: { loginName: string; requestId?: string }): Promise<Registered> {
+    const startedBy = this.input.requestId;
+    // Whether this request is somebody else's: by its request id, or (registrations started before
+    // request ids) by the login name alone.
+    const another = startedBy === undefined ? loginName !== this.input.loginName : requestId !== startedBy;
+    if ((another && startedBy === undefined) || this.stage === 'ACTIVATING' || this.stage === 'ENABLED') {
       throw this.emailTaken();
     }
     await condition(() => this.stage !== 'REGISTERING' || this.rejection !== undefined);
-    if (this.rejection) throw this.rejection;
-    if (this.stage === 'EXPIRED')
-      throw failure('REGISTRATION_CLOSING', 'The previous registration of this e-mail is just expiring. Try again.');
+    if (this.rejection) {
+      if (!another) throw this.rejection;
+      // The registration this request found was refused, for its own registrant's reasons.
+      throw this.rejection.type === 'EMAIL_TAKEN' ? this.emailTaken() : closing();
+    }
+    if (this.stage === 'EXPIRED') throw closing();
+    if (another && this.stage !== 'AWAITING_ACTIVATION') throw this.emailTaken();
+    return { userId: this.userId, status: 'DISABLED', workflowId: this.workflowId, ...(another && { pending: true }) };
+  }
+
+  /** Somebody else's registration of this address: it takes this one's place, while nobody has activated it. */
+  private async onReplaceRegistrant({
+    tokenSalt,
+    ...registrant
+  }: Registrant & { tokenSalt: string }): Promise<Registered> {
+    await condition(() => !this.resending);
+    if (this.stage === 'ACTIVATING' || this.stage === 'ENABLED') throw this.emailTaken();
+    if (this.stage !== 'AWAITING_ACTIVATION') throw closing();
+    this.resending = true;
+    const previous = this.registrant;
+    this.registrant = {
+      loginName: registrant.loginName,
+      passwordHash: registrant.passwordHash,
+      mobileNo: registrant.mobileNo,
+    };
+    const message = this.outgoing(ACTIVE_USER, { tokenSalt });
+    try {
+      await bookkeeping.recordPendingMessage(message);
+      await this.refusalCancels(message, async () => {
+        this.tokenCheck = checkOf(await userSteps.replaceRegistrant(this.newRegistration(message)));
+      });
+    } catch (err) {
+      this.registrant = previous;
+      this.attributes.update({ messages: { [message.messageKey]: 'CANCELLED' } });
+      throw rejectionOf(err);
+    } finally {
+      this.resending = false;
+    }
+    this.attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
+    this.openWindow();
+    this.windowMoved = true;
+    this.deliveries.push(this.messages.deliver(message));
     return { userId: this.userId, status: 'DISABLED', workflowId: this.workflowId };
   }
 
@@ -240,7 +357,7 @@ class Registration {
   private async onActivate({ tokenHash }: { tokenHash: string }): Promise<Activated> {
     // A click during a resend is judged against the token that resend issues.
     await condition(() => !this.resending);
-    if (this.stage !== 'AWAITING_ACTIVATION' || tokenHash !== this.tokenHash) {
+    if (this.stage !== 'AWAITING_ACTIVATION' || tokenCheckOf(tokenHash) !== this.tokenCheck) {
       throw failure('TOKEN_INVALID', 'This activation link is unknown, expired or already used.');
     }
     this.stage = 'ACTIVATING';
@@ -301,6 +418,8 @@ class Registration {
 
   /** A new activation mail with a new token; the previous token stays valid if this fails. */
   private async resendActivationMail(tokenSalt: string): Promise<OutgoingMessage | undefined> {
+    // A replacement under way finishes first; registrations without them never wait here.
+    if (this.resending) await condition(() => !this.resending);
     this.resending = true;
     const message = this.outgoing(ACTIVE_USER, { tokenSalt });
     try {
@@ -329,14 +448,16 @@ class Registration {
     await bookkeeping.recordPendingMessage(message);
     await this.refusalCancels(message, async () => {
       if (this.stage === 'REGISTERING') {
-        ({ tokenHash: this.tokenHash } = await userSteps.saveUser(this.newRegistration(message)));
+        this.tokenCheck = checkOf(await userSteps.saveUser(this.newRegistration(message)));
       } else {
-        ({ tokenHash: this.tokenHash } = await userSteps.issueActivationToken({
-          userId: this.userId,
-          workflowId: this.workflowId,
-          tokenSalt: message.body.tokenSalt!,
-          ttlSeconds: this.input.activationTtlSeconds,
-        }));
+        this.tokenCheck = checkOf(
+          await userSteps.issueActivationToken({
+            userId: this.userId,
+            workflowId: this.workflowId,
+            tokenSalt: message.body.tokenSalt!,
+            ttlSeconds: this.input.activationTtlSeconds,
+          }),
+        );
       }
     });
     return undefined;
@@ -348,9 +469,9 @@ class Registration {
    */
   private async registerInOneActivity(message: OutgoingMessage): Promise<Consumer[] | undefined> {
     try {
-      const { tokenHash, consumers } = await oneAttempt.registerUser({ message, user: this.newRegistration(message) });
-      this.tokenHash = tokenHash;
-      return consumers;
+      const saved = await oneAttempt.registerUser({ message, user: this.newRegistration(message) });
+      this.tokenCheck = checkOf(saved);
+      return saved.consumers;
     } catch (err) {
       if (REFUSALS.includes(typedFailureIn(err)?.type ?? '')) throw err;
       return undefined;
@@ -385,7 +506,8 @@ class Registration {
 
   /** What saveUser writes: the user, and the token from the message's salt. */
   private newRegistration(message: OutgoingMessage) {
-    const { passwordHash, mobileNo, activationTtlSeconds } = this.input;
+    const { passwordHash, mobileNo } = this.registrant;
+    const { activationTtlSeconds } = this.input;
     return {
       ...this.mailBody(),
       workflowId: this.workflowId,
@@ -406,7 +528,7 @@ class Registration {
   }
 
   private mailBody() {
-    return { userId: this.userId, loginName: this.input.loginName, email: this.input.email };
+    return { userId: this.userId, loginName: this.registrant.loginName, email: this.input.email };
   }
 
   private outgoing(tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage {

@@ -10,7 +10,7 @@ import { redisBriefCache } from './brief-cache';
 import { createConsoleService } from './console';
 import { createAnswerTiming } from './answer-timing';
 import { createMessageService } from './messages';
-import { createPasswordHasher } from './password';
+import { createPasswordHasher, verifyPassword } from './password';
 import { createRegistrationService } from './registration';
 import { createUserService } from './users';
 
@@ -22,6 +22,7 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       client,
       config,
       hashPassword: createPasswordHasher(config.passwordHash),
+      verifyPassword,
       notifyOwner: createAccountNotices({ client, config }),
       registered: metrics.registrations,
       answerTiming: createAnswerTiming(),

@@ -1,4 +1,5 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
@@ -6,7 +7,13 @@ import { User } from '../../domain/models';
 import { newTokenSalt } from '../../domain/tokens';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
-import { registeredUpdate, registration, type EmailTakenDetails } from '../../workflows/registration';
+import {
+  registeredUpdate,
+  registration,
+  replaceRegistrantUpdate,
+  type EmailTakenDetails,
+  type Registered,
+} from '../../workflows/registration';
 import { HttpError } from '../errors';
 import type { AnswerTiming } from './answer-timing';
 import { accountNoticeWorkflowId, registrationWorkflowId } from './workflow-ids';
@@ -37,6 +44,7 @@ export function createRegistrationService(deps: {
   client: Client;
   config: Config;
   hashPassword: (p: string) => Promise<string>;
+  verifyPassword: (passwordHash: string, password: string) => Promise<boolean>;
   notifyOwner: (owner: { userId: string; loginName: string; email: string }) => Promise<void>;
   registered: Counter;
   answerTiming: AnswerTiming;
@@ -63,15 +71,39 @@ export function createRegistrationService(deps: {
     return REGISTRATION_ACCEPTED;
   }
 
+  /**
+   * A registration of an address that another one is pending for. The same registrant again (the login
+   * name, and the password verifies against the pending one's hash) is a repeat. Anybody else's takes the
+   * pending one's place, with a new mail to the address naming its own login name: nobody has proved the
+   * mailbox yet, and whoever does activates only the account they registered themselves. A login name
+   * the pending registration holds is answered as taken, as any other taken login name is.
+   */
+  async function repeatOrReplace(
+    pending: Registered,
+    body: RegisterBody,
+    registrant: { loginName: string; passwordHash: string },
+  ): Promise<void> {
+    const holder = await User.findById(pending.userId, { loginName: 1, passwordHash: 1 }).lean();
+    if (holder?.loginName === registrant.loginName) {
+      if (await deps.verifyPassword(holder.passwordHash, body.password)) return;
+      throw loginNameTaken();
+    }
+    await client.workflow.getHandle(pending.workflowId).executeUpdate(replaceRegistrantUpdate, {
+      args: [{ ...registrant, mobileNo: body.mobileNo, tokenSalt: newTokenSalt() }],
+    });
+  }
+
   return {
     /**
      * Starts the registration workflow, or attaches to the one already running for this e-mail
      * (update-with-start, USE_EXISTING), and answers once the user is saved or refused. A taken e-mail
      * or login name is found by the unique indexes of the workflow's saveUser, and comes back as its
-     * failure; a taken e-mail is then answered as accepted unless the deployment reveals it.
+     * failure; a taken e-mail is then answered as accepted unless the deployment reveals it. Only a
+     * registration this request started teaches the answer timing; every other answer is held to it.
      */
     async register(body: RegisterBody): Promise<typeof REGISTRATION_ACCEPTED> {
       const startedAt = deps.answerTiming.now();
+      const requestId = randomUUID();
       const concealing = config.registration.takenEmail === 'conceal';
       const email = normaliseEmail(body.email);
       const loginName = normaliseLoginName(body.loginName);
@@ -93,19 +125,27 @@ export function createRegistrationService(deps: {
             deliveryMaxAttempts: config.delivery.maxAttempts,
             deliveryPickupTimeoutSeconds: config.delivery.pickupTimeoutSeconds,
             firstStepsInOneActivity: true,
+            requestId,
+            ceilingSeconds: config.registration.ceilingSeconds,
             accountNotice: concealing
               ? { workflowId: accountNoticeWorkflowId(email), windowSeconds: config.registration.noticeWindowSeconds }
               : undefined,
           },
         ],
       });
+      let answer: Registered;
       try {
-        await client.workflow.executeUpdateWithStart(registeredUpdate, {
-          args: [{ loginName }],
+        answer = await client.workflow.executeUpdateWithStart(registeredUpdate, {
+          args: [{ loginName, requestId }],
           startWorkflowOperation,
         });
-        deps.registered.inc();
-        deps.answerTiming.accepted(startedAt);
+        if (!answer.pending) {
+          deps.registered.inc();
+          deps.answerTiming.accepted(startedAt);
+          return REGISTRATION_ACCEPTED;
+        }
+        await repeatOrReplace(answer, body, { loginName, passwordHash });
+        await deps.answerTiming.concealed(startedAt);
         return REGISTRATION_ACCEPTED;
       } catch (err) {
         const error = toHttpError(err);
@@ -114,6 +154,8 @@ export function createRegistrationService(deps: {
           await deps.answerTiming.concealed(startedAt);
           return answer;
         }
+        // A refusal (a taken login name, say) is held as a concealed answer is: it may come from a pending registration.
+        if (error instanceof HttpError && error.status < 500) await deps.answerTiming.concealed(startedAt);
         throw error;
       }
     },

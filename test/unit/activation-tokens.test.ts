@@ -4,6 +4,7 @@
  * previous one, which stops working; a retried issue keeps the token; revoking forgets it.
  */
 import { createActivationTokens, createTokenActivities } from '../../activities/tokens';
+import { tokenCheckOf } from '../../domain/token-check';
 import { deriveActivationToken, hashToken, newTokenSalt, tokenKey, userTokenKey } from '../../domain/tokens';
 import { MemoryRedis } from '../setup/memory-redis';
 
@@ -36,7 +37,7 @@ describe('issuing a token', () => {
   it('returns the hash of the token, which is what the workflow compares a click with', async () => {
     const { issue } = store();
     const salt = newTokenSalt();
-    await expect(issue('user-1', salt)).resolves.toEqual({ tokenHash: hashToken(tokenOf(salt)) });
+    await expect(issue('user-1', salt)).resolves.toEqual({ tokenCheck: tokenCheckOf(hashToken(tokenOf(salt))) });
   });
 
   it('stores neither the token nor its salt', async () => {

@@ -110,9 +110,14 @@ describe('values read from the environment', () => {
   it('a taken e-mail is concealed unless REGISTRATION_TAKEN_EMAIL=reveal; the notice window is in seconds', () => {
     expect(
       loadConfig({ REGISTRATION_TAKEN_EMAIL: 'reveal', ACCOUNT_NOTICE_WINDOW_SECONDS: '600' }).registration,
-    ).toEqual({ takenEmail: 'reveal', noticeWindowSeconds: 600 });
+    ).toEqual({ takenEmail: 'reveal', noticeWindowSeconds: 600, ceilingSeconds: 72 * 3600 });
     expect(refusal({ REGISTRATION_TAKEN_EMAIL: 'yes' })).toContain('REGISTRATION_TAKEN_EMAIL');
     expect(refusal({ ACCOUNT_NOTICE_WINDOW_SECONDS: '0' })).toContain('ACCOUNT_NOTICE_WINDOW_SECONDS');
+  });
+
+  it('a pending registration holds its address for at most REGISTRATION_CEILING_SECONDS, 72 h by default', () => {
+    expect(loadConfig({ REGISTRATION_CEILING_SECONDS: '3600' }).registration.ceilingSeconds).toBe(3600);
+    expect(refusal({ REGISTRATION_CEILING_SECONDS: '0' })).toContain('REGISTRATION_CEILING_SECONDS');
   });
 
   const NUMERIC = [
@@ -126,6 +131,7 @@ describe('values read from the environment', () => {
     'RATE_LIMIT_RESEND_PER_MINUTE',
     'ACTIVATION_RESENDS_PER_HOUR',
     'ACCOUNT_NOTICE_WINDOW_SECONDS',
+    'REGISTRATION_CEILING_SECONDS',
     'RETENTION_DAYS',
     'RETENTION_BATCH_SIZE',
     'DEAD_COUNT_REFRESH_SECONDS',

@@ -18,6 +18,7 @@ import {
   SEND_EMAIL_TOPIC,
   type OutgoingMessage,
 } from '../../domain/messaging';
+import { tokenCheckOf } from '../../domain/token-check';
 import { hashToken, newTokenSalt, TOKEN_PATTERN, tokenKey } from '../../domain/tokens';
 import { MemoryRedis } from '../setup/memory-redis';
 import { configuredMailHandler } from '../setup/mail-handler';
@@ -94,7 +95,7 @@ describe('activation mail', () => {
     const redis = new MemoryRedis();
     const tokens = createActivationTokens({ redis: redis.asRedis(), tokenSecret: config.activation.tokenSecret });
     const msg = message();
-    const { tokenHash } = await tokens.issue({
+    const { tokenCheck } = await tokens.issue({
       userId: msg.userId,
       workflowId: msg.workflowId,
       tokenSalt: msg.body.tokenSalt!,
@@ -107,7 +108,7 @@ describe('activation mail', () => {
       .text[0].split('/')
       .pop()!;
     expect(token).toMatch(TOKEN_PATTERN);
-    expect(hashToken(token)).toBe(tokenHash);
+    expect(tokenCheckOf(hashToken(token))).toBe(tokenCheck);
     expect(JSON.parse(redis.peek(tokenKey(hashToken(token)))!)).toEqual({
       userId: 'user-1',
       workflowId: 'registration-abc',

@@ -27,10 +27,12 @@ import {
 } from '../../domain/messaging';
 import type { DeliveryOutcome } from '../../domain/delivery';
 import { MessageStatus, Stage } from '../../domain/search-attributes';
+import { tokenCheckOf } from '../../domain/token-check';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import {
   activateUpdate,
   registeredUpdate,
+  replaceRegistrantUpdate,
   registration,
   resendActivationSignal,
   type RegistrationInput,
@@ -73,6 +75,12 @@ interface Options {
   firstStepsInOneActivity?: boolean;
   /** Set as the API sets it when it conceals taken addresses: the registration notices their holders. */
   accountNotice?: boolean;
+  /**
+   * As the API starts registrations now: with the starting request's id (another request is answered
+   * `pending`, and may replace the registrant) and a ceiling in seconds. Absent as in registrations
+   * started before them.
+   */
+  replaceable?: { ceilingSeconds?: number };
   /** Replaces the recording stub's body for some producer activities (the call is recorded first). */
   producer?: Partial<{
     [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown>;
@@ -118,13 +126,19 @@ async function scenario(options: Options = {}) {
       (_input: { messageKey: string; consumerGroup: string; reviveMessage?: boolean }) => undefined,
     ),
     finishMessage: record('finishMessage', (_input: { messageKey: string }) => undefined),
-    saveUser: record('saveUser', (_user: Parameters<ProducerActivities['saveUser']>[0]) => ({ tokenHash: 'h1' })),
+    saveUser: record('saveUser', (_user: Parameters<ProducerActivities['saveUser']>[0]) => ({
+      tokenCheck: tokenCheckOf('h1'),
+    })),
+    replaceRegistrant: record(
+      'replaceRegistrant',
+      (_registration: Parameters<ProducerActivities['replaceRegistrant']>[0]) => ({ tokenCheck: tokenCheckOf('h3') }),
+    ),
     enableUser: record('enableUser', (_input: { userId: string }) => undefined),
     expireUser: record('expireUser', (_input: { userId: string }) => undefined),
     issueActivationToken: record(
       'issueActivationToken',
       (_input: Parameters<ProducerActivities['issueActivationToken']>[0]) => ({
-        tokenHash: 'h2',
+        tokenCheck: tokenCheckOf('h2'),
       }),
     ),
     findAccountHolder: record(
@@ -172,6 +186,7 @@ async function scenario(options: Options = {}) {
     deliveryMaxAttempts: options.deliveryMaxAttempts ?? 5,
     firstStepsInOneActivity: options.firstStepsInOneActivity ?? true,
     accountNotice: options.accountNotice ? { workflowId: `account-notice-test-${id}`, windowSeconds: 3600 } : undefined,
+    ...(options.replaceable && { requestId: `request-${id}`, ceilingSeconds: options.replaceable.ceilingSeconds }),
   };
 
   const workflowId = `registration-test-${id}`;
@@ -222,7 +237,9 @@ async function scenario(options: Options = {}) {
   /** Starts the workflow, registers, and waits until the activation mail is finished. */
   const registeredAndMailed = async () => {
     const handle = await start();
-    const { userId } = await handle.executeUpdate(registeredUpdate, { args: [{ loginName: input.loginName }] });
+    const { userId } = await handle.executeUpdate(registeredUpdate, {
+      args: [{ loginName: input.loginName, requestId: input.requestId }],
+    });
     await waitUntil(() => named('finishMessage').length === 1, 'the activation mail to be finished');
     return { handle, userId };
   };
@@ -728,6 +745,12 @@ const emailTaken = () =>
     message: 'This e-mail address is already registered.',
     nonRetryable: true,
   });
+const loginNameTaken = () =>
+  ApplicationFailure.create({
+    type: 'LOGIN_NAME_TAKEN',
+    message: 'This login name is already taken.',
+    nonRetryable: true,
+  });
 
 test('a registration refused for a taken address starts the holder’s notice as a flow of its own, which outlives it and sends one mail per window', async () => {
   const s = await scenario({
@@ -762,7 +785,7 @@ test('a registration refused for a taken address starts the holder’s notice as
   });
 });
 
-test('an attempt on a pending registration under another login name notices the holder from that registration', async () => {
+test('an attempt on a pending registration under another login name notices the holder from that registration (one started before replacements)', async () => {
   const s = await scenario({ accountNotice: true });
   await s.run(async () => {
     const { handle } = await s.registeredAndMailed();
@@ -789,5 +812,121 @@ test('without a notice window (a deployment that reveals taken addresses) the re
     expect(s.named('findAccountHolder')).toHaveLength(0);
     const { events } = await (await handle).fetchHistory();
     expect(events?.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toHaveLength(0);
+  });
+});
+
+test('another request for a pending address is answered pending; its registrant replaces the pending one, with a new mail naming its login name, and only the new token activates', async () => {
+  const s = await scenario({ replaceable: {} });
+  await s.run(async () => {
+    const { handle, userId } = await s.registeredAndMailed();
+    // The request that started it, asked again, is answered as before; any other is told the registration is pending.
+    expect(
+      await handle.executeUpdate(registeredUpdate, {
+        args: [{ loginName: s.input.loginName, requestId: s.input.requestId }],
+      }),
+    ).toEqual({ userId, status: 'DISABLED', workflowId: handle.workflowId });
+    expect(
+      await handle.executeUpdate(registeredUpdate, { args: [{ loginName: 'victim', requestId: 'another-request' }] }),
+    ).toEqual({ userId, status: 'DISABLED', workflowId: handle.workflowId, pending: true });
+
+    const replaced = await handle.executeUpdate(replaceRegistrantUpdate, {
+      args: [{ loginName: 'victim', passwordHash: 'victim-hash', tokenSalt: 'salt-of-the-victim' }],
+    });
+    expect(replaced).toEqual({ userId, status: 'DISABLED', workflowId: handle.workflowId });
+    expect(s.named('replaceRegistrant').map((c) => c.args)).toEqual([
+      {
+        userId,
+        email: s.input.email,
+        loginName: 'victim',
+        passwordHash: 'victim-hash',
+        workflowId: handle.workflowId,
+        tokenSalt: 'salt-of-the-victim',
+        tokenTtlSeconds: 86400,
+      },
+    ]);
+    await waitUntil(() => s.named('finishMessage').length === 2, 'the replacement’s activation mail to be finished');
+    expect(s.named('recordPendingMessage').map((c) => [c.args.tag, c.args.body.loginName])).toEqual([
+      [ACTIVE_USER, s.input.loginName],
+      [ACTIVE_USER, 'victim'],
+    ]);
+
+    expect(await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] }))).toBe(
+      'TOKEN_INVALID',
+    );
+    expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h3' }] })).toEqual({
+      userId,
+      status: 'ENABLED',
+    });
+    expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
+    // The success mail names the login name that was activated.
+    expect(s.message(ACTIVE_USER_SUCCESS).body.loginName).toBe('victim');
+  });
+});
+
+test('a replacement whose login name is taken changes nothing: LOGIN_NAME_TAKEN, its message cancelled, the first token still works', async () => {
+  const s = await scenario({
+    replaceable: {},
+    producer: { replaceRegistrant: async () => Promise.reject(loginNameTaken()) },
+  });
+  await s.run(async () => {
+    const { handle, userId } = await s.registeredAndMailed();
+    const refusal = handle.executeUpdate(replaceRegistrantUpdate, {
+      args: [{ loginName: 'taken', passwordHash: 'other-hash', tokenSalt: 'salt-2' }],
+    });
+    expect(await updateFailureType(refusal)).toBe('LOGIN_NAME_TAKEN');
+    expect(s.named('cancelMessage')).toHaveLength(1);
+    expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).toEqual({
+      userId,
+      status: 'ENABLED',
+    });
+    expect(s.message(ACTIVE_USER_SUCCESS).body.loginName).toBe(s.input.loginName);
+  });
+});
+
+test('a registration started before replacements refuses one before it is recorded', async () => {
+  const s = await scenario();
+  await s.run(async () => {
+    const { handle } = await s.registeredAndMailed();
+    await expect(
+      handle.executeUpdate(replaceRegistrantUpdate, {
+        args: [{ loginName: 'victim', passwordHash: 'victim-hash', tokenSalt: 'salt-2' }],
+      }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(s.named('replaceRegistrant')).toHaveLength(0);
+  });
+});
+
+test('what the history holds of the token does not activate: the stored check is refused, the token’s hash accepted', async () => {
+  const s = await scenario({ replaceable: {} });
+  await s.run(async () => {
+    const { handle, userId } = await s.registeredAndMailed();
+    expect(
+      await updateFailureType(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: tokenCheckOf('h1') }] })),
+    ).toBe('TOKEN_INVALID');
+    expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).toEqual({
+      userId,
+      status: 'ENABLED',
+    });
+  });
+});
+
+test('resends do not move the window past the ceiling: a resend at 40 h of a 48 h ceiling expires it at 48 h, not at 64 h', async () => {
+  const s = await scenario({ replaceable: { ceilingSeconds: 48 * 3600 } });
+  await s.run(async () => {
+    const { handle, userId } = await s.registeredAndMailed();
+    await skip(20 * HOUR);
+    await handle.signal(resendActivationSignal, { tokenSalt: 'salt-at-20h' });
+    await waitUntil(() => s.named('finishMessage').length === 2, 'the first resend’s mail to be finished');
+    await skip(20 * HOUR);
+    await handle.signal(resendActivationSignal, { tokenSalt: 'salt-at-40h' });
+    await waitUntil(() => s.named('finishMessage').length === 3, 'the second resend’s mail to be finished');
+    await skip(7 * HOUR);
+    expect(await status(handle)).toBe('RUNNING'); // 47 h: within the ceiling
+    expect(s.named('expireUser')).toHaveLength(0);
+
+    await skip(2 * HOUR);
+    // 49 h: past the ceiling, though the second resend's 24 h would run until 64 h.
+    await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired at the ceiling', 10_000);
+    expect(await handle.result()).toEqual({ userId, stage: 'EXPIRED' });
   });
 });
