@@ -8,7 +8,7 @@
 #   docker run … reliable-signup node dist/workers/worker.js    # the worker, Prometheus metrics on 9464
 #
 # Both refuse to start under NODE_ENV=production (set here) unless the deployment gives every secret
-# and server address (README, "Configuration" and "Deploying"); each secret may also come as a file,
+# and server address (docs/configuration.md and docs/deploying.md); each secret may also come as a file,
 # NAME_FILE=/run/secrets/name.
 #
 # The base must be glibc-based (Debian): the Temporal SDK's native module ships prebuilt for
@@ -46,7 +46,7 @@ FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # Nothing at run time needs a package manager: npm, npx, corepack and yarn go.
 RUN rm -rf /usr/local/lib/node_modules /opt/yarn-* \
     /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg
-# MALLOC_ARENA_MAX and the 4 MB semi-spaces keep the worker's resident memory down (README, "Performance").
+# MALLOC_ARENA_MAX and the 4 MB semi-spaces keep the worker's resident memory down (docs/performance.md).
 ENV NODE_ENV=production \
     PORT=3000 \
     WORKER_METRICS_ADDRESS=0.0.0.0:9464 \

@@ -1,4 +1,4 @@
-/** Tests in four layers (README "Tests"): select one with `--selectProjects unit|workflow|integration|browser`. */
+/** Tests in four layers (docs/testing.md): select one with `--selectProjects unit|workflow|integration|browser`. */
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },

@@ -4,7 +4,7 @@ import { Counter } from 'prom-client';
  * data set (`console-dataset.ts`: messages with their two confirms, a user per registration) in a
  * MongoDB-wire server of its own (FerretDB on SQLite, as `npm start` runs it; or MONGODB_URI), then times
  * every query each console page makes, through the same services the pages use, with no cache. See
- * README, "The operator console".
+ * docs/operations.md, "The operator console".
  *
  *   npm run bench:console -- --messages 1000000 [--data-dir DIR] [--skip-insert] [--runs 2] [--only a,b]
  *                            [--query-timeout-minutes 10] [--insert-all] [--batch 2000]

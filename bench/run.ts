@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: end-to-end throughput and latency on the real stack, side by side with the limit
- * (password hashes per second) and the naive handler. See README, "Performance".
+ * (password hashes per second) and the naive handler. See docs/performance.md.
  *
  *   npm run bench -- --count 200 --concurrency 4,8 --activations 50 --workers 1,2 --hash-memory 19456 --hash-passes 2
  *

@@ -123,7 +123,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     if (problems.length > 0) {
       throw new ConfigError(
         `Refusing to start in production (NODE_ENV=production): ${problems.join('; ')}. ` +
-          'Set each of them (or NAME_FILE to a file that holds it); see README "Configuration".',
+          'Set each of them (or NAME_FILE to a file that holds it); see docs/configuration.md.',
       );
     }
   }

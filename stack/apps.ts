@@ -4,7 +4,7 @@ import { repoRoot } from './paths';
 import { ManagedProcess } from './process';
 
 /**
- * How the worker and the API processes run (measured with `npm run bench`, README "Performance"):
+ * How the worker and the API processes run (measured with `npm run bench`, docs/performance.md):
  * TypeScript through tsx's CommonJS hook alone (its ESM loader runs on a thread of its own, about
  * 20 MB more); a small young generation and two malloc arenas, which keep the peak RSS of a busy
  * worker 40 MB lower at the same CPU time.

@@ -8,7 +8,7 @@ export function assertPortFree(port: number, owner: string): Promise<void> {
       reject(
         new Error(
           err.code === 'EADDRINUSE'
-            ? `Port ${port} (${owner}) is already in use by another process. Stop it, or point the stack at that server through the environment (see README).`
+            ? `Port ${port} (${owner}) is already in use by another process. Stop it, or point the stack at that server through the environment (see docs/local-stack.md).`
             : `Cannot listen on port ${port} (${owner}): ${err.message}`,
         ),
       ),

@@ -35,7 +35,7 @@ afterAll(async () => {
  * Every user ends with exactly one activation mail and a FINISHED activation message with all confirms
  * CONSUMED. With `copies: 'same Message-ID'`, a second copy of a user's one mail is allowed: a worker
  * killed after the SMTP server accepted a mail but before the consumed mark was written sends it again
- * (README, "Which way it errs"), under the same Message-ID, which mail systems drop as a duplicate.
+ * (docs/how-it-works.md, "Which way it errs"), under the same Message-ID, which mail systems drop as a duplicate.
  */
 async function expectExactlyOneActivationMail(
   users: { email: string }[],

@@ -1,5 +1,5 @@
 /**
- * `loadConfig` (config/index.ts): the defaults the README documents, numbers read from strings, every
+ * `loadConfig` (config/index.ts): the defaults docs/configuration.md documents, numbers read from strings, every
  * invalid value refused with a message that names its variable (and never shows a secret), and the
  * payload keys of `PAYLOAD_KEYS`, the first one current.
  */
@@ -19,7 +19,7 @@ function refusal(env: NodeJS.ProcessEnv): string {
 }
 
 describe('defaults', () => {
-  it('without any variable, every setting has the default of the README', () => {
+  it('without any variable, every setting has the default of docs/configuration.md', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       mongodbUri: 'mongodb://127.0.0.1:27017/reliable_signup',

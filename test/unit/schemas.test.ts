@@ -1,5 +1,5 @@
 /**
- * The request schemas (api/schemas.ts) hold what the README promises for input: a login name of 3–32
+ * The request schemas (api/schemas.ts) hold what docs/api.md promises for input: a login name of 3–32
  * of `[A-Za-z0-9_.-]`, a real e-mail shape, a password of 8–128 characters, a mobile number of 5–20
  * digits, unknown fields refused; login name and e-mail are stored lower-case (domain/users.ts). Also
  * the operator queries and the codec body.

@@ -1,6 +1,6 @@
 /**
  * The custom search attributes (domain/search-attributes.ts) an operator queries in the Web UI, with
- * the names and types the README's queries and the `temporal operator search-attribute create`
+ * the names and types the queries in docs/operations.md and the `temporal operator search-attribute create`
  * commands use.
  */
 import { SearchAttributeType } from '@temporalio/common';
