@@ -13,7 +13,9 @@
 #
 # The base must be glibc-based (Debian): the Temporal SDK's native module ships prebuilt for
 # x86_64 and aarch64 Linux with glibc only, not for musl (Alpine).
-ARG NODE_VERSION=20
+# The image's Node.js line: the first of stack/node-releases.txt, the one CI runs the whole test suite on
+# (docs/node-versions.md); `--build-arg NODE_VERSION=22` builds on the other supported line.
+ARG NODE_VERSION=24
 
 # --- build: TypeScript → dist/ (CommonJS with source maps) and dist/workflow-bundle.js ---------------
 FROM node:${NODE_VERSION}-bookworm-slim AS build

@@ -91,6 +91,9 @@ install_chromium() {
 
 install_temporal_wheels &
 p1=$!
+# The supported Node.js lines, which CI and docs/node-versions.md run the tests on.
+bash "$here/install-node.sh" >/dev/null &
+p0=$!
 install_ferretdb &
 p2=$!
 install_redis &
@@ -98,6 +101,7 @@ p3=$!
 install_chromium &
 p4=$!
 status=0
+wait $p0 || { log "Node.js install failed"; status=1; }
 wait $p1 || { log "Temporal wheels failed"; status=1; }
 wait $p2 || { log "FerretDB build failed"; status=1; }
 wait $p3 || { log "redis-server install failed"; status=1; }
