@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
+import type { TrustProxy } from '../config/trust-proxy';
 import type { Health } from '../infra/health';
 import { logger, serializeRequest, serializeResponse } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
@@ -19,6 +20,7 @@ import type { Services } from './services';
 
 export interface AppDeps extends Services {
   checkHealth: () => Promise<Health>;
+  trustProxy: TrustProxy;
   adminToken: string;
   adminConsole: AdminConsoleDeps['adminConsole'];
   codec: { codec: PayloadCodec; token: string; corsOrigins: string[] };
@@ -28,7 +30,7 @@ export interface AppDeps extends Services {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   app.use(requestMetrics(deps.metrics.httpRequests));
   app.use(
     pinoHttp({

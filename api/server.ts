@@ -31,6 +31,7 @@ async function main(): Promise<void> {
 
   const app = createApp({
     checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
+    trustProxy: config.trustProxy,
     ...createServices({ client: temporal, redis, config, metrics }),
     metrics,
     adminToken: config.adminToken,

@@ -3,7 +3,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import { randomBytes } from 'node:crypto';
 import { secretMatcher } from '../auth';
 import { HttpError } from '../errors';
-import type { Limiter } from '../rate-limits';
+import { clientKey, type Limiter } from '../rate-limits';
 import { messageKeyParams, messagesQuery, resendDeadQuery } from '../schemas';
 import type { AdminSession, AdminSessions } from '../services/admin-sessions';
 import { OVERVIEW_CACHE_SECONDS, type createConsoleService } from '../services/console';
@@ -78,7 +78,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
   router.post('/admin/login', form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await deps.limits.adminLogin(req.ip ?? 'unknown');
+      await deps.limits.adminLogin(clientKey(req));
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 429) throw err;
       res.set(err.headers);
