@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  app.use(healthRouter(deps.checkHealth));
+  app.use(healthRouter(deps.checkHealth, deps.adminToken));
   app.use(usersRouter(deps));
   app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));

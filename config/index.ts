@@ -60,6 +60,7 @@ const schema = z.object({
   ACTIVATION_RESENDS_PER_HOUR: integer((n) => n.positive().default(3)),
   ACTIVATION_RESENDS_PER_ADDRESS_PER_HOUR: integer((n) => n.positive().default(10)),
   TRUST_PROXY: trustProxy,
+  HEALTH_CACHE_SECONDS: integer((n) => n.min(1).max(60).default(5)),
   REGISTRATION_TAKEN_EMAIL: z.enum(['conceal', 'reveal']).default('conceal'),
   ACCOUNT_NOTICE_WINDOW_SECONDS: integer((n) => n.positive().default(60 * 60)),
   RETENTION_DAYS: integer((n) => n.positive().default(7)),
@@ -100,6 +101,8 @@ export type Config = {
   };
   /** Whose `X-Forwarded-For` names the client (see config/trust-proxy.ts); the rate limits key on that client. */
   trustProxy: TrustProxy;
+  /** How long GET /health reuses one check of the dependencies, so that calls to it cost them nothing more. */
+  healthCacheSeconds: number;
   /**
    * `conceal`: a taken e-mail is answered like a new one, and its owner gets at most one notice mail per
    * window; `reveal`: 409 EMAIL_TAKEN, and no notice.
@@ -169,6 +172,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       adminLoginPerMinute: e.RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE,
     },
     trustProxy: e.TRUST_PROXY,
+    healthCacheSeconds: e.HEALTH_CACHE_SECONDS,
     console: {
       sessionTtlSeconds: e.ADMIN_SESSION_TTL_SECONDS,
       temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),
