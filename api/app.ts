@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
+import type { TrustProxy } from '../config/trust-proxy';
 import type { Health } from '../infra/health';
 import { logger, serializeRequest, serializeResponse } from '../infra/logger';
 import { errorHandler, notFound } from './errors';
@@ -19,6 +20,7 @@ import type { Services } from './services';
 
 export interface AppDeps extends Services {
   checkHealth: () => Promise<Health>;
+  trustProxy: TrustProxy;
   adminToken: string;
   adminConsole: AdminConsoleDeps['adminConsole'];
   codec: { codec: PayloadCodec; token: string; corsOrigins: string[] };
@@ -31,7 +33,7 @@ export function createApp(deps: AppDeps): Express {
   // A path is routed only as written (see api/router.ts); the routers each say the same for themselves.
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy);
   app.use(requestMetrics(deps.metrics.httpRequests));
   app.use(
     pinoHttp({
@@ -56,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  app.use(healthRouter(deps.checkHealth));
+  app.use(healthRouter(deps.checkHealth, deps.adminToken));
   app.use(usersRouter(deps));
   app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));

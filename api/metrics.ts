@@ -5,7 +5,13 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 export const UNMATCHED_ROUTE = '(unmatched)';
 
 /** The rate-limit budgets of the API (api/services/index.ts), the `limiter` label of refusals. */
-export const LIMITERS = ['register-ip', 'resend-ip', 'activation-resend-account', 'admin-login-ip'] as const;
+export const LIMITERS = [
+  'register-ip',
+  'resend-ip',
+  'activation-resend-account',
+  'activation-resend-address-cap',
+  'admin-login-ip',
+] as const;
 export type LimiterName = (typeof LIMITERS)[number];
 
 /**

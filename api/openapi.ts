@@ -133,7 +133,7 @@ export const operations: Operation[] = [
   {
     method: 'get',
     path: '/health',
-    summary: 'Each dependency up or down',
+    summary: 'Up or down; each dependency, with its error, only with `Authorization: Bearer <ADMIN_TOKEN>`',
     responses: { 200: s.healthResponse, 503: s.healthResponse },
     meaning: { 503: 'A dependency is down' },
   },

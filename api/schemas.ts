@@ -154,7 +154,8 @@ export const resendDeadResponse = z.object({ resent: z.number().int(), messageKe
 const dependency = z.object({ status: z.enum(['up', 'down']), error: z.string().optional() });
 export const healthResponse = z.object({
   status: z.enum(['up', 'down']),
-  dependencies: z.object({ temporal: dependency, mongodb: dependency, redis: dependency, smtp: dependency }),
+  /** With the admin token only. */
+  dependencies: z.object({ temporal: dependency, mongodb: dependency, redis: dependency, smtp: dependency }).optional(),
 });
 export const codecResponse = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),

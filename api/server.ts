@@ -4,6 +4,7 @@
  */
 import { loadConfig } from '../config';
 import { checkHealth } from '../infra/health';
+import { cachedCheck } from '../infra/health-cache';
 import { logger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
 import { connectMongoInBackground } from '../infra/mongo';
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   if (config.apiMetricsAddress) logger.info({ address: config.apiMetricsAddress }, 'API metrics listening');
 
   const app = createApp({
-    checkHealth: () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
+    checkHealth: cachedCheck(
+      () => checkHealth({ temporal, namespace: config.temporal.namespace, mongo, redis, mailer }),
+      config.healthCacheSeconds * 1000,
+    ),
+    trustProxy: config.trustProxy,
     ...createServices({ client: temporal, redis, config, metrics }),
     metrics,
     adminToken: config.adminToken,

@@ -4,6 +4,7 @@ import { DEVELOPMENT_DEFAULTS } from './development-defaults';
 import { ConfigError } from './error';
 import { parsePayloadKeys } from './payload-keys';
 import { productionProblems } from './production';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy';
 
 export { ConfigError, DEVELOPMENT_DEFAULTS };
 
@@ -20,6 +21,16 @@ const integer = <T extends z.ZodType>(rules: (n: z.ZodCoercedNumber) => T) =>
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
     rules(z.coerce.number().int()),
   );
+
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((text, ctx): TrustProxy => {
+    const parsed = parseTrustProxy(text);
+    if ('value' in parsed) return parsed.value;
+    ctx.addIssue({ code: 'custom', message: parsed.problem });
+    return z.NEVER;
+  });
 
 const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port');
 
@@ -47,6 +58,9 @@ const schema = z.object({
   RATE_LIMIT_REGISTER_PER_MINUTE: integer((n) => n.positive().default(20)),
   RATE_LIMIT_RESEND_PER_MINUTE: integer((n) => n.positive().default(5)),
   ACTIVATION_RESENDS_PER_HOUR: integer((n) => n.positive().default(3)),
+  ACTIVATION_RESENDS_PER_ADDRESS_PER_HOUR: integer((n) => n.positive().default(10)),
+  TRUST_PROXY: trustProxy,
+  HEALTH_CACHE_SECONDS: integer((n) => n.min(1).max(60).default(5)),
   REGISTRATION_TAKEN_EMAIL: z.enum(['conceal', 'reveal']).default('conceal'),
   ACCOUNT_NOTICE_WINDOW_SECONDS: integer((n) => n.positive().default(60 * 60)),
   REGISTRATION_CEILING_SECONDS: integer((n) => n.positive().default(72 * 60 * 60)),
@@ -80,9 +94,16 @@ export type Config = {
   rateLimits: {
     registerPerMinute: number;
     resendPerMinute: number;
+    /** Resends one client (IP, or IPv6 /64) may ask for one address. */
     activationResendsPerHour: number;
+    /** Resends of one address from all clients together: what bounds the mails an address can be sent. */
+    activationResendsPerAddressPerHour: number;
     adminLoginPerMinute: number;
   };
+  /** Whose `X-Forwarded-For` names the client (see config/trust-proxy.ts); the rate limits key on that client. */
+  trustProxy: TrustProxy;
+  /** How long GET /health reuses one check of the dependencies, so that calls to it cost them nothing more. */
+  healthCacheSeconds: number;
   /**
    * `conceal`: a taken e-mail is answered like a new one, and its owner gets at most one notice mail per
    * window; `reveal`: 409 EMAIL_TAKEN, and no notice. `ceilingSeconds`: the most a pending registration
@@ -149,8 +170,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       registerPerMinute: e.RATE_LIMIT_REGISTER_PER_MINUTE,
       resendPerMinute: e.RATE_LIMIT_RESEND_PER_MINUTE,
       activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
+      activationResendsPerAddressPerHour: e.ACTIVATION_RESENDS_PER_ADDRESS_PER_HOUR,
       adminLoginPerMinute: e.RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE,
     },
+    trustProxy: e.TRUST_PROXY,
+    healthCacheSeconds: e.HEALTH_CACHE_SECONDS,
     console: {
       sessionTtlSeconds: e.ADMIN_SESSION_TTL_SECONDS,
       temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/+$/, ''),

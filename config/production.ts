@@ -37,5 +37,26 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
     if ([...keys.values()].some((key) => key.equals(published)))
       problems.push('PAYLOAD_KEYS holds the development key, which is published in this repository');
   }
+  if (env.PUBLIC_BASE_URL && !servedSecurely(env.PUBLIC_BASE_URL))
+    problems.push(
+      'PUBLIC_BASE_URL is http: (the console cookies would not be Secure, the activation links not private); use https:, or a loopback host for a stack on this machine only',
+    );
+  if (env.ADMIN_TOKEN && env.ADMIN_TOKEN === env.CODEC_TOKEN)
+    problems.push(
+      'ADMIN_TOKEN equals CODEC_TOKEN (the codec token travels in URLs, and must not open the operator API)',
+    );
   return problems;
+}
+
+/** https:, or http: to this machine only (as docker-compose.yml publishes the API), where no one else listens in. */
+function servedSecurely(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return true; // not a URL at all: the schema names that
+  }
+  if (parsed.protocol !== 'http:') return true;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { loadLogLevel } from '../config';
 
-const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
+/** An address, its `@` as it is or percent-encoded (`%40`, as in a query string: `?email=alice%40example.com`). */
+const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@|%40)([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
 
 /**
  * Field names whose values never reach a log, at any depth: passwords and their hashes, activation
@@ -12,14 +13,17 @@ const SECRET_FIELD =
 
 /** `alice@example.com` → `a***@example.com`: enough to tell mails apart in a log, not to read the address. */
 export function maskEmails(text: string): string {
-  return text.replace(EMAIL, '$1***@$2');
+  return text.replace(EMAIL, '$1***$2$3');
 }
 
-/** Activation tokens and codec tokens travel in URL paths; logs keep the route, not the secret. */
+/**
+ * Activation tokens and codec tokens travel in URL paths; logs keep the route, not the secret. Paths are
+ * matched in any case: Express routes them case-insensitively, so `/API/USERS/ACTIVATE/<token>` works too.
+ */
 export function redactUrl(url: string): string {
   return url
-    .replace(/(\/api\/users\/activate\/)[^/?#\s"']+/g, '$1[redacted]')
-    .replace(/(\/codec\/)(?!encode|decode)[^/?#\s"']+/g, '$1[redacted]');
+    .replace(/(\/api\/users\/activate\/)[^/?#\s"']+/gi, '$1[redacted]')
+    .replace(/(\/codec\/)(?!(?:en|de)code(?:[/?#\s"']|$))[^/?#\s"']+/gi, '$1[redacted]');
 }
 
 /** Any text bound for a log: e-mail addresses masked, tokens in URLs redacted. */
@@ -27,9 +31,9 @@ function scrubText(text: string): string {
   return redactUrl(maskEmails(text));
 }
 
-/** A request as the logs show it: its id, method, URL without secrets and the client address. */
+/** A request as the logs show it: its id, method, URL without secrets or addresses, and the client address. */
 export function serializeRequest(req: { id?: unknown; method?: string; url?: string; remoteAddress?: string }) {
-  return { id: req.id, method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.remoteAddress };
+  return { id: req.id, method: req.method, url: scrubText(req.url ?? ''), remoteAddress: req.remoteAddress };
 }
 
 /** A response as the logs show it: its status alone (as pino-http hands it over, or as it is). */

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { secretMatcher } from '../auth';
 import { routerWithStrictPaths } from '../router';
 import { HttpError } from '../errors';
-import type { Limiter } from '../rate-limits';
+import { clientKey, type Limiter } from '../rate-limits';
 import { messageKeyParams, messagesQuery, resendDeadQuery } from '../schemas';
 import type { AdminSession, AdminSessions } from '../services/admin-sessions';
 import { OVERVIEW_CACHE_SECONDS, type createConsoleService } from '../services/console';
@@ -89,7 +89,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
   router.post('/login', form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
-      await deps.limits.adminLogin(req.ip ?? 'unknown');
+      await deps.limits.adminLogin(clientKey(req));
     } catch (err) {
       if (!(err instanceof HttpError) || err.status !== 429) throw err;
       res.set(err.headers);

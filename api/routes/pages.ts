@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { routerWithStrictPaths } from '../router';
 import { HttpError } from '../errors';
+import { clientKey } from '../rate-limits';
 import { resendActivationBody } from '../schemas';
 import type { Services } from '../services';
 import { resendPage } from '../views/activation-page';
@@ -15,9 +16,9 @@ export function pagesRouter(deps: Pick<Services, 'activation' | 'limits'>): Rout
   router.post('/activation/resend', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const parsed = resendActivationBody.safeParse({ email: (req.body as { email?: unknown } | undefined)?.email });
     try {
-      await deps.limits.resend(req.ip ?? 'unknown');
+      await deps.limits.resend(clientKey(req));
       if (!parsed.success) return send(res, 400, 'invalid');
-      await deps.activation.resendActivation(parsed.data.email);
+      await deps.activation.resendActivation(parsed.data.email, clientKey(req));
     } catch (err) {
       if (err instanceof HttpError && err.status === 429) return send(res, 429, 'limited', err.headers);
       throw err;

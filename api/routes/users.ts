@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { routerWithStrictPaths } from '../router';
 import { requireAdmin } from '../auth';
-import { perClientIp } from '../rate-limits';
+import { clientKey, perClientIp } from '../rate-limits';
 import { registerBody, resendActivationBody, tokenParams, userByEmailQuery, userIdParams } from '../schemas';
 import type { Services } from '../services';
 import { validate, validated } from '../validate';
@@ -38,8 +38,9 @@ export function usersRouter(
     '/api/users/activation/resend',
     perClientIp(deps.limits.resend),
     validate('body', resendActivationBody),
-    async (_req, res) => {
-      res.status(202).json(await deps.activation.resendActivation(validated(res, 'body', resendActivationBody).email));
+    async (req, res) => {
+      const { email } = validated(res, 'body', resendActivationBody);
+      res.status(202).json(await deps.activation.resendActivation(email, clientKey(req)));
     },
   );
 

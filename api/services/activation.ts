@@ -14,10 +14,15 @@ export const RESEND_ACCEPTED = {
   message: 'If a registration is waiting for activation at this address, a new activation mail is on its way.',
 };
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 export function createActivationService(deps: {
   client: Client;
   redis: Redis;
-  perAccountLimit: Limiter;
+  /** Resends one client may ask for one address. */
+  perClientAndAddressLimit: Limiter;
+  /** Resends of one address from every client together: the most mails anyone can make it receive. */
+  perAddressLimit: Limiter;
   activated: Counter;
   resent: Counter;
 }) {
@@ -42,13 +47,17 @@ export function createActivationService(deps: {
     },
 
     /**
-     * A new activation mail for a pending registration. The answer is the same whether or not the
-     * address is known, and the per-account limit counts every address alike, so neither tells who
-     * has an account.
+     * A new activation mail for a pending registration, asked by `client` (rate-limits.ts clientKey).
+     * Each client has a budget of its own per address, so a stranger who spends theirs leaves the
+     * owner's whole; the cap per address bounds the mails all clients together can make it receive.
+     * The answer is the same whether or not the address is known, and the limits count every address
+     * alike, so neither tells who has an account. Redis sees hashes, not addresses.
      */
-    async resendActivation(email: string): Promise<typeof RESEND_ACCEPTED> {
+    async resendActivation(email: string, client: string): Promise<typeof RESEND_ACCEPTED> {
       const normalised = normaliseEmail(email);
-      await deps.perAccountLimit(createHash('sha256').update(normalised).digest('hex'));
+      const address = sha256(normalised);
+      await deps.perClientAndAddressLimit(sha256(`${client} ${address}`));
+      await deps.perAddressLimit(address);
       try {
         await deps.client.workflow
           .getHandle(registrationWorkflowId(normalised))

@@ -31,10 +31,17 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
     activation: createActivationService({
       client,
       redis,
-      perAccountLimit: createLimiter(
+      perClientAndAddressLimit: createLimiter(
         redis,
         'activation-resend-account',
         config.rateLimits.activationResendsPerHour,
+        3600,
+        metrics.rateLimited,
+      ),
+      perAddressLimit: createLimiter(
+        redis,
+        'activation-resend-address-cap',
+        config.rateLimits.activationResendsPerAddressPerHour,
         3600,
         metrics.rateLimited,
       ),

@@ -1,4 +1,7 @@
-/** Resending the activation mail, and the Redis-backed rate limits, on the real stack. */
+/**
+ * Resending the activation mail, and the Redis-backed rate limits, on the real stack, behind a proxy:
+ * the test is the one proxy in front of the API (TRUST_PROXY=1), naming each client in X-Forwarded-For.
+ */
 import { startApp, type RunningApp } from '../setup/app';
 import { request } from '../setup/http';
 import { waitForMail } from '../setup/mailbox';
@@ -7,8 +10,14 @@ import { activationLink, signupClient } from '../setup/signup';
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
 let ip = 0;
-/** Each test speaks from an address of its own (the API trusts X-Forwarded-For from loopback). */
+/** Each test speaks from an address of its own, as the proxy forwards it. */
 const fromNewIp = () => ({ 'x-forwarded-for': `198.51.100.${++ip}` });
+let network = 0;
+/** An IPv6 /64 of its own for each test: `at(n)` is its n-th address. */
+const newIpv6Network = () => {
+  const prefix = `2001:db8:${(++network).toString(16)}:1`;
+  return (n: number) => ({ 'x-forwarded-for': `${prefix}::${n.toString(16)}` });
+};
 
 beforeAll(async () => {
   app = await startApp({
@@ -16,6 +25,8 @@ beforeAll(async () => {
     RATE_LIMIT_REGISTER_PER_MINUTE: '3',
     RATE_LIMIT_RESEND_PER_MINUTE: '50',
     ACTIVATION_RESENDS_PER_HOUR: '3',
+    ACTIVATION_RESENDS_PER_ADDRESS_PER_HOUR: '5',
+    TRUST_PROXY: '1',
   });
   client = signupClient(app.baseUrl, 'resend-admin');
 });
@@ -48,17 +59,53 @@ test('a resent activation mail carries a new token; the old one stops working', 
   await waitForMail(user.email, 3);
 });
 
-test('the fourth resend within an hour is refused with 429 and Retry-After', async () => {
+test('the fourth resend of an address from one client within an hour is refused with 429 and Retry-After', async () => {
   const user = client.newUser();
   await client.register(user, fromNewIp());
   await waitForMail(user.email);
-  for (let i = 0; i < 3; i++) expect((await resend(user.email)).status).toBe(202);
-  const fourth = await resend(user.email);
+  const sameClient = fromNewIp();
+  for (let i = 0; i < 3; i++) expect((await resend(user.email, sameClient)).status).toBe(202);
+  const fourth = await resend(user.email, sameClient);
   expect(fourth.status).toBe(429);
   expect(fourth.body.error.code).toBe('RATE_LIMITED');
   expect(Number(fourth.headers.get('retry-after'))).toBeGreaterThan(0);
   // Three resends → four activation mails in all, no more.
   await waitForMail(user.email, 4);
+});
+
+test("a stranger who spends their resends of an address leaves its owner's own; all clients together stop at the cap", async () => {
+  const user = client.newUser();
+  await client.register(user, fromNewIp());
+  await waitForMail(user.email);
+  const stranger = fromNewIp();
+  for (let i = 0; i < 3; i++) expect((await resend(user.email, stranger)).status).toBe(202);
+  expect((await resend(user.email, stranger)).status).toBe(429);
+
+  // The owner, from an address of their own, still has their budget.
+  expect((await resend(user.email, fromNewIp())).status).toBe(202);
+  // The fifth resend of the address is the last one any client gets this hour (the cap, 5).
+  expect((await resend(user.email, fromNewIp())).status).toBe(202);
+  const overCap = await resend(user.email, fromNewIp());
+  expect(overCap.status).toBe(429);
+  expect(overCap.body.error.code).toBe('RATE_LIMITED');
+  // Each accepted resend is a mail: the registration's and five more.
+  await waitForMail(user.email, 6);
+});
+
+test('an IPv6 client is one client across its /64: its addresses share a budget, the next /64 has its own', async () => {
+  const at = newIpv6Network();
+  const register = (headers: Record<string, string>) =>
+    client.api('POST', '/api/users/register', { json: {}, headers });
+  // The limit counts a request before its body is read: each refused body spends one of the three.
+  const statuses = [
+    (await register(at(1))).status,
+    (await register(at(2))).status,
+    (await register(at(0xffff))).status,
+  ];
+  expect(statuses).toEqual([400, 400, 400]);
+  expect((await register(at(3))).status).toBe(429);
+  expect((await register({ 'x-forwarded-for': '::ffff:198.51.100.250' })).status).toBe(400);
+  expect((await register(newIpv6Network()(1))).status).toBe(400);
 });
 
 test('an unknown address gets the very same answer as a known one', async () => {

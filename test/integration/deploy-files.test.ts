@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { loadConfig } from '../../config';
 import { PRODUCTION_REQUIRED } from '../../config/production';
 import { SHUTDOWN_GRACE_MS } from '../../workers/shutdown';
 
@@ -159,6 +160,15 @@ describe('Kubernetes (kustomize build deploy/kubernetes)', () => {
     // The example holds placeholders only.
     for (const value of Object.values(secretExample.stringData)) expect(value).toBe('REPLACE-ME');
   });
+
+  test('the API believes X-Forwarded-For from one hop, the Ingress in front of it, and from no further', () => {
+    const config = find('ConfigMap', 'reliable-signup-config').data;
+    expect(config.TRUST_PROXY).toBe('1');
+    expect(loadConfig({ TRUST_PROXY: config.TRUST_PROXY }).trustProxy).toBe(1);
+    expect(api().spec.template.spec.containers[0].envFrom).toContainEqual({
+      configMapRef: { name: 'reliable-signup-config' },
+    });
+  });
 });
 
 describe('docker-compose.yml', () => {
@@ -194,6 +204,11 @@ describe('docker-compose.yml', () => {
       expect(Object.keys(service.depends_on).sort()).toEqual(['maildev', 'mongo', 'redis', 'temporal']);
     },
   );
+
+  test('the API believes no X-Forwarded-For: nothing stands in front of its published port', () => {
+    expect(services.api.environment.TRUST_PROXY).toBe('${TRUST_PROXY:-false}');
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
 
   test('the published ports are the ones the processes listen on', () => {
     const containerPorts = (name: string) => services[name].ports.map((p: string) => Number(p.split(':').at(-1)));

@@ -106,3 +106,26 @@ it('applies only to NODE_ENV=production', () => {
     expect(() => loadConfig({ NODE_ENV })).not.toThrow();
   }
 });
+
+describe('settings that would weaken the deployment', () => {
+  it.each(['http://signup.example.com', 'http://10.0.0.5:3000'])(
+    'refuses PUBLIC_BASE_URL %s: cookies would not be Secure',
+    (url) => {
+      expect(refusal({ ...production(), PUBLIC_BASE_URL: url }).message).toContain('PUBLIC_BASE_URL is http:');
+    },
+  );
+
+  it.each(['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000'])(
+    'accepts PUBLIC_BASE_URL %s: a stack on this machine only (docker-compose.yml)',
+    (url) => {
+      expect(loadConfig({ ...production(), PUBLIC_BASE_URL: url }).publicBaseUrl).toBe(url);
+    },
+  );
+
+  it('refuses an ADMIN_TOKEN equal to CODEC_TOKEN, without showing it', () => {
+    const shared = secret();
+    const { message } = refusal({ ...production(), ADMIN_TOKEN: shared, CODEC_TOKEN: shared });
+    expect(message).toContain('ADMIN_TOKEN equals CODEC_TOKEN');
+    expect(message).not.toContain(shared);
+  });
+});

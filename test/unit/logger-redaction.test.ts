@@ -128,6 +128,33 @@ describe('requests', () => {
     expect(line).not.toContain(TOKEN);
   });
 
+  it('show an address in a query string only masked, percent-encoded or not', () => {
+    const { entry, line } = logged(() =>
+      logger.info({ req: request('/api/users?email=alice.smith%40example.com&x=1') }, 'request'),
+    );
+    expect(entry.req.url).toBe('/api/users?email=a***%40example.com&x=1');
+    expect(line).not.toContain('alice.smith');
+    const plain = logged(() => logger.info({ req: request('/api/users?email=bob@example.org') }));
+    expect(plain.entry.req.url).toBe('/api/users?email=b***@example.org');
+  });
+
+  it('show an address in a path only masked', () => {
+    const { entry } = logged(() => logger.info({ req: request('/api/users/carol%2Btag%40example.net/x') }));
+    expect(entry.req.url).toBe('/api/users/c***%40example.net/x');
+  });
+
+  it.each([
+    [`/API/USERS/ACTIVATE/${TOKEN}`, '/API/USERS/ACTIVATE/[redacted]'],
+    [`/Api/Users/Activate/${TOKEN}?lang=en`, '/Api/Users/Activate/[redacted]?lang=en'],
+    ['/CODEC/dev-codec-token/DECODE', '/CODEC/[redacted]/DECODE'],
+    ['/Codec/dev-codec-token/encode', '/Codec/[redacted]/encode'],
+  ])('show %s, whatever its case, without its token', (url, shown) => {
+    const { entry, line } = logged(() => logger.info({ req: request(url) }));
+    expect(entry.req.url).toBe(shown);
+    expect(line).not.toContain(TOKEN);
+    expect(line).not.toContain('dev-codec-token');
+  });
+
   it('show a codec URL without the codec token in its path', () => {
     const { entry, line } = logged(() => logger.info({ req: request('/codec/dev-codec-token/decode') }));
     expect(entry.req.url).toBe('/codec/[redacted]/decode');
@@ -145,16 +172,24 @@ describe('redactUrl', () => {
       'https://signup.example.com/api/users/activate/[redacted]',
     ],
     ['/codec/secret-token/encode', '/codec/[redacted]/encode'],
+    // A token that happens to begin like an operation is still a token.
+    ['/codec/decoder-token/decode', '/codec/[redacted]/decode'],
+    ['/CODEC/ENCODE-ME/ENCODE', '/CODEC/[redacted]/ENCODE'],
   ])('%s → %s', (url, shown) => {
     expect(redactUrl(url)).toBe(shown);
   });
 
-  it.each(['/codec/decode', '/codec/encode', '/api/users/activation/resend', '/api/users/user-1', '/health'])(
-    'leaves %s as it is',
-    (url) => {
-      expect(redactUrl(url)).toBe(url);
-    },
-  );
+  it.each([
+    '/codec/decode',
+    '/codec/encode',
+    '/CODEC/DECODE',
+    '/codec/decode?x=1',
+    '/api/users/activation/resend',
+    '/api/users/user-1',
+    '/health',
+  ])('leaves %s as it is', (url) => {
+    expect(redactUrl(url)).toBe(url);
+  });
 });
 
 describe('e-mail addresses', () => {
@@ -199,6 +234,8 @@ describe('maskEmails', () => {
     ['Alice.Smith+news@Mail.Example.co.uk', 'A***@Mail.Example.co.uk'],
     ['a@example.com', 'a***@example.com'],
     ['to: x@example.com, y@example.org', 'to: x***@example.com, y***@example.org'],
+    ['email=alice%40example.com', 'email=a***%40example.com'],
+    ['EMAIL=ALICE%40EXAMPLE.COM', 'EMAIL=A***%40EXAMPLE.COM'],
   ])('%s → %s', (text, masked) => {
     expect(maskEmails(text)).toBe(masked);
   });
