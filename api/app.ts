@@ -51,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(helmet());
+  app.use(methodNotAllowed);
   // The codec takes large payload batches, so it parses its own bodies, before the small default limit.
   app.use(codecRouter(deps.codec));
   app.use(express.json({ limit: '16kb' }));
@@ -63,7 +64,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));
   app.use(adminRouter(deps));
-  app.use(methodNotAllowed);
   app.use(notFound);
   app.use(errorHandler);
   return app;

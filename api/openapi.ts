@@ -65,7 +65,7 @@ export const operations: Operation[] = [
     params: s.tokenParams,
     responses: { 200: s.activatedResponse, 410: e, ...unavailable },
     meaning: {
-      410: 'TOKEN_INVALID: unknown, expired, already used, or not of the documented form (a link cut short, say)',
+      410: 'TOKEN_INVALID: unknown, expired, already used, or not of the form described (a link cut short, say)',
       503: 'DEPENDENCY_UNAVAILABLE, or ACTIVATION_FAILED (try the link again after Retry-After)',
     },
     html: [200, 410],
@@ -202,7 +202,9 @@ export function openApiDocument(): Record<string, unknown> {
       description:
         'User registration and e-mail activation, every side effect exactly once. Errors: {"error": {"code", "message"}}. ' +
         'A path below asked with a method it does not list answers 405 METHOD_NOT_ALLOWED with `Allow` ' +
-        '(components.responses.MethodNotAllowed); any other path 404 NOT_FOUND.',
+        '(components.responses.MethodNotAllowed), and OPTIONS 204 with the same `Allow`: exactly the methods ' +
+        'listed for the path (HEAD with GET), a concrete path before a templated one that also matches it; ' +
+        'any other path 404 NOT_FOUND.',
     },
     paths,
     components: {

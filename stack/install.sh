@@ -27,6 +27,22 @@ install_temporal_wheels() {
   # venv scripts carry absolute shebangs only for Python entry points; these are plain binaries.
 }
 
+# The API contract fuzzer (test/integration/openapi.schemathesis.test.ts): a venv of its own, named by its
+# requirements, every package pinned with its hashes.
+st_reqs_id="$(sha256sum "$here/schemathesis-requirements.txt" | cut -c1-12)"
+st_venv="$cache/schemathesis-$st_reqs_id"
+install_schemathesis() {
+  if [ -x "$st_venv/bin/python" ]; then return; fi
+  log "schemathesis (PyPI) -> $st_venv"
+  rm -rf "$st_venv.tmp"
+  python3 -m venv "$st_venv.tmp"
+  "$st_venv.tmp/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$here/schemathesis-requirements.txt"
+  rm -rf "$st_venv"
+  mv "$st_venv.tmp" "$st_venv"
+  # The move leaves the entry-point scripts' shebangs naming the .tmp venv: run it as
+  # `$st_venv/bin/python -m schemathesis.cli`.
+}
+
 ferretdb_version="v1.24.2"
 # Bumped whenever the build below changes, so that an older build in the cache is replaced.
 ferretdb_build="$ferretdb_version-idpushdown"
@@ -100,10 +116,13 @@ install_redis &
 p3=$!
 install_chromium &
 p4=$!
+install_schemathesis &
+p5=$!
 status=0
 wait $p0 || { log "Node.js install failed"; status=1; }
 wait $p1 || { log "Temporal wheels failed"; status=1; }
 wait $p2 || { log "FerretDB build failed"; status=1; }
 wait $p3 || { log "redis-server install failed"; status=1; }
 wait $p4 || { log "chromium install failed"; status=1; }
+wait $p5 || { log "schemathesis install failed"; status=1; }
 exit $status

@@ -20,19 +20,23 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-function venvDir(): string {
+/** A venv of stack/install.sh, named as it names it: by the hash of its requirements file. */
+function venvDir(prefix: string, requirements: string): string {
   const id = createHash('sha256')
-    .update(readFileSync(join(__dirname, 'requirements.txt')))
+    .update(readFileSync(join(__dirname, requirements)))
     .digest('hex')
     .slice(0, 12);
-  return join(cacheDir, `py-${id}`);
+  return join(cacheDir, `${prefix}-${id}`);
 }
 
 /** A binary on PATH wins over the cached one. */
 export const binaries = {
-  temporal: () => onPath('temporal') ?? join(venvDir(), 'bin', 'temporal'),
-  temporalTestServer: () => onPath('temporal-test-server') ?? join(venvDir(), 'bin', 'temporal-test-server'),
+  temporal: () => onPath('temporal') ?? join(venvDir('py', 'requirements.txt'), 'bin', 'temporal'),
+  temporalTestServer: () =>
+    onPath('temporal-test-server') ?? join(venvDir('py', 'requirements.txt'), 'bin', 'temporal-test-server'),
   ferretdb: () => onPath('ferretdb') ?? join(cacheDir, `ferretdb-${ferretdbBuild}`, 'ferretdb'),
   redisServer: () => onPath('redis-server') ?? '/usr/bin/redis-server',
   maildev: () => require.resolve('maildev/bin/maildev'),
+  /** The Python of schemathesis' venv: run the fuzzer as `<it> -m schemathesis.cli`. */
+  schemathesisPython: () => join(venvDir('schemathesis', 'schemathesis-requirements.txt'), 'bin', 'python'),
 };

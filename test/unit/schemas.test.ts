@@ -4,7 +4,10 @@
  * digits, unknown fields refused; login name and e-mail are stored lower-case (domain/users.ts). Also
  * the operator queries and the codec body.
  */
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import type { z } from 'zod';
+import { openApiDocument } from '../../api/openapi';
 import {
   codecBody,
   messagesQuery,
@@ -17,6 +20,27 @@ import {
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 
 const valid = { loginName: 'alice', email: 'alice@example.com', password: 'correct horse' };
+
+/** Addresses at the limits that `format: email` adds to a pattern: RFC 5321's lengths, RFC 1034's labels. */
+const edgeAddresses = {
+  accepted: [
+    ['64 characters before the @', `${'a'.repeat(64)}@example.com`],
+    ['a domain label of 63 characters', `alice@${'d'.repeat(63)}.com`],
+    ['hyphens inside a label', 'alice@a-b--c.example.com'],
+    ['an apostrophe before the end', "o'neil@example.com"],
+  ],
+  refused: [
+    ['65 characters before the @', `${'a'.repeat(65)}@example.com`],
+    ['a domain label of 64 characters', `alice@${'d'.repeat(64)}.com`],
+    ['a label ending with a hyphen', 'alice@example-.com'],
+    ['a label starting with a hyphen', 'alice@-example.com'],
+    ['"--" in the 3rd and 4th place of a label', 'alice@ab--cd.com'],
+    ['an "xn--" label (punycode is refused)', 'alice@xn--mnchen-3ya.de'],
+    ['a top-level domain of 64 letters', `alice@example.${'c'.repeat(64)}`],
+    ['an apostrophe at the end of the local part', "alice'@example.com"],
+    ['two dots in a row', 'alice..b@example.com'],
+  ],
+};
 
 /** The paths and messages of the issues `schema` finds in `value`, or [] when it accepts it. */
 function problems(schema: z.ZodType, value: unknown): string[] {
@@ -82,11 +106,29 @@ describe('registration body', () => {
     ])('refuses %j', (email) => refuses(registerBody, { ...valid, email }, 'email'));
 
     it('refuses an address longer than 254 characters', () => {
-      const domain = `${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(60)}.com`;
+      const domain = `${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(60)}.${'g'.repeat(60)}.com`;
       const longest = `${'a'.repeat(254 - domain.length - 1)}@${domain}`;
       expect(longest).toHaveLength(254);
       accepts(registerBody, { ...valid, email: longest });
       refuses(registerBody, { ...valid, email: `a${longest}` }, 'email');
+    });
+
+    it.each(edgeAddresses.accepted)('accepts %s', (_case, email) => accepts(registerBody, { ...valid, email }));
+
+    it.each(edgeAddresses.refused)('refuses %s', (_case, email) => refuses(registerBody, { ...valid, email }, 'email'));
+
+    it('takes exactly the addresses that its schema in openapi.json calls valid', () => {
+      const documented = openApiDocument() as {
+        paths: Record<string, { post: { requestBody: { content: { 'application/json': { schema: object } } } } }>;
+      };
+      const schema =
+        documented.paths['/api/users/activation/resend'].post.requestBody.content['application/json'].schema;
+      const documentSays = addFormats(new Ajv2020({ strict: false })).compile(schema);
+      for (const [, email] of [...edgeAddresses.accepted, ...edgeAddresses.refused, ['long', `${'a'.repeat(64)}@x.io`]])
+        expect({ email, documentSays: documentSays({ email }) }).toEqual({
+          email,
+          documentSays: resendActivationBody.safeParse({ email }).success,
+        });
     });
 
     it('is stored lower-case, so one address is one registration whatever its case', () => {
