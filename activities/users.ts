@@ -107,7 +107,9 @@ export function createUserActivities(tokens: ActivationTokens) {
           });
         }
       } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
+        // MongoDB says E11000; FerretDB on SQLite a constraint failure of its own: ask who holds the name.
+        const taken = isDuplicateKeyError(err) || (await User.exists({ loginName, _id: { $ne: userId } })) !== null;
+        if (!taken) throw err;
         throw ApplicationFailure.create({
           type: 'LOGIN_NAME_TAKEN',
           message: 'This login name is already taken.',

@@ -1,8 +1,11 @@
 /**
  * `npx tsx bench/taken-email.ts --count 100`: does POST /api/users/register take as long for an address
- * that already has an account as for a new one? On the real stack, one request at a time, the three kinds
- * interleaved in a shuffled order each round: a new address, an address whose registration is pending,
- * an address of an active account (each taken address tried once, so each attempt starts its notice).
+ * that already has an account as for a new one? On the real stack, one request at a time, the four kinds
+ * interleaved in a shuffled order each round: a new address, an address whose registration is pending
+ * (somebody else's registration, which replaces it), a repeat of a pending registration by its own
+ * registrant, an address of an active account (each taken address tried once, so each attempt starts its
+ * notice). Before measuring, one pending registration is repeated `--poison` times (50): repeats used to
+ * teach the answer timing, and made a pending address answer faster than a new one.
  * Prints the medians and 95th percentiles of each kind, their ratios to the new address's, and a bootstrap
  * 95 % interval of each ratio (does it hold 1?).
  */
@@ -15,9 +18,11 @@ import { runConcurrently, timed } from './load';
 import { startBenchStack } from './bench-stack';
 import { distribution, ratioInterval } from './stats';
 
-const { values: opts } = parseArgs({ options: { count: { type: 'string', default: '100' } } });
+const { values: opts } = parseArgs({
+  options: { count: { type: 'string', default: '100' }, poison: { type: 'string', default: '50' } },
+});
 const count = Number(opts.count);
-const KINDS = ['new address', 'taken, pending', 'taken, active'] as const;
+const KINDS = ['new address', 'taken, pending', 'pending, repeated', 'taken, active'] as const;
 
 let seq = 0;
 const newUser = (prefix: string) => {
@@ -81,10 +86,12 @@ async function main(): Promise<void> {
       await sleep(250);
     }
 
-    // The owners of the taken addresses: `count` pending, `count` activated.
+    // The owners of the taken addresses: `count` pending (twice: replaced, and repeated), `count` activated.
     const pending = Array.from({ length: count }, () => newUser('p'));
+    const repeated = Array.from({ length: count }, () => newUser('r'));
     const active = Array.from({ length: count }, () => newUser('a'));
-    await runConcurrently(2 * count, 4, (i) => register(baseUrl, [...pending, ...active][i]));
+    const owners = [...pending, ...repeated, ...active];
+    await runConcurrently(owners.length, 4, (i) => register(baseUrl, owners[i]));
     await sink.waitFor(
       active.map((u) => u.email),
       1,
@@ -101,17 +108,25 @@ async function main(): Promise<void> {
     // concealed answer as long as one of its last 50 accepted registrations took (api/services/answer-timing.ts):
     // those must be from this one-at-a-time load, not from the owners registered four at a time above.
     for (let i = 0; i < 60; i++) await register(baseUrl, newUser('w'));
+    // The poisoning: repeats of one pending registration, which must not teach the answer timing.
+    const poisoner = newUser('poison');
+    for (let i = 0; i <= Number(opts.poison); i++) await register(baseUrl, poisoner);
 
     const samples: Record<(typeof KINDS)[number], number[]> = {
       'new address': [],
       'taken, pending': [],
+      'pending, repeated': [],
       'taken, active': [],
     };
     for (let i = 0; i < count; i++) {
       for (const kind of shuffled(KINDS)) {
         const fresh = newUser('x');
         const user =
-          kind === 'new address' ? fresh : { ...fresh, email: (kind === 'taken, pending' ? pending : active)[i].email };
+          kind === 'new address'
+            ? fresh
+            : kind === 'pending, repeated'
+              ? repeated[i]
+              : { ...fresh, email: (kind === 'taken, pending' ? pending : active)[i].email };
         samples[kind].push(await register(baseUrl, user));
       }
     }

@@ -30,12 +30,12 @@ export function activationMail(loginName: string, link: string, validSeconds: nu
   const within = durationInWords(validSeconds);
   return {
     subject,
-    text: `Hello ${loginName},\n\nplease activate your account within ${within} by opening this link:\n${link}\n\nIf you did not register, ignore this mail.\n`,
+    text: `Hello ${loginName},\n\nplease activate your account within ${within} by opening this link:\n${link}\n\nThe link activates the account with the login name "${loginName}". If you did not register, or did not choose that login name, ignore this mail: anyone can start a registration with any address, and you can still register yourself.\n`,
     html: layout(subject, [
       `Hello ${escapeHtml(loginName)},`,
       `please activate your account within ${within}:`,
       `<a href="${escapeHtml(link)}">Activate my account</a>`,
-      'If you did not register, ignore this mail.',
+      `The link activates the account with the login name <strong>${escapeHtml(loginName)}</strong>. If you did not register, or did not choose that login name, ignore this mail: anyone can start a registration with any address, and you can still register yourself.`,
     ]),
   };
 }

@@ -45,11 +45,15 @@ export function createRegistrationService(deps: {
   config: Config;
   hashPassword: (p: string) => Promise<string>;
   verifyPassword: (passwordHash: string, password: string) => Promise<boolean>;
+  /** The login name and password hash of a pending registration's user. */
+  findRegistrant?: (userId: string) => Promise<{ loginName: string; passwordHash: string } | null>;
   notifyOwner: (owner: { userId: string; loginName: string; email: string }) => Promise<void>;
   registered: Counter;
   answerTiming: AnswerTiming;
 }) {
   const { client, config } = deps;
+  const findRegistrant =
+    deps.findRegistrant ?? ((userId: string) => User.findById(userId, { loginName: 1, passwordHash: 1 }).lean());
 
   /**
    * A taken address, answered as a new address with this login name would be: accepted, or 409
@@ -83,7 +87,7 @@ export function createRegistrationService(deps: {
     body: RegisterBody,
     registrant: { loginName: string; passwordHash: string },
   ): Promise<void> {
-    const holder = await User.findById(pending.userId, { loginName: 1, passwordHash: 1 }).lean();
+    const holder = await findRegistrant(pending.userId);
     if (holder?.loginName === registrant.loginName) {
       if (await deps.verifyPassword(holder.passwordHash, body.password)) return;
       throw loginNameTaken();

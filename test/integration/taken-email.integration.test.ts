@@ -80,7 +80,7 @@ test('a taken address is answered as a new one: same status, same body, same hea
 test('the owner gets one notice per window, however many attempts, even at once, through the reliable-message flow', async () => {
   const owner = client.newUser();
   const ownerId = await client.register(owner);
-  await waitForMail(owner.email);
+  await activate(owner.email);
   const attempts = Array.from({ length: 8 }, () => attemptOn(owner.email));
 
   const answers = await Promise.all(attempts.slice(0, 5).map(register));
@@ -97,7 +97,7 @@ test('the owner gets one notice per window, however many attempts, even at once,
   // Nothing the attempt supplied reaches the audit trail.
   for (const attempt of attempts) expect(JSON.stringify(message)).not.toContain(attempt.password);
 
-  // Started by the owner's pending registration, which refused the attempts: as durable as that registration.
+  // Started by the registration the attempts started, which found the address taken: as durable as that registration.
   const noticeFlow = await temporal.workflow.getHandle(message.workflowId).describe();
   expect(noticeFlow.raw.workflowExecutionInfo?.parentExecution?.workflowId).toBe(registrationWorkflowId(owner.email));
 
@@ -123,7 +123,7 @@ test('the owner gets one notice per window, however many attempts, even at once,
     (WINDOW_SECONDS + 60) * 1000,
   );
   expect((await register(attemptOn(owner.email))).status).toBe(202);
-  await waitForMail(owner.email, 3);
+  await waitForMail(owner.email, 4); // the activation mail, the success mail and the two notices
   expect(await notices(owner.email)).toHaveLength(2);
 }, 180_000);
 
@@ -175,8 +175,16 @@ test('a taken login name is refused on a taken address as on a new one (login na
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ error: { code: 'LOGIN_NAME_TAKEN', message: expect.any(String) } });
   }
-  // The owner's own login name with the owner's address and another password is the repeat of the pending registration.
+  // The owner's own login name, address and password is the repeat of the pending registration; with
+  // another password it is somebody else's, and the login name is taken.
   expect(ownOnTaken.status).toBe(202);
+  const ownNameOtherPassword = await register({
+    ...attemptOn(owner.email),
+    loginName: owner.loginName,
+    password: 'not the owner password',
+  });
+  expect(ownNameOtherPassword.status).toBe(409);
+  expect(ownNameOtherPassword.body).toEqual({ error: { code: 'LOGIN_NAME_TAKEN', message: expect.any(String) } });
 });
 
 test('a repeat of one’s own pending registration stays one user, one activation mail, and no notice', async () => {
@@ -210,6 +218,8 @@ describe('REGISTRATION_TAKEN_EMAIL=reveal', () => {
     const revealClient = signupClient(revealing.baseUrl, 'reveal-admin');
     const owner = revealClient.newUser();
     await revealClient.register(owner);
+    const [mail] = await waitForMail(owner.email);
+    expect((await request(activationLink(mail.text!)!, 'GET', '')).status).toBe(200);
     const taken = await revealClient.api('POST', '/api/users/register', { json: attemptOn(owner.email) });
     expect(taken.status).toBe(409);
     expect(taken.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: expect.any(String) } });

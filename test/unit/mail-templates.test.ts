@@ -48,9 +48,11 @@ describe('activation mail', () => {
     expect(activationMail('alice', LINK, 600).text).toContain('within 10 minutes by opening');
   });
 
-  it('tells someone who did not register to ignore it', () => {
-    expect(mail.text).toContain('If you did not register, ignore this mail.');
-    expect(mail.html).toContain('If you did not register, ignore this mail.');
+  it('names the login name it activates, and tells someone who did not register or choose it to ignore it', () => {
+    expect(mail.text).toContain('The link activates the account with the login name "alice".');
+    expect(mail.html).toContain('The link activates the account with the login name <strong>alice</strong>.');
+    for (const part of [mail.text, mail.html])
+      expect(part).toContain('If you did not register, or did not choose that login name, ignore this mail');
   });
 
   it('is a whole HTML document', () => {
