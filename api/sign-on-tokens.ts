@@ -1,9 +1,13 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 import type { CodecSignOn } from '../config/codec-sign-on';
 import { logger } from '../infra/logger';
 import { HttpError } from './errors';
 
 const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** jose is an ES module only: the CommonJS build loads it with import(), once. */
+let jose: Promise<typeof Jose> | undefined;
+const loadJose = () => (jose ??= import('jose'));
 
 /** Where the issuer publishes its signing keys, from its OpenID Connect discovery document. */
 async function discoverKeySetUrl(issuer: string): Promise<URL> {
@@ -18,7 +22,7 @@ async function discoverKeySetUrl(issuer: string): Promise<URL> {
 }
 
 /** Failures of the identity provider, not of the token: the caller may try again later. */
-const providerFailure = (err: unknown) =>
+const providerFailure = (err: unknown, { errors }: typeof Jose) =>
   !(err instanceof errors.JOSEError) || err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid;
 
 /**
@@ -27,20 +31,23 @@ const providerFailure = (err: unknown) =>
  * algorithms, this issuer and audience, and an expiry still ahead. Returns its claims, or undefined
  * for a token that is not one; throws 503 while the provider's keys cannot be had.
  */
-export function signOnTokenVerifier(signOn: CodecSignOn): (token: string) => Promise<JWTPayload | undefined> {
-  let keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+export function signOnTokenVerifier(signOn: CodecSignOn): (token: string) => Promise<Jose.JWTPayload | undefined> {
+  let keySet: Promise<ReturnType<typeof Jose.createRemoteJWKSet>> | undefined;
   const keys = () => {
     if (!keySet) {
       const url = signOn.jwksUrl ? Promise.resolve(new URL(signOn.jwksUrl)) : discoverKeySetUrl(signOn.issuer);
-      keySet = url.then((u) => createRemoteJWKSet(u, { timeoutDuration: DISCOVERY_TIMEOUT_MS }));
+      keySet = url.then(async (u) =>
+        (await loadJose()).createRemoteJWKSet(u, { timeoutDuration: DISCOVERY_TIMEOUT_MS }),
+      );
       // A failed discovery is tried again by the next request, not remembered.
       keySet.catch(() => (keySet = undefined));
     }
     return keySet;
   };
   return async (token) => {
+    const lib = await loadJose();
     try {
-      const { payload } = await jwtVerify(token, await keys(), {
+      const { payload } = await lib.jwtVerify(token, await keys(), {
         issuer: signOn.issuer,
         audience: signOn.audience,
         algorithms: signOn.algorithms,
@@ -48,8 +55,11 @@ export function signOnTokenVerifier(signOn: CodecSignOn): (token: string) => Pro
       });
       return payload;
     } catch (err) {
-      if (!providerFailure(err)) {
-        logger.info({ reason: (err as errors.JOSEError).code }, 'codec: an access token was refused');
+      if (!providerFailure(err, lib)) {
+        logger.info(
+          { reason: (err as InstanceType<typeof lib.errors.JOSEError>).code },
+          'codec: an access token was refused',
+        );
         return undefined;
       }
       logger.warn({ err }, 'codec: the identity provider’s keys cannot be had');
