@@ -1,7 +1,9 @@
 /** Tests in four layers (docs/testing.md): select one with `--selectProjects unit|workflow|integration|browser`. */
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  // jose ships only ES modules, which jest's CommonJS runtime cannot require as they are.
+  transform: { '^.+\\.ts$': ['@swc/jest'], '/node_modules/jose/.+\\.js$': ['@swc/jest'] },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
 };
 /** The layers that run Temporal workers keep the SDK's own chatter out of the output. */
 const withWorkers = { ...common, setupFiles: ['<rootDir>/test/setup/quiet-sdk.ts'] };

@@ -1,4 +1,3 @@
-import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +9,7 @@ import { errorHandler, notFound } from './errors';
 import { requestMetrics, type ApiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { adminRouter, type AdminConsoleDeps } from './routes/admin';
-import { codecRouter } from './routes/codec';
+import { codecRouter, type CodecDeps } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
 import { methodNotAllowed } from './method-not-allowed';
@@ -23,7 +22,7 @@ export interface AppDeps extends Services {
   trustProxy: TrustProxy;
   adminToken: string;
   adminConsole: AdminConsoleDeps['adminConsole'];
-  codec: { codec: PayloadCodec; token: string; corsOrigins: string[] };
+  codec: Omit<CodecDeps, 'sessions'>;
   metrics: ApiMetrics;
 }
 
@@ -53,7 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(methodNotAllowed);
   // The codec takes large payload batches, so it parses its own bodies, before the small default limit.
-  app.use(codecRouter(deps.codec));
+  app.use(codecRouter({ ...deps.codec, sessions: deps.adminSessions }));
   app.use(express.json({ limit: '16kb' }));
   const openApi = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => {

@@ -143,8 +143,12 @@ export const operations: Operation[] = [
     summary: `Temporal codec server: ${op} payloads (for the Web UI)`,
     security: 'codec',
     body: s.codecBody,
-    responses: { 200: s.codecResponse, ...jsonBody, 401: e },
-    meaning: { 400: 'VALIDATION_FAILED, MALFORMED_JSON, or UNDECODABLE_PAYLOAD (not encrypted with a configured key)' },
+    responses: { 200: s.codecResponse, ...jsonBody, 401: e, 503: e },
+    meaning: {
+      400: 'VALIDATION_FAILED, MALFORMED_JSON, or UNDECODABLE_PAYLOAD (not encrypted with a configured key)',
+      401: 'UNAUTHORIZED: neither CODEC_TOKEN, a valid sign-on access token, nor an operator console session',
+      503: 'SIGN_ON_UNAVAILABLE: the identity provider’s signing keys cannot be had',
+    },
   })),
 ];
 
@@ -210,7 +214,13 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       securitySchemes: {
         admin: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
-        codec: { type: 'http', scheme: 'bearer', description: 'CODEC_TOKEN' },
+        codec: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'CODEC_TOKEN, or an access token (JWT) from the identity provider of CODEC_OIDC_ISSUER; a browser ' +
+            'may instead send the operator console’s session cookie (admin_session, path /codec)',
+        },
       },
       responses: {
         MethodNotAllowed: {

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     codec: {
       codec: new AesGcmPayloadCodec(config.payloadKeys),
       token: config.codec.token,
+      signOn: config.codec.signOn,
       corsOrigins: config.codec.corsOrigins,
     },
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { withSecretFiles } from './secret-files';
 import { DEVELOPMENT_DEFAULTS } from './development-defaults';
 import { ConfigError } from './error';
+import { parseCodecSignOn, type CodecSignOn } from './codec-sign-on';
 import { parsePayloadKeys } from './payload-keys';
 import { productionProblems } from './production';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
@@ -31,6 +32,8 @@ const trustProxy = z
     ctx.addIssue({ code: 'custom', message: parsed.problem });
     return z.NEVER;
   });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const hostPort = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port');
 
@@ -67,8 +70,13 @@ const schema = z.object({
   RETENTION_DAYS: integer((n) => n.positive().default(7)),
   RETENTION_BATCH_SIZE: integer((n) => n.positive().max(10_000).default(500)),
   PAYLOAD_KEYS: z.string().default(dev.PAYLOAD_KEYS),
-  CODEC_TOKEN: z.string().min(1).default(dev.CODEC_TOKEN),
+  // No default here: production may leave it unset when the codec uses sign-on (see loadConfig).
+  CODEC_TOKEN: z.string().min(1).optional(),
   CODEC_CORS_ORIGINS: z.string().default(dev.CODEC_CORS_ORIGINS),
+  CODEC_OIDC_ISSUER: httpUrl.optional(),
+  CODEC_OIDC_AUDIENCE: z.string().min(1).optional(),
+  CODEC_OIDC_JWKS_URL: httpUrl.optional(),
+  CODEC_OIDC_ALGORITHMS: z.string().optional(),
   WORKER_METRICS_ADDRESS: hostPort.optional(),
   API_METRICS_ADDRESS: hostPort.optional(),
   DEAD_COUNT_REFRESH_SECONDS: integer((n) => n.positive().default(30)),
@@ -115,7 +123,11 @@ export type Config = {
   retention: { days: number; batchSize: number };
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
   payloadKeys: Map<string, Buffer>;
-  codec: { token: string; corsOrigins: string[] };
+  /**
+   * Who may use the codec (api/codec-auth.ts): a client with `token` (unset: none), a person signed on to
+   * the Web UI through `signOn`'s identity provider (unset: none), or an operator logged in to the console.
+   */
+  codec: { token?: string; corsOrigins: string[]; signOn?: CodecSignOn };
   /** Where the worker serves its Prometheus metrics, the Temporal SDK's and its own (host:port); off when unset. */
   workerMetricsAddress?: string;
   /** Where the API serves its Prometheus metrics (host:port), a listener apart from the public port; off when unset. */
@@ -139,7 +151,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
-  if (env.NODE_ENV === 'production') {
+  const signOn = parseCodecSignOn(parsed.data);
+  const production = env.NODE_ENV === 'production';
+  if (production) {
     const problems = productionProblems(env);
     if (problems.length > 0) {
       throw new ConfigError(
@@ -187,7 +201,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),
     codec: {
-      token: e.CODEC_TOKEN,
+      token: e.CODEC_TOKEN ?? (production ? undefined : dev.CODEC_TOKEN),
+      signOn,
       corsOrigins: e.CODEC_CORS_ORIGINS.split(',')
         .map((o) => o.trim())
         .filter(Boolean),

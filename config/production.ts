@@ -15,7 +15,6 @@ export const PRODUCTION_REQUIRED = [
   'ADMIN_TOKEN',
   'ACTIVATION_TOKEN_SECRET',
   'PAYLOAD_KEYS',
-  'CODEC_TOKEN',
   'CODEC_CORS_ORIGINS',
 ] as const;
 const SECRETS: readonly string[] = ['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'CODEC_TOKEN'];
@@ -24,12 +23,20 @@ const SECRETS: readonly string[] = ['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'C
 export function productionProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
   const developmentDefaults: Partial<Record<string, string>> = DEVELOPMENT_DEFAULTS;
-  for (const name of PRODUCTION_REQUIRED) {
+  for (const name of PRODUCTION_REQUIRED) if (!env[name]) problems.push(`${name} is not set`);
+  // The codec needs a way in: its own token, or sign-on (with which the token is optional).
+  if (!env.CODEC_TOKEN && !env.CODEC_OIDC_ISSUER)
+    problems.push('CODEC_TOKEN is not set (nor sign-on for the codec: CODEC_OIDC_ISSUER and CODEC_OIDC_AUDIENCE)');
+  for (const name of [...PRODUCTION_REQUIRED, 'CODEC_TOKEN']) {
     const value = env[name];
-    if (!value) problems.push(`${name} is not set`);
-    else if (value === developmentDefaults[name]) problems.push(`${name} is the development default`);
+    if (!value) continue;
+    if (value === developmentDefaults[name]) problems.push(`${name} is the development default`);
     else if (SECRETS.includes(name) && value.length < MIN_SECRET_LENGTH)
       problems.push(`${name} is shorter than ${MIN_SECRET_LENGTH} characters`);
+  }
+  for (const name of ['CODEC_OIDC_ISSUER', 'CODEC_OIDC_JWKS_URL']) {
+    // The identity provider's keys decide who reads every payload: they come over TLS or not at all.
+    if (env[name] && !env[name].startsWith('https://')) problems.push(`${name} is not an https URL`);
   }
   if (env.PAYLOAD_KEYS && env.PAYLOAD_KEYS !== DEVELOPMENT_DEFAULTS.PAYLOAD_KEYS) {
     const published = [...parsePayloadKeys(DEVELOPMENT_DEFAULTS.PAYLOAD_KEYS).values()][0];

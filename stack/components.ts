@@ -26,9 +26,13 @@ export interface Component {
 }
 
 /**
- * The Temporal dev server with its Web UI; with `uiCodecEndpoint` the UI decodes payloads through it
- * (the API's codec), so flows are readable without configuring anything.
+ * Where the dev server's Web UI calls the API's codec. No secret in it: the UI serves its settings to
+ * anyone who opens it. The operator's console session is what lets the UI's calls decode (they carry it
+ * once the UI includes credentials: docs/security-codec.md).
  */
+export const uiCodecEndpoint = (publicBaseUrl: string) => `${publicBaseUrl}/codec`;
+
+/** The Temporal dev server with its Web UI; with `uiCodecEndpoint` the UI decodes payloads through it. */
 export function temporal(port: number, uiPort: number, dataDir: string, uiCodecEndpoint?: string): Component {
   const address = `127.0.0.1:${port}`;
   return {

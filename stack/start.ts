@@ -10,6 +10,7 @@ import { installStack } from './install';
 import { acquireLock } from './lock';
 import { repoRoot } from './paths';
 import { appProcess, buildWorkflowBundle } from './apps';
+import { uiCodecEndpoint } from './components';
 import { keepRunning } from './keep-running';
 import { assertPortFree } from './ports';
 import { waitUntilReady, type ManagedProcess } from './process';
@@ -60,9 +61,12 @@ async function main(): Promise<void> {
     ])
       await assertPortFree(Number(address.split(':').pop()), owner);
     installStack();
-    // The dev UI passes no access token to a codec server: the token goes in the path.
-    const uiCodecEndpoint = `${config.publicBaseUrl}/codec/${encodeURIComponent(config.codec.token)}`;
-    stackStarting = startStack({ dataDir, ports: portsFrom(process.env), uiCodecEndpoint, signal: starting.signal });
+    stackStarting = startStack({
+      dataDir,
+      ports: portsFrom(process.env),
+      uiCodecEndpoint: uiCodecEndpoint(config.publicBaseUrl),
+      signal: starting.signal,
+    });
     stack = await stackStarting;
     lock.update([...stack.processes.values()].map((p) => p.pid!));
 

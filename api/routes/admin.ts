@@ -16,6 +16,7 @@ import type { AdminSession, AdminSessions } from '../services/admin-sessions';
 import { OVERVIEW_CACHE_SECONDS, type createConsoleService } from '../services/console';
 import type { createMessageService } from '../services/messages';
 import type { createUserService } from '../services/users';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie';
 import { html } from '../views/html';
 import { layout } from '../views/admin/layout';
 import { loginPage } from '../views/admin/login';
@@ -25,7 +26,6 @@ import { overviewPage } from '../views/admin/overview';
 import { registrationPage } from '../views/admin/registration';
 import { resendDeadChoosePage, resendDeadConfirmPage, resendDeadDonePage } from '../views/admin/resend-dead';
 
-const SESSION_COOKIE = 'admin_session';
 const LOGIN_COOKIE = 'admin_login';
 const PAGE_SIZE = 50;
 /** The most one "resend all" takes up (resend-dead's own maximum). */
@@ -102,7 +102,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     if (!tokenMatches(str(body.token))) return showLogin(res, 401, 'That is not the admin token.');
     const { id } = await deps.adminSessions.create();
     res.clearCookie(LOGIN_COOKIE, { path: '/admin' });
-    res.cookie(SESSION_COOKIE, id, cookie(deps.adminSessions.ttlSeconds));
+    setSessionCookie(res, id, cookie(deps.adminSessions.ttlSeconds));
     res.redirect(303, '/admin');
   });
 
@@ -136,7 +136,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
 
   router.post('/logout', async (_req, res) => {
     await deps.adminSessions.destroy(locals(res).sessionId);
-    res.clearCookie(SESSION_COOKIE, { path: '/admin' });
+    clearSessionCookie(res);
     res.redirect(303, '/admin/login');
   });
 

@@ -30,6 +30,8 @@ export default async function integrationGlobalSetup(): Promise<void> {
   Object.assign(process.env, stack.env, {
     TEMPORAL_TEST_SERVER_PATH: process.env.TEMPORAL_TEST_SERVER_PATH ?? binaries.temporalTestServer(),
     TEST_DATA_DIR: dataDir,
+    // The stack's Web UI (when it started Temporal itself), by the API's host name: the same site as the API.
+    TEST_TEMPORAL_UI_URL: stack.urls['Temporal Web UI']?.replace('localhost', '127.0.0.1') ?? '',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
   (globalThis as { __stack?: unknown }).__stack = stack;

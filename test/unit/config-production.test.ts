@@ -73,6 +73,25 @@ it.each(['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'CODEC_TOKEN'])(
   },
 );
 
+it('starts without CODEC_TOKEN when the codec has sign-on, and then takes no codec token at all', () => {
+  const { CODEC_TOKEN: _unused, ...env } = production();
+  const config = loadConfig({ ...env, CODEC_OIDC_ISSUER: 'https://id.example.com', CODEC_OIDC_AUDIENCE: 'codec' });
+  expect(config.codec.token).toBeUndefined();
+  expect(config.codec.signOn).toMatchObject({ issuer: 'https://id.example.com', audience: 'codec' });
+});
+
+it('refuses a codec with neither CODEC_TOKEN nor sign-on', () => {
+  const { CODEC_TOKEN: _unused, ...env } = production();
+  expect(refusal(env).message).toContain(
+    'CODEC_TOKEN is not set (nor sign-on for the codec: CODEC_OIDC_ISSUER and CODEC_OIDC_AUDIENCE)',
+  );
+});
+
+it.each(['CODEC_OIDC_ISSUER', 'CODEC_OIDC_JWKS_URL'])('refuses a %s that is not https', (name) => {
+  const env = { ...production(), CODEC_OIDC_ISSUER: 'https://id.example.com', CODEC_OIDC_AUDIENCE: 'codec' };
+  expect(refusal({ ...env, [name]: 'http://id.example.com/x' }).message).toContain(`${name} is not an https URL`);
+});
+
 it('refuses the published development key even under another id, and among other keys', () => {
   for (const keys of [`prod:${DEV_KEY}`, `new:${freshKey()},old:${DEV_KEY}`]) {
     expect(refusal({ ...production(), PAYLOAD_KEYS: keys }).message).toContain(

@@ -107,6 +107,27 @@ describe('values read from the environment', () => {
     ).toEqual(['https://ui.example.com', 'http://localhost:8233']);
   });
 
+  it('the codec has no sign-on unless CODEC_OIDC_ISSUER and CODEC_OIDC_AUDIENCE are set', () => {
+    expect(loadConfig({}).codec.signOn).toBeUndefined();
+    expect(
+      loadConfig({ CODEC_OIDC_ISSUER: 'https://id.example.com/', CODEC_OIDC_AUDIENCE: 'reliable-signup-codec' }).codec
+        .signOn,
+    ).toEqual({ issuer: 'https://id.example.com/', audience: 'reliable-signup-codec', algorithms: ['RS256'] });
+    expect(
+      loadConfig({
+        CODEC_OIDC_ISSUER: 'https://id.example.com',
+        CODEC_OIDC_AUDIENCE: 'api://codec',
+        CODEC_OIDC_JWKS_URL: 'https://id.example.com/keys',
+        CODEC_OIDC_ALGORITHMS: 'ES256, RS256',
+      }).codec.signOn,
+    ).toEqual({
+      issuer: 'https://id.example.com',
+      audience: 'api://codec',
+      jwksUrl: 'https://id.example.com/keys',
+      algorithms: ['ES256', 'RS256'],
+    });
+  });
+
   it('a taken e-mail is concealed unless REGISTRATION_TAKEN_EMAIL=reveal; the notice window is in seconds', () => {
     expect(
       loadConfig({ REGISTRATION_TAKEN_EMAIL: 'reveal', ACCOUNT_NOTICE_WINDOW_SECONDS: '600' }).registration,
@@ -285,6 +306,29 @@ describe('refusals that keep a deployment from quietly going wrong', () => {
     'PUBLIC_BASE_URL %s is refused: the link goes in mails',
     (url) => {
       expect(refusal({ PUBLIC_BASE_URL: url })).toContain('PUBLIC_BASE_URL');
+    },
+  );
+
+  it.each([
+    [{ CODEC_OIDC_ISSUER: 'https://id.example.com' }, 'CODEC_OIDC_AUDIENCE: must be set with CODEC_OIDC_ISSUER'],
+    [{ CODEC_OIDC_AUDIENCE: 'codec' }, 'CODEC_OIDC_ISSUER: must be set with CODEC_OIDC_AUDIENCE'],
+    [{ CODEC_OIDC_JWKS_URL: 'https://id.example.com/keys' }, 'CODEC_OIDC_JWKS_URL: needs CODEC_OIDC_ISSUER'],
+    [{ CODEC_OIDC_ALGORITHMS: 'RS256' }, 'CODEC_OIDC_ALGORITHMS: needs CODEC_OIDC_ISSUER'],
+    [
+      { CODEC_OIDC_ISSUER: 'id.example.com', CODEC_OIDC_AUDIENCE: 'codec' },
+      'CODEC_OIDC_ISSUER: must be an http(s) URL',
+    ],
+  ])('a half-configured sign-on for the codec is refused (%j), not ignored', (env, problem) => {
+    expect(refusal(env)).toContain(`Invalid configuration: ${problem}`);
+  });
+
+  it.each(['none', 'HS256', 'RS256,HS256', ','])(
+    'CODEC_OIDC_ALGORITHMS=%j is refused: only asymmetric signatures prove the identity provider signed',
+    (algorithms) => {
+      const env = { CODEC_OIDC_ISSUER: 'https://id.example.com', CODEC_OIDC_AUDIENCE: 'codec' };
+      expect(refusal({ ...env, CODEC_OIDC_ALGORITHMS: algorithms })).toContain(
+        'Invalid configuration: CODEC_OIDC_ALGORITHMS: must be a list of',
+      );
     },
   );
 });
