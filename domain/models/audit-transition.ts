@@ -2,7 +2,7 @@ import { model, Schema } from 'mongoose';
 
 /**
  * One document per state change of a message or a confirm, inserted before the change is written: its
- * `_id` (`auditTransitionKey`) names the change, and the unique `_id` index, which every MongoDB-wire
+ * `_id` (`StateChange.key`) names the change, and the unique `_id` index, which every MongoDB-wire
  * backend enforces (SQLite too), makes the first writer's entry the one entry of that change
  * (docs/audit-trail.md).
  */
