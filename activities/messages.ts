@@ -1,6 +1,6 @@
 import { Confirm, confirmId, isDuplicateKeyError, Message, Subscription } from '../domain/models';
-import { auditedInsert, auditedTransition as transition, auditedUpdate } from '../domain/models/audit-writes';
-import { historyPush } from '../domain/models/history';
+import { confirmChange, messageChange } from '../domain/models/audit-transition';
+import { auditedInsert, recordedTransition as transition } from '../domain/models/audit-writes';
 import { is, isNot } from '../domain/models/transition';
 import { PRODUCER_GROUP, type Consumer, type OutgoingMessage } from '../domain/messaging';
 
@@ -49,16 +49,17 @@ export function createMessageActivities() {
 
     /** The local transaction failed for good: the message never goes out. */
     async cancelMessage({ messageKey, reason }: { messageKey: string; reason: string }): Promise<void> {
-      await transition(Message, messageKey, is('WAIT_SEND'), {
-        $set: { status: 'CANCELLED' },
-        $push: historyPush('CANCELLED', reason),
-      });
+      await transition(
+        Message,
+        messageKey,
+        is('WAIT_SEND'),
+        messageChange(messageKey, 'CANCELLED', { detail: reason }),
+      );
     },
 
     /** SENDING, with one UNCONFIRMED confirm per consumer group subscribed to the topic; returns those consumers. */
     async confirmMessage({ messageKey, topic }: { messageKey: string; topic: string }): Promise<Consumer[]> {
       const subscriptions = await subscribers(topic);
-      let firstAttempt = false;
       if (subscriptions.length) {
         try {
           await auditedInsert(
@@ -72,46 +73,61 @@ export function createMessageActivities() {
               history: [{ status: 'UNCONFIRMED', at: new Date() }],
             })),
           );
-          firstAttempt = true;
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err; // created by an earlier attempt
         }
       }
-      const toSending = { $set: { status: 'SENDING' }, $push: historyPush('SENDING') };
-      // Every confirm was new, so no earlier attempt got as far as the message: it is still WAIT_SEND, as
-      // the workflow left it, and the update needs no read first. Otherwise the status is checked.
-      if (firstAttempt) await auditedUpdate(Message, messageKey, toSending);
-      else await transition(Message, messageKey, is('WAIT_SEND'), toSending);
+      // The first SENDING; each resend's is another (markResent).
+      await transition(Message, messageKey, is('WAIT_SEND'), messageChange(messageKey, 'SENDING', { repeat: [0] }));
       return subscriptions;
     },
 
-    /** A consumer exhausted its attempts: its confirm and the message become DEAD until an operator resends. */
-    async markDead(input: { messageKey: string; consumerGroup: string; error: string }): Promise<void> {
-      await transition(Confirm, confirmId(input.messageKey, input.consumerGroup), isNot('CONSUMED'), {
-        $set: { status: 'DEAD', lastError: input.error },
-        $push: historyPush('DEAD', input.error),
-      });
-      await transition(Message, input.messageKey, is('SENDING', 'DEAD'), {
-        $set: { status: 'DEAD', lastError: `${input.consumerGroup}: ${input.error}` },
-        $push: historyPush('DEAD', input.consumerGroup),
-      });
+    /**
+     * A consumer exhausted its attempts: its confirm and the message become DEAD until an operator resends.
+     * `round` is the resend that last revived this consumer (0 before any): the consumer dies at most
+     * once per round, and the message is DEAD once per consumer and round.
+     */
+    async markDead(input: { messageKey: string; consumerGroup: string; error: string; round: number }): Promise<void> {
+      const { messageKey, consumerGroup, error, round } = input;
+      await transition(
+        Confirm,
+        confirmId(messageKey, consumerGroup),
+        isNot('CONSUMED'),
+        confirmChange(messageKey, consumerGroup, 'DEAD', { detail: error, repeat: [round] }),
+        { $set: { lastError: error } },
+      );
+      await transition(
+        Message,
+        messageKey,
+        is('SENDING', 'DEAD'),
+        messageChange(messageKey, 'DEAD', { detail: consumerGroup, repeat: [consumerGroup, round] }),
+        { $set: { lastError: `${consumerGroup}: ${error}` } },
+      );
     },
 
     /**
      * An operator resent the message: the dead confirm is delivered afresh, and the message goes back to
      * SENDING (its resend counted) once per resend, by the first consumer it revives (`reviveMessage`;
-     * histories from before it was passed mean true).
+     * histories from before it was passed mean true). `resend` numbers the operator's resends of this
+     * message (from 1), so that each resend's SENDING and UNCONFIRMED are recorded once.
      */
-    async markResent(input: { messageKey: string; consumerGroup: string; reviveMessage?: boolean }): Promise<void> {
-      await transition(Confirm, confirmId(input.messageKey, input.consumerGroup), is('DEAD'), {
-        $set: { status: 'UNCONFIRMED' },
-        $push: historyPush('UNCONFIRMED', 'resent'),
-      });
+    async markResent(input: {
+      messageKey: string;
+      consumerGroup: string;
+      resend: number;
+      reviveMessage?: boolean;
+    }): Promise<void> {
+      const { messageKey, consumerGroup, resend } = input;
+      const resent = { detail: 'resent', repeat: [resend] };
+      await transition(
+        Confirm,
+        confirmId(messageKey, consumerGroup),
+        is('DEAD'),
+        confirmChange(messageKey, consumerGroup, 'UNCONFIRMED', resent),
+      );
       if (input.reviveMessage === false) return;
-      await transition(Message, input.messageKey, is('DEAD'), {
-        $set: { status: 'SENDING' },
+      await transition(Message, messageKey, is('DEAD'), messageChange(messageKey, 'SENDING', resent), {
         $inc: { resendCount: 1 },
-        $push: historyPush('SENDING', 'resent'),
       });
     },
 
@@ -127,8 +143,5 @@ export function createMessageActivities() {
  * (consumers/message-finisher.ts); answers the message's status and creation time as they were.
  */
 export function finishSendingMessage(messageKey: string) {
-  return transition(Message, messageKey, is('SENDING'), {
-    $set: { status: 'FINISHED' },
-    $push: historyPush('FINISHED'),
-  });
+  return transition(Message, messageKey, is('SENDING'), messageChange(messageKey, 'FINISHED'));
 }

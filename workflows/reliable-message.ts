@@ -84,6 +84,8 @@ export class ReliableMessages {
         maximumAttempts: this.policy.maxAttempts,
       },
     });
+    // The resend that last revived this consumer (0 before any): it names the consumer's DEAD in the trail.
+    let round = 0;
     for (;;) {
       try {
         return await deliver({ message, consumerGroups });
@@ -94,14 +96,15 @@ export class ReliableMessages {
           ? `no worker took the delivery from task queue ${consumer.taskQueue} within ${this.policy.pickupTimeoutSeconds} s`
           : (err.cause?.message ?? err.message);
         this.resent.delete(messageKey);
-        await bookkeeping.markDead({ messageKey, consumerGroup: consumer.consumerGroup, error });
+        await bookkeeping.markDead({ messageKey, consumerGroup: consumer.consumerGroup, error, round });
         this.onStatus(messageKey, 'DEAD');
         await condition(() => this.resent.has(messageKey));
         // One resend may revive several dead consumers at once: the first of them counts the resend.
         const resend = this.resends.get(messageKey) ?? 0;
         const reviveMessage = this.revived.get(messageKey) !== resend;
         this.revived.set(messageKey, resend);
-        await bookkeeping.markResent({ messageKey, consumerGroup: consumer.consumerGroup, reviveMessage });
+        await bookkeeping.markResent({ messageKey, consumerGroup: consumer.consumerGroup, resend, reviveMessage });
+        round = resend;
         this.onStatus(messageKey, 'SENDING');
       }
     }

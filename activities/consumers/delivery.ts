@@ -9,7 +9,8 @@ import {
 } from '../../domain/delivery';
 import type { OutgoingMessage } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
-import { auditedTransition, auditedUpdate } from '../../domain/models/audit-writes';
+import { confirmChange } from '../../domain/models/audit-transition';
+import { auditedTransition, auditedUpdate, recordedTransition } from '../../domain/models/audit-writes';
 import { historyPush } from '../../domain/models/history';
 import { isNot } from '../../domain/models/transition';
 import type { DeliveryMetrics } from '../../infra/delivery-metrics';
@@ -103,7 +104,7 @@ export function createDeliverActivity(
       // when the other is down at this moment (a retry checks the confirm first, then the Redis mark).
       const [mark, consumed] = await Promise.allSettled([
         redis.set(key, CONSUMED_MARK, 'EX', CONSUMED_MARK_TTL_SECONDS),
-        markConsumed(_id),
+        markConsumed(messageKey, consumerGroup),
       ]);
       if (consumed.status === 'rejected') throw consumed.reason;
       if (mark.status === 'rejected') {
@@ -121,13 +122,15 @@ export function createDeliverActivity(
     if ((await redis.get(key)) !== CONSUMED_MARK) {
       throw new Error(`another delivery of ${messageKey} to ${consumerGroup} is in progress`);
     }
-    await markConsumed(_id);
+    await markConsumed(messageKey, consumerGroup);
     return outcomeOf(message, consumerGroups, 'consumed');
   };
 }
 
-function markConsumed(_id: string) {
-  return auditedUpdate(Confirm, _id, { $set: { status: 'CONSUMED' }, $push: historyPush('CONSUMED') });
+/** CONSUMED, once: by the attempt that handled the message, or by a later one that finds its Redis mark. */
+function markConsumed(messageKey: string, consumerGroup: string) {
+  const _id = confirmId(messageKey, consumerGroup);
+  return recordedTransition(Confirm, _id, isNot('CONSUMED'), confirmChange(messageKey, consumerGroup, 'CONSUMED'));
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

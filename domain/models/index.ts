@@ -1,9 +1,12 @@
+export { AuditTransition } from './audit-transition';
 export { Confirm, confirmId } from './confirm';
+export { isDuplicateKeyError } from './duplicate-key';
 export { Message } from './message';
 export { Subscription } from './subscription';
 export { User } from './user';
 export { UserEvent } from './user-event';
 
+import { AuditTransition } from './audit-transition';
 import { Confirm } from './confirm';
 import { Message } from './message';
 import { Subscription } from './subscription';
@@ -12,10 +15,5 @@ import { UserEvent } from './user-event';
 
 /** Creates the unique indexes every idempotent write relies on (mongoose's autoIndex runs in the background). */
 export async function ensureIndexes(): Promise<void> {
-  await Promise.all([User, Message, Confirm, Subscription, UserEvent].map((m) => m.createIndexes()));
-}
-
-export function isDuplicateKeyError(err: unknown): boolean {
-  const e = err as { code?: number; writeErrors?: { code?: number }[] };
-  return e?.code === 11000 || (e?.writeErrors?.length ? e.writeErrors.every((w) => w.code === 11000) : false);
+  await Promise.all([User, Message, Confirm, Subscription, UserEvent, AuditTransition].map((m) => m.createIndexes()));
 }

@@ -74,6 +74,24 @@ test('a guarded update by _id and status changes only from an allowed status, an
   }
 });
 
+test('of inserts of one _id made at once exactly one succeeds, and $addToSet of an equal entry keeps one copy', async () => {
+  const connection = await mongoose.createConnection(config.mongodbUri).asPromise();
+  try {
+    const docs = connection.collection<{ _id: string; trail?: unknown[] }>(`probe_${randomUUID().slice(0, 8)}`);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => docs.insertOne({ _id: 'claim' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === 'rejected')) {
+      expect(r.reason).toMatchObject({ code: 11000 });
+    }
+    const entry = { status: 'FINISHED', at: new Date(), detail: 'x' };
+    await docs.updateOne({ _id: 'claim' }, { $addToSet: { trail: entry } });
+    await docs.updateOne({ _id: 'claim' }, { $addToSet: { trail: { ...entry } } });
+    expect((await docs.findOne({ _id: 'claim' }))?.trail).toEqual([entry]);
+  } finally {
+    await connection.close();
+  }
+});
+
 test('a key set in Redis with an expiry is gone after it', async () => {
   const redis = new Redis(config.redis.url);
   try {

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../config';
-import { Confirm, Message } from '../../domain/models';
+import { AuditTransition, Confirm, Message } from '../../domain/models';
 import { dataConverter } from '../../infra/temporal';
 import { retentionScheduleId } from '../../workers/retention-schedule';
 import { startApp, type RunningApp } from '../setup/app';
@@ -50,6 +50,12 @@ async function insertMessage(status: string, updatedAt: Date): Promise<string> {
     createdAt: updatedAt,
     updatedAt,
   });
+  await AuditTransition.collection.insertOne({
+    _id: `message:${messageKey}:${status}` as never,
+    messageKey,
+    status,
+    at: updatedAt,
+  });
   return messageKey;
 }
 
@@ -68,8 +74,10 @@ test('the schedule exists, runs daily, and a run deletes only FINISHED records o
     'old FINISHED messages deleted',
   );
   expect(await Confirm.countDocuments({ messageKey: { $in: oldFinished } })).toBe(0);
-  expect(await Message.exists({ messageKey: oldDead })).toBeTruthy();
-  expect(await Confirm.exists({ messageKey: oldDead })).toBeTruthy();
-  expect(await Message.exists({ messageKey: recentFinished })).toBeTruthy();
-  expect(await Confirm.exists({ messageKey: recentFinished })).toBeTruthy();
+  expect(await AuditTransition.countDocuments({ messageKey: { $in: oldFinished } })).toBe(0);
+  for (const kept of [oldDead, recentFinished]) {
+    expect(await Message.exists({ messageKey: kept })).toBeTruthy();
+    expect(await Confirm.exists({ messageKey: kept })).toBeTruthy();
+    expect(await AuditTransition.exists({ messageKey: kept })).toBeTruthy();
+  }
 });

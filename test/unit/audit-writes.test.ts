@@ -5,10 +5,13 @@
  * inserts are stamped with `createdAt` and `updatedAt`.
  */
 import type { Model } from 'mongoose';
-import { auditedInsert, auditedTransition, auditedUpdate } from '../../domain/models/audit-writes';
+import { messageChange } from '../../domain/models/audit-transition';
+import { auditedInsert, auditedTransition, auditedUpdate, recordedTransition } from '../../domain/models/audit-writes';
+import { AuditTransition } from '../../domain/models';
 import type { ConfirmDoc } from '../../domain/models/confirm';
 import { historyPush } from '../../domain/models/history';
 import { is, isNot } from '../../domain/models/transition';
+import { applyHistory, stubAuditTransitions, type HistoryUpdate } from '../setup/audit-stand-ins';
 import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 
 type Row = Record<string, unknown> & { _id: string };
@@ -30,6 +33,7 @@ function collectionOf(...rows: Row[]) {
       updates.push({ filter, update });
       const before = { ...row };
       Object.assign(row, update.$set);
+      if (Array.isArray(row.history)) applyHistory(row.history, update as HistoryUpdate<unknown>);
       return Promise.resolve(before);
     },
     insertOne: async (doc: Row) => Promise.resolve(inserted.push(doc)),
@@ -71,6 +75,78 @@ describe('auditedTransition', () => {
     await expect(
       auditedTransition(model, 'm1', is('SENDING'), { $set: { status: 'FINISHED' } }),
     ).resolves.toBeUndefined();
+    expect(updates).toEqual([]);
+  });
+});
+
+describe('recordedTransition', () => {
+  let claims: Map<string, unknown>;
+  beforeEach(() => {
+    claims = stubAuditTransitions();
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  const sending = () => ({ _id: 'm1', status: 'DEAD', createdAt: created, history: [], resendCount: 0 });
+  const resend = (n: number) => messageChange('m1', 'SENDING', { detail: 'resent', repeat: [n] });
+
+  it('claims the change, then moves the document and adds the claimed entry in one guarded update', async () => {
+    const { model, table, updates } = collectionOf(sending());
+    await expect(recordedTransition(model, 'm1', is('DEAD'), resend(1), { $inc: { resendCount: 1 } })).resolves.toEqual(
+      expect.objectContaining({ status: 'DEAD' }),
+    );
+    expect(claims.get('message:m1:SENDING:1')).toEqual({
+      _id: 'message:m1:SENDING:1',
+      messageKey: 'm1',
+      status: 'SENDING',
+      at: expect.any(Date),
+      detail: 'resent',
+    });
+    expect(updates).toHaveLength(1);
+    expect(updates[0].filter).toEqual({ _id: 'm1', status: { $in: ['DEAD'] } });
+    expect(updates[0].update.$set.status).toBe('SENDING');
+    expect(updates[0].update.$inc).toEqual({ resendCount: 1 });
+    expect(table.get('m1')!.history).toEqual([{ status: 'SENDING', at: expect.any(Date), detail: 'resent' }]);
+  });
+
+  it("a second writer of the same change adds the first writer's entry, which is there already: one entry", async () => {
+    const { model, table } = collectionOf(sending());
+    const first = await recordedTransition(model, 'm1', is('DEAD', 'SENDING'), resend(1));
+    const second = await recordedTransition(model, 'm1', is('DEAD', 'SENDING'), resend(1));
+    expect([first?.status, second?.status]).toEqual(['DEAD', 'SENDING']);
+    expect(table.get('m1')!.history).toHaveLength(1);
+  });
+
+  it('a change claimed by a writer that stopped before its update is made by the next, with the claimed entry', async () => {
+    const { model, table } = collectionOf(sending());
+    const at = new Date('2026-02-01T00:00:00Z');
+    const key = 'message:m1:SENDING:1';
+    claims.set(key, { _id: key, messageKey: 'm1', status: 'SENDING', at, detail: 'resent' });
+    await recordedTransition(model, 'm1', is('DEAD'), resend(1));
+    expect(table.get('m1')).toMatchObject({
+      status: 'SENDING',
+      history: [{ status: 'SENDING', at, detail: 'resent' }],
+    });
+  });
+
+  it('a legitimate repeat of a state, with its own key, is recorded again', async () => {
+    const { model, table } = collectionOf(sending());
+    // A repeat comes at least one delivery later than the state it repeats: its entry's time differs.
+    jest.useFakeTimers({ now: new Date('2026-03-01T00:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
+    try {
+      await recordedTransition(model, 'm1', is('DEAD', 'SENDING'), resend(1));
+      jest.setSystemTime(new Date('2026-03-01T00:05:00Z'));
+      await recordedTransition(model, 'm1', is('DEAD', 'SENDING'), resend(2));
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(table.get('m1')!.history).toHaveLength(2);
+    expect([...claims.keys()]).toEqual(['message:m1:SENDING:1', 'message:m1:SENDING:2']);
+  });
+
+  it('a claim that cannot be written (the database down) fails the change, which writes nothing', async () => {
+    const { model, updates } = collectionOf(sending());
+    jest.spyOn(AuditTransition.collection, 'insertOne').mockRejectedValueOnce(new Error('connection refused'));
+    await expect(recordedTransition(model, 'm1', is('DEAD'), resend(1))).rejects.toThrow('connection refused');
     expect(updates).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The consumer's delivery pipeline (activities/consumers/delivery.ts) run in Temporal's mock activity
- * context, with a handler passed in, an in-memory stand-in for its Redis commands and for the two
- * confirm reads and writes it makes: a message is handled once per consumer however often it is
+ * context, with a handler passed in, an in-memory stand-in for its Redis commands, for the two
+ * confirm reads and writes it makes and for the claims of its state changes: a message is handled once per consumer however often it is
  * delivered, a failure frees the claim for the next attempt, a claim held by another attempt is left
  * alone, and a claim left by an attempt that never finished lapses after one attempt's time.
  */
@@ -30,6 +30,7 @@ import { EVENTS_CONSUMER, MAIL_CONSUMER } from '../../domain/subscriptions';
 import { newTokenSalt } from '../../domain/tokens';
 import { createDeliveryMetrics } from '../../infra/delivery-metrics';
 import { MemoryRedis } from '../setup/memory-redis';
+import { applyHistory, stubAuditTransitions, type HistoryUpdate } from '../setup/audit-stand-ins';
 import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 import { configuredMailHandler } from '../setup/mail-handler';
 
@@ -56,8 +57,7 @@ interface ConfirmRow {
 type Update = {
   $set?: Partial<ConfirmRow>;
   $inc?: Partial<Record<'consumeCount', number>>;
-  $push?: { history: ConfirmRow['history'][number] };
-};
+} & HistoryUpdate<ConfirmRow['history'][number]>;
 
 const confirms = new Map<string, ConfirmRow>();
 /** When the confirm was created (the message confirmed, right after the request): the latency counts from it. */
@@ -74,7 +74,7 @@ function updateConfirm(filter: { _id: string }, update: Update) {
   if (row) {
     Object.assign(row, update.$set);
     if (update.$inc?.consumeCount) row.consumeCount += update.$inc.consumeCount;
-    if (update.$push) row.history.push(update.$push.history);
+    applyHistory(row.history, update);
   }
   return Promise.resolve({ matchedCount: row ? 1 : 0 });
 }
@@ -91,16 +91,17 @@ function guardedUpdateConfirm(filter: GuardedFilter, update: Update) {
 /** The confirm's CONSUMED update fails once, with this error, after the handler ran. */
 function failConsumedUpdateOnce(error: string): void {
   let failed = false;
-  jest.spyOn(Confirm.collection, 'updateOne').mockImplementation(((filter: { _id: string }, update: Update) => {
+  jest.spyOn(Confirm.collection, 'findOneAndUpdate').mockImplementation(((filter: GuardedFilter, update: Update) => {
     if (update.$set?.status === 'CONSUMED' && !failed) {
       failed = true;
       return Promise.reject(new Error(error));
     }
-    return updateConfirm(filter, update);
+    return guardedUpdateConfirm(filter, update);
   }) as never);
 }
 
 beforeEach(() => {
+  stubAuditTransitions();
   confirms.clear();
   createdAt = new Date(Date.now() - 1500);
   jest

@@ -1,11 +1,13 @@
 /**
- * confirmMessage (activities/messages.ts), on stand-ins for the model calls it makes: the first attempt
- * creates the confirms and moves the message WAIT_SEND → SENDING without a guard; a retry that finds its
- * confirms already created moves it only from WAIT_SEND, so SENDING is recorded once.
+ * confirmMessage (activities/messages.ts), on stand-ins for the model calls it makes: every attempt
+ * creates the confirms if they are not there yet, claims the message's first SENDING and moves the
+ * message WAIT_SEND → SENDING in one guarded update, so SENDING is recorded once however many attempts
+ * run, one after another or at once.
  */
 import { createMessageActivities } from '../../activities/messages';
 import { SEND_EMAIL_TOPIC } from '../../domain/messaging';
 import { Confirm, Message, Subscription } from '../../domain/models';
+import { applyHistory, stubAuditTransitions, type HistoryUpdate } from '../setup/audit-stand-ins';
 import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 
 const consumers = [
@@ -14,13 +16,17 @@ const consumers = [
 ];
 
 let status: string;
+let history: unknown[];
 let created: Set<string>;
+let claims: Map<string, unknown>;
 const calls: string[] = [];
 
 beforeEach(() => {
   status = 'WAIT_SEND';
+  history = [];
   created = new Set();
   calls.length = 0;
+  claims = stubAuditTransitions();
   jest.spyOn(Subscription, 'find').mockImplementation((() => ({
     sort: () => ({ lean: async () => Promise.resolve(consumers) }),
   })) as never);
@@ -37,7 +43,7 @@ beforeEach(() => {
   });
   jest.spyOn(Message.collection, 'findOneAndUpdate').mockImplementation((async (
     filter: GuardedFilter,
-    update: { $set: { status: string } },
+    update: { $set: { status: string } } & HistoryUpdate<unknown>,
   ) => {
     if (!matchesStatus(filter.status, status)) {
       calls.push('guarded update, no match');
@@ -46,15 +52,8 @@ beforeEach(() => {
     calls.push(`message ${update.$set.status} if ${status}`);
     const before = { status };
     status = update.$set.status;
+    applyHistory(history, update);
     return Promise.resolve(before);
-  }) as never);
-  jest.spyOn(Message.collection, 'updateOne').mockImplementation((async (
-    _filter: unknown,
-    update: { $set: { status: string } },
-  ) => {
-    calls.push(`message ${update.$set.status}`);
-    status = update.$set.status;
-    return Promise.resolve({ matchedCount: 1 });
   }) as never);
 });
 
@@ -62,18 +61,23 @@ afterEach(() => jest.restoreAllMocks());
 
 const confirm = () => createMessageActivities().confirmMessage({ messageKey: 'm1', topic: SEND_EMAIL_TOPIC });
 
+const SENDING_CLAIM = 'message:m1:SENDING:0';
+
 describe('confirmMessage', () => {
-  it('first attempt: creates the confirms and moves the message to SENDING in one update, without reading it', async () => {
+  it('first attempt: creates the confirms, claims SENDING and moves the message to it in one guarded update', async () => {
     await expect(confirm()).resolves.toEqual(consumers);
-    expect(calls).toEqual(['insert confirms', 'message SENDING']);
+    expect(calls).toEqual(['insert confirms', 'message SENDING if WAIT_SEND']);
+    expect([...claims.keys()]).toEqual([SENDING_CLAIM]);
+    expect(history).toEqual([{ status: 'SENDING', at: expect.any(Date) }]);
   });
 
-  it('a retry after the message went SENDING finds its confirms, and its update guarded by WAIT_SEND leaves the message alone', async () => {
+  it('a retry after the message went SENDING finds its confirms and its claim, and leaves the message alone', async () => {
     await confirm();
     calls.length = 0;
     await expect(confirm()).resolves.toEqual(consumers);
     expect(calls).toEqual(['insert confirms', 'guarded update, no match', 'read message']);
     expect(status).toBe('SENDING');
+    expect(history).toHaveLength(1);
   });
 
   it('a retry after only the confirms were created moves the message to SENDING, guarded by WAIT_SEND', async () => {
@@ -81,5 +85,19 @@ describe('confirmMessage', () => {
     await confirm();
     expect(calls).toEqual(['insert confirms', 'message SENDING if WAIT_SEND']);
     expect(status).toBe('SENDING');
+  });
+
+  it("a retry after an attempt claimed SENDING and stopped moves the message with that attempt's entry", async () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    claims.set(SENDING_CLAIM, { _id: SENDING_CLAIM, messageKey: 'm1', status: 'SENDING', at });
+    await confirm();
+    expect(status).toBe('SENDING');
+    expect(history).toEqual([{ status: 'SENDING', at }]);
+  });
+
+  it('two attempts at once record SENDING once', async () => {
+    await Promise.all([confirm(), confirm()]);
+    expect(status).toBe('SENDING');
+    expect(history).toHaveLength(1);
   });
 });

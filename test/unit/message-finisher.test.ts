@@ -1,6 +1,7 @@
 /**
  * The last consumer to consume a message finishes it (activities/consumers/message-finisher.ts), with
- * an in-memory stand-in for Redis and for the message's read and update by `_id`: only when every
+ * an in-memory stand-in for Redis, for the message's read and update by `_id` and for the claims of
+ * its state changes: only when every
  * consumer group's CONSUMED mark is there, only one of two deliveries that see that at once, again by
  * the same delivery's retry, and never a message that is not SENDING.
  */
@@ -9,6 +10,7 @@ import { CONSUMED_MARK, CONSUMED_MARK_TTL_SECONDS, finisherKey, idempotencyKey }
 import { Message } from '../../domain/models';
 import { EVENTS_CONSUMER as EVENTS, MAIL_CONSUMER as MAIL } from '../../domain/subscriptions';
 import { MemoryRedis } from '../setup/memory-redis';
+import { applyHistory, stubAuditTransitions, type HistoryUpdate } from '../setup/audit-stand-ins';
 import { matchesStatus, type GuardedFilter } from '../setup/status-filter';
 
 const messageKey = 'msg-1';
@@ -16,23 +18,24 @@ const consumerGroups = [MAIL, EVENTS];
 
 interface MessageRow {
   status: string;
-  history: { status: string }[];
+  history: { status: string; at?: Date }[];
 }
 let stored: MessageRow | undefined;
 
 beforeEach(() => {
+  stubAuditTransitions();
   stored = { status: 'SENDING', history: [{ status: 'WAIT_SEND' }, { status: 'SENDING' }] };
   jest
     .spyOn(Message.collection, 'findOne')
     .mockImplementation(() => Promise.resolve(stored && { status: stored.status }));
   jest.spyOn(Message.collection, 'findOneAndUpdate').mockImplementation(((
     filter: GuardedFilter,
-    update: { $set: { status: string }; $push: { history: { status: string } } },
+    update: { $set: { status: string } } & HistoryUpdate<MessageRow['history'][number]>,
   ) => {
     if (!stored || !matchesStatus(filter.status, stored.status)) return Promise.resolve(null);
     const before = { status: stored.status };
     stored.status = update.$set.status;
-    stored.history.push({ status: update.$push.history.status });
+    applyHistory(stored.history, update);
     return Promise.resolve(before);
   }) as never);
 });

@@ -120,10 +120,13 @@ async function scenario(options: Options = {}) {
     recordPendingMessage: record('recordPendingMessage', (_message: OutgoingMessage) => undefined),
     cancelMessage: record('cancelMessage', (_input: { messageKey: string; reason: string }) => undefined),
     confirmMessage: record('confirmMessage', (_input: { messageKey: string }) => consumers),
-    markDead: record('markDead', (_input: { messageKey: string; consumerGroup: string; error: string }) => undefined),
+    markDead: record(
+      'markDead',
+      (_input: { messageKey: string; consumerGroup: string; error: string; round: number }) => undefined,
+    ),
     markResent: record(
       'markResent',
-      (_input: { messageKey: string; consumerGroup: string; reviveMessage?: boolean }) => undefined,
+      (_input: { messageKey: string; consumerGroup: string; resend: number; reviveMessage?: boolean }) => undefined,
     ),
     finishMessage: record('finishMessage', (_input: { messageKey: string }) => undefined),
     saveUser: record('saveUser', (_user: Parameters<ProducerActivities['saveUser']>[0]) => ({
@@ -678,7 +681,7 @@ test('a consumer that always fails makes the message DEAD, the workflow waits, a
     const { messageKey } = s.message(ACTIVE_USER);
 
     await waitUntil(() => s.named('markDead').length === 1, 'the mail consumer to be marked DEAD');
-    expect(s.named('markDead')[0].args).toEqual({ messageKey, consumerGroup: MAIL, error: 'mailbox full' });
+    expect(s.named('markDead')[0].args).toEqual({ messageKey, consumerGroup: MAIL, error: 'mailbox full', round: 0 });
     const mailAttempts = () => s.named('deliver').filter((c) => c.args.consumerGroup === MAIL);
     expect(mailAttempts()).toHaveLength(3);
     expect(s.consumed).toEqual({ [MAIL]: 0, [EVENTS]: 1 });
@@ -697,7 +700,7 @@ test('a consumer that always fails makes the message DEAD, the workflow waits, a
     await waitUntil(() => s.named('finishMessage').length === 1, 'the message to be finished after the resend');
 
     expect(s.named('markResent').map((c) => c.args)).toEqual([
-      { messageKey, consumerGroup: MAIL, reviveMessage: true },
+      { messageKey, consumerGroup: MAIL, resend: 1, reviveMessage: true },
     ]);
     expect(s.named('finishMessage').map((c) => c.args)).toEqual([{ messageKey }]);
     expect(mailAttempts()).toHaveLength(4);
@@ -736,6 +739,35 @@ test('one resend revives every dead consumer of the message, and counts once', a
     // Exactly one of the two moves the message DEAD → SENDING and counts the resend.
     expect(resent.filter((r) => r.reviveMessage).length).toBe(1);
     expect(s.consumed).toEqual({ [MAIL]: 1, [EVENTS]: 1 });
+  });
+});
+
+test('a consumer that dies again after a resend: its DEADs and resends are numbered apart, for the trail to keep each', async () => {
+  let resends = 0;
+  const s = await scenario({
+    deliveryMaxAttempts: 2,
+    consumers: {
+      [MAIL]: () => {
+        if (resends < 2) throw new Error('mailbox full');
+      },
+    },
+  });
+  await s.run(async () => {
+    const handle = await s.start();
+    await handle.executeUpdate(registeredUpdate, { args: [{ loginName: s.input.loginName }] });
+    const { messageKey } = s.message(ACTIVE_USER);
+    for (const dead of [1, 2]) {
+      await waitUntil(() => s.named('markDead').length === dead, `the mail consumer to be marked DEAD (${dead})`);
+      resends++;
+      await handle.signal(resendSignal, { messageKey });
+    }
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the message to be finished after the second resend');
+
+    expect(s.named('markDead').map((c) => c.args.round)).toEqual([0, 1]);
+    expect(s.named('markResent').map((c) => c.args)).toEqual([
+      { messageKey, consumerGroup: MAIL, resend: 1, reviveMessage: true },
+      { messageKey, consumerGroup: MAIL, resend: 2, reviveMessage: true },
+    ]);
   });
 });
 
