@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
@@ -13,6 +14,7 @@ import {
   replaceRegistrantUpdate,
   type EmailTakenDetails,
   type Registered,
+  type RegistrationInput,
 } from '../../workflows/registration';
 import { HttpError } from '../errors';
 import type { AnswerTiming } from './answer-timing';
@@ -97,6 +99,22 @@ export function createRegistrationService(deps: {
     });
   }
 
+  /**
+   * The update-with-start, tried again (with the same request id) when it failed for another reason than
+   * the workflow's answer: a registration of the address that was just closing (a refused one finishing,
+   * say) takes the update with it, and the next try starts a new one. An outage still fails after three.
+   */
+  async function attachedOrStarted(updateWithStart: () => Promise<Registered>): Promise<Registered> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await updateWithStart();
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError || attempt === 3) throw err;
+        await sleep(50 * attempt);
+      }
+    }
+  }
+
   return {
     /**
      * Starts the registration workflow, or attaches to the one already running for this e-mail
@@ -113,36 +131,38 @@ export function createRegistrationService(deps: {
       const loginName = normaliseLoginName(body.loginName);
       // Hashed whatever the outcome, so that a taken address takes as long to answer as a new one.
       const passwordHash = await deps.hashPassword(body.password);
-      const startWorkflowOperation = new WithStartWorkflowOperation(registration, {
-        workflowId: registrationWorkflowId(email),
-        taskQueue: config.temporal.taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: registeringSearchAttributes,
-        args: [
-          {
-            email,
-            loginName,
-            passwordHash,
-            mobileNo: body.mobileNo,
-            tokenSalt: newTokenSalt(),
-            activationTtlSeconds: config.activation.ttlSeconds,
-            deliveryMaxAttempts: config.delivery.maxAttempts,
-            deliveryPickupTimeoutSeconds: config.delivery.pickupTimeoutSeconds,
-            firstStepsInOneActivity: true,
-            requestId,
-            ceilingSeconds: config.registration.ceilingSeconds,
-            accountNotice: concealing
-              ? { workflowId: accountNoticeWorkflowId(email), windowSeconds: config.registration.noticeWindowSeconds }
-              : undefined,
-          },
-        ],
-      });
+      const input: RegistrationInput = {
+        email,
+        loginName,
+        passwordHash,
+        mobileNo: body.mobileNo,
+        tokenSalt: newTokenSalt(),
+        activationTtlSeconds: config.activation.ttlSeconds,
+        deliveryMaxAttempts: config.delivery.maxAttempts,
+        deliveryPickupTimeoutSeconds: config.delivery.pickupTimeoutSeconds,
+        firstStepsInOneActivity: true,
+        requestId,
+        ceilingSeconds: config.registration.ceilingSeconds,
+        accountNotice: concealing
+          ? { workflowId: accountNoticeWorkflowId(email), windowSeconds: config.registration.noticeWindowSeconds }
+          : undefined,
+      };
+      const startWorkflowOperation = () =>
+        new WithStartWorkflowOperation(registration, {
+          workflowId: registrationWorkflowId(email),
+          taskQueue: config.temporal.taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: registeringSearchAttributes,
+          args: [input],
+        });
       let answer: Registered;
       try {
-        answer = await client.workflow.executeUpdateWithStart(registeredUpdate, {
-          args: [{ loginName, requestId }],
-          startWorkflowOperation,
-        });
+        answer = await attachedOrStarted(() =>
+          client.workflow.executeUpdateWithStart(registeredUpdate, {
+            args: [{ loginName, requestId }],
+            startWorkflowOperation: startWorkflowOperation(),
+          }),
+        );
         if (!answer.pending) {
           deps.registered.inc();
           deps.answerTiming.accepted(startedAt);
