@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  * SDK and from modules that are themselves workflow-safe (and linted by the same rule), so that no Node
  * built-in can reach it, directly or through another module. Type-only imports are free.
  */
-const workflowSafeDomain = ['messaging', 'delivery', 'search-attributes', 'token-check'];
+const workflowSafeDomain = ['messaging', 'delivery', 'search-attributes', 'token-check', 'subscriptions'];
 // @noble/hashes: pure-JavaScript hashes, with no Node built-in behind them.
 const sdk = '@temporalio/(workflow|common)$|@noble/hashes/';
 const workflowImportRule = (allowedRelative) => [

@@ -19,6 +19,7 @@ import {
   type Consumer,
   type OutgoingMessage,
 } from '../domain/messaging';
+import { MAIL_CONSUMER } from '../domain/subscriptions';
 import { tokenCheckOf } from '../domain/token-check';
 import { accountNotice } from './account-notice';
 import { bookkeeping, oneAttempt, REFUSALS, userSteps } from './activity-proxies';
@@ -125,6 +126,11 @@ export const resendActivationSignal = defineSignal<[{ tokenSalt: string }]>('res
 const ACTIVATING_REPORTED = 'activating-stage-reported';
 /** The patch under which a taken address's holder is noticed by the registration, not by the API. */
 const OWNER_NOTICED_BY_REGISTRATION = 'owner-noticed-by-registration';
+/**
+ * The patch under which the activation window counts from the moment the SMTP server accepted the
+ * activation mail (and, until then, runs to the registration's ceiling), not from the token's issue.
+ */
+const WINDOW_FROM_MAIL_ACCEPTED = 'activation-window-from-mail-accepted';
 
 /**
  * An update validator: the update is refused, before it is accepted and recorded, unless its argument
@@ -198,6 +204,10 @@ class Registration {
   /** The window moved while the main line waited: it waits again, for the new end. */
   private windowMoved = false;
   private readonly startedAt = Date.now();
+  /** The window opens when the SMTP server accepts the activation mail (see WINDOW_FROM_MAIL_ACCEPTED). */
+  private windowFromMail = false;
+  /** The activation message whose acceptance opens the window: the latest one sent. */
+  private windowMessageKey: string | undefined;
   /** Every delivery started, awaited before the workflow returns. */
   private readonly deliveries: Promise<unknown>[] = [];
   /** Recorded by the click, delivered by the main line once the user is ENABLED. */
@@ -217,6 +227,7 @@ class Registration {
     this.messages = new ReliableMessages(
       { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
       (key, status) => this.attributes.update({ messages: { [key]: status } }),
+      (key, consumerGroup) => this.onConsumed(key, consumerGroup),
     );
     setHandler(stageQuery, () => this.stage);
     setHandler(registeredUpdate, (request) => this.onRegistered(request), { validator: requireString('loginName') });
@@ -231,6 +242,8 @@ class Registration {
   }
 
   async run(): Promise<RegistrationResult> {
+    // Registrations started before the ceiling existed count their window from the token's issue.
+    this.windowFromMail = this.input.ceilingSeconds !== undefined && patched(WINDOW_FROM_MAIL_ACCEPTED);
     // 1. Pre-send message, then the local transaction (save the user, issue the token).
     const activationMessage = this.outgoing(ACTIVE_USER, { tokenSalt: this.input.tokenSalt });
     let confirmed: Consumer[] | undefined;
@@ -241,7 +254,7 @@ class Registration {
       this.setStage('REJECTED', { [activationMessage.messageKey]: 'CANCELLED' });
       return this.finish();
     }
-    this.openWindow();
+    this.windowAwaitsMail(activationMessage);
     this.setStage('AWAITING_ACTIVATION', { [activationMessage.messageKey]: 'SENDING' });
 
     // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
@@ -268,7 +281,7 @@ class Registration {
       if (resendSalt && this.stage === 'AWAITING_ACTIVATION') {
         const message = await this.resendActivationMail(resendSalt);
         if (message) {
-          this.openWindow();
+          this.windowAwaitsMail(message);
           this.deliveries.push(this.messages.deliver(message));
         }
         continue;
@@ -287,8 +300,38 @@ class Registration {
   /** The activation window, from now, but never past the registration's ceiling. */
   private openWindow(): void {
     const window = Date.now() + this.input.activationTtlSeconds * 1000;
+    this.expiresAt = Math.min(window, this.ceiling());
+  }
+
+  /** When the registration ends whatever happens: its start plus its ceiling (none before ceilings existed). */
+  private ceiling(): number {
     const { ceilingSeconds } = this.input;
-    this.expiresAt = ceilingSeconds === undefined ? window : Math.min(window, this.startedAt + ceilingSeconds * 1000);
+    return ceilingSeconds === undefined ? Infinity : this.startedAt + ceilingSeconds * 1000;
+  }
+
+  /**
+   * A new activation mail is on its way, with a new token. Counting from the mail's acceptance, the
+   * window it brings opens when the SMTP server accepts it, and until then the registration waits up to
+   * its ceiling; otherwise the window opens now.
+   */
+  private windowAwaitsMail(message: OutgoingMessage): void {
+    if (!this.windowFromMail) return this.openWindow();
+    this.windowMessageKey = message.messageKey;
+    this.expiresAt = this.ceiling();
+  }
+
+  /** A consumer has consumed a message: the mail consumer's acceptance of the latest activation mail opens the window. */
+  private onConsumed(messageKey: string, consumerGroup: string): void {
+    if (!this.windowFromMail || consumerGroup !== MAIL_CONSUMER || messageKey !== this.windowMessageKey) return;
+    if (this.stage !== 'AWAITING_ACTIVATION') return;
+    this.openWindow();
+    this.windowMoved = true;
+  }
+
+  /** How long a token issued now lives in Redis: the window, or (counted from the mail) up to the ceiling. */
+  private tokenTtlSeconds(): number {
+    if (!this.windowFromMail) return this.input.activationTtlSeconds;
+    return Math.max(1, Math.ceil((this.ceiling() - Date.now()) / 1000));
   }
 
   /** The API's register call: answers once the user is saved, or with why it was not. */
@@ -340,7 +383,7 @@ class Registration {
       this.resending = false;
     }
     this.attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
-    this.openWindow();
+    this.windowAwaitsMail(message);
     this.windowMoved = true;
     this.deliveries.push(this.messages.deliver(message));
     return { userId: this.userId, status: 'DISABLED', workflowId: this.workflowId };
@@ -455,7 +498,7 @@ class Registration {
             userId: this.userId,
             workflowId: this.workflowId,
             tokenSalt: message.body.tokenSalt!,
-            ttlSeconds: this.input.activationTtlSeconds,
+            ttlSeconds: this.tokenTtlSeconds(),
           }),
         );
       }
@@ -507,14 +550,13 @@ class Registration {
   /** What saveUser writes: the user, and the token from the message's salt. */
   private newRegistration(message: OutgoingMessage) {
     const { passwordHash, mobileNo } = this.registrant;
-    const { activationTtlSeconds } = this.input;
     return {
       ...this.mailBody(),
       workflowId: this.workflowId,
       passwordHash,
       mobileNo,
       tokenSalt: message.body.tokenSalt!,
-      tokenTtlSeconds: activationTtlSeconds,
+      tokenTtlSeconds: this.tokenTtlSeconds(),
     };
   }
 

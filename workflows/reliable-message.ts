@@ -27,6 +27,9 @@ export interface DeliveryPolicy {
 /** Told when a message becomes DEAD, SENDING again after a resend, or FINISHED. */
 export type StatusListener = (messageKey: string, status: 'SENDING' | 'DEAD' | 'FINISHED') => void;
 
+/** Told when one consumer has consumed a message (for the mail consumer: the SMTP server accepted the mail). */
+export type ConsumedListener = (messageKey: string, consumerGroup: string) => void;
+
 /**
  * The workflow side of the reliable-message flow after the local transaction: confirm the message
  * (SENDING + one confirm per subscribed consumer), deliver it to every consumer on its own task queue,
@@ -43,6 +46,7 @@ export class ReliableMessages {
   constructor(
     private readonly policy: DeliveryPolicy,
     private readonly onStatus: StatusListener = () => undefined,
+    private readonly onConsumed: ConsumedListener = () => undefined,
   ) {
     setHandler(resendSignal, (request) => {
       // A signal sent by hand without a message key must not fail the workflow task: it is ignored.
@@ -59,7 +63,13 @@ export class ReliableMessages {
     // The caller reports SENDING together with its own step, to save a history event.
     const consumers = confirmed ?? (await bookkeeping.confirmMessage({ messageKey, topic: message.topic }));
     const consumerGroups = consumers.map((consumer) => consumer.consumerGroup);
-    const outcomes = await Promise.all(consumers.map((consumer) => this.deliverTo(consumer, message, consumerGroups)));
+    const outcomes = await Promise.all(
+      consumers.map(async (consumer) => {
+        const outcome = await this.deliverTo(consumer, message, consumerGroups);
+        this.onConsumed(messageKey, consumer.consumerGroup);
+        return outcome;
+      }),
+    );
     // Every delivery returned, so every confirm is CONSUMED. Unless the last consumer has finished the
     // message (a delivery of an earlier version never does), it is finished here. Histories recorded
     // before consumers finished messages hold no 'finished' outcome, so they replay as they ran.

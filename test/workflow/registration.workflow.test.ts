@@ -33,6 +33,7 @@ import {
   activateUpdate,
   registeredUpdate,
   replaceRegistrantUpdate,
+  stageQuery,
   registration,
   resendActivationSignal,
   type RegistrationInput,
@@ -237,14 +238,19 @@ async function scenario(options: Options = {}) {
 
   const start = () => env.client.workflow.start(registration, { args: [input], taskQueue, workflowId });
   const named = (name: string) => calls.filter((c) => c.name === name);
-  /** Starts the workflow, registers, and waits until the activation mail is finished. */
-  const registeredAndMailed = async () => {
+  /** Starts the workflow and registers, as the request that started it. */
+  const registeredAndStarted = async () => {
     const handle = await start();
     const { userId } = await handle.executeUpdate(registeredUpdate, {
       args: [{ loginName: input.loginName, requestId: input.requestId }],
     });
-    await waitUntil(() => named('finishMessage').length === 1, 'the activation mail to be finished');
     return { handle, userId };
+  };
+  /** Starts the workflow, registers, and waits until the activation mail is finished. */
+  const registeredAndMailed = async () => {
+    const registered = await registeredAndStarted();
+    await waitUntil(() => named('finishMessage').length === 1, 'the activation mail to be finished');
+    return registered;
   };
 
   return {
@@ -263,6 +269,7 @@ async function scenario(options: Options = {}) {
       return handle;
     },
     registeredAndMailed,
+    registeredAndStarted,
     /** As registeredAndMailed, then the click; answers once the workflow has ended (the steps in a stable order). */
     mailedThenActivated: async () => {
       const { handle } = await registeredAndMailed();
@@ -960,5 +967,58 @@ test('resends do not move the window past the ceiling: a resend at 40 h of a 48 
     // 49 h: past the ceiling, though the second resend's 24 h would run until 64 h.
     await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired at the ceiling', 10_000);
     expect(await handle.result()).toEqual({ userId, stage: 'EXPIRED' });
+  });
+});
+
+test('an SMTP outage of hours before the first delivery: the window counts from the mail’s acceptance, and ends 24 h after it, not a minute more', async () => {
+  let outageEnds = Infinity;
+  let acceptedAt = 0;
+  const s = await scenario({
+    replaceable: { ceilingSeconds: 72 * 3600 },
+    deliveryMaxAttempts: 200,
+    consumers: {
+      [MAIL]: async () => {
+        const now = await env.currentTimeMs();
+        if (now < outageEnds) throw new Error('SMTP server unavailable');
+        acceptedAt = now;
+      },
+    },
+  });
+  await s.run(async () => {
+    outageEnds = (await env.currentTimeMs()) + 3 * HOUR;
+    const { handle } = await s.registeredAndStarted();
+    await skip(3 * HOUR + 10 * 60_000);
+    await waitUntil(() => s.named('finishMessage').length === 1, 'the activation mail to leave', 60_000);
+    expect(acceptedAt).toBeGreaterThanOrEqual(outageEnds);
+
+    await skip(acceptedAt + 24 * HOUR - 60_000 - (await env.currentTimeMs()));
+    expect(await handle.query(stageQuery)).toBe('AWAITING_ACTIVATION'); // a minute before the window ends
+    expect(s.named('expireUser')).toHaveLength(0);
+
+    await skip(2 * 60_000);
+    await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired', 10_000);
+    expect((await handle.result()).stage).toBe('EXPIRED');
+  });
+});
+
+test('a registration whose mail cannot leave ends at its ceiling', async () => {
+  const s = await scenario({
+    replaceable: { ceilingSeconds: 72 * 3600 },
+    deliveryMaxAttempts: 2,
+    consumers: {
+      [MAIL]: () => {
+        throw new Error('mailbox unavailable');
+      },
+    },
+  });
+  await s.run(async () => {
+    const { handle } = await s.registeredAndStarted();
+    await waitUntil(() => s.named('markDead').length === 1, 'the activation mail to be DEAD', 30_000);
+    await skip(71 * HOUR);
+    expect(await handle.query(stageQuery)).toBe('AWAITING_ACTIVATION');
+    await skip(2 * HOUR);
+    await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired at the ceiling', 10_000);
+    // Expired; the DEAD mail still waits for an operator's resend, as every DEAD message does.
+    expect(await handle.query(stageQuery)).toBe('EXPIRED');
   });
 });
