@@ -100,10 +100,9 @@ export const operations: Operation[] = [
     responses: { 200: s.activationAnswerResponse, ...jsonBody, 410: e, 429: e, ...unavailable },
     meaning: {
       200: 'ENABLED: activated now; ALREADY_ACTIVE: the token activated its account before',
-      400:
-        'CODE_INVALID: the code is wrong, used up, expired, or the address has no pending registration; or ' +
-        'VALIDATION_FAILED, MALFORMED_JSON',
-      410: 'TOKEN_INVALID: the token is unknown, expired or replaced by a resend',
+      410:
+        'TOKEN_INVALID: the token is unknown, expired or replaced by a resend; CODE_INVALID: the code is wrong, ' +
+        'used up (5 tries), expired or replaced, or the address has no pending registration (one answer for all)',
       429: 'RATE_LIMITED: too many codes tried from this client, or at this address; wait the seconds of Retry-After',
       503: 'DEPENDENCY_UNAVAILABLE, or ACTIVATION_FAILED (try again after Retry-After)',
     },

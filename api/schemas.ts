@@ -35,8 +35,8 @@ export const tokenParams = z.object({ token: z.string().meta({ description: TOKE
 export const activationCode = z
   .string()
   .max(32)
-  .transform((text) => text.replace(/\s+/g, ''))
-  .pipe(z.string().regex(/^[0-9]{6}$/, 'must be the 6 digits of the activation mail'));
+  .regex(/^\s*(?:[0-9]\s*){6}$/, 'must be the 6 digits of the activation mail')
+  .transform((text) => text.replace(/\s+/g, ''));
 
 /**
  * The JSON API's activation: the token of the mail's link, or the address and the mail's code. The token

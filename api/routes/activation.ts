@@ -73,7 +73,7 @@ export function activationRouter(deps: Pick<Services, 'activation'>): Router {
       const activated = await deps.activation.redeemCode(email.data, code.data, clientKey(req));
       res.type('html').send(activationPage({ kind: activated.status === 'ENABLED' ? 'activated' : 'already-active' }));
     } catch (err) {
-      if (!(err instanceof HttpError) || (err.status !== 400 && err.status !== 429)) throw err;
+      if (!(err instanceof HttpError) || ![400, 410, 429].includes(err.status)) throw err;
       res
         .status(err.status)
         .set(err.headers)

@@ -26,7 +26,7 @@ export type LinkState = 'PENDING' | 'SPENT';
 /** The one answer to a code that does not activate: wrong, spent, expired, or for an address without one. */
 export const codeInvalid = () =>
   new HttpError(
-    400,
+    410,
     'CODE_INVALID',
     'This code does not work: it is wrong, used up or expired. Use the link in the mail, or ask for a new mail.',
   );

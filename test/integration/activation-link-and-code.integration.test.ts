@@ -118,7 +118,7 @@ test('5 wrong codes spend the code: the right one is then refused as a wrong one
   for (let i = 0; i < 5; i++) answers.push(await tryCode(user.email, wrong(code)));
   const spent = await tryCode(user.email, code);
   for (const answer of [...answers, spent]) {
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(410);
     expect(answer.body).toEqual(answers[0].body);
   }
   expect(answers[0].body.error.code).toBe('CODE_INVALID');
@@ -148,7 +148,7 @@ test('the page /activate/code takes the address and the code in a plain form', a
     });
   const refused = await submit(user.email, wrong(codeIn(mail)));
   const stranger = await submit(client.newUser().email, '000000');
-  expect(refused.status).toBe(400);
+  expect(refused.status).toBe(410);
   expect(await refused.text()).toBe(await stranger.text());
   const activated = await submit(user.email, codeIn(mail));
   expect(activated.status).toBe(200);
@@ -160,7 +160,7 @@ test('past the tries per address, the answer is 429 with Retry-After, for a regi
   const { user, mail } = await registered();
   const stranger = client.newUser().email;
   for (const email of [user.email, stranger]) {
-    for (let i = 0; i < TRIES_PER_ADDRESS; i++) expect((await tryCode(email, wrong(codeIn(mail)))).status).toBe(400);
+    for (let i = 0; i < TRIES_PER_ADDRESS; i++) expect((await tryCode(email, wrong(codeIn(mail)))).status).toBe(410);
     const limited = await tryCode(email, codeIn(mail));
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('RATE_LIMITED');
@@ -173,7 +173,7 @@ test('past the tries per client, at any addresses, the answer is 429 with Retry-
   for (let i = 0; i <= 2 * TRIES_PER_CLIENT && !limited; i++) {
     const answer = await tryCode(client.newUser().email, '123456');
     if (answer.status === 429) limited = answer;
-    else expect(answer.status).toBe(400);
+    else expect(answer.status).toBe(410);
   }
   expect(limited?.body.error.code).toBe('RATE_LIMITED');
   expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
