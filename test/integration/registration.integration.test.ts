@@ -78,7 +78,6 @@ test('register → one activation mail → its link activates → one success ma
   const reopened = await request(link!, 'GET', '');
   expect(reopened.status).toBe(200);
   expect(reopened.body).toMatchObject({ status: 'ALREADY_ACTIVE' });
-  expect(again.body.error.code).toBe('TOKEN_INVALID');
 
   const success = await finishedMessage(userId, 'ACTIVE_USER_SUCCESS');
   const mails = await waitForMail(user.email, 2);
