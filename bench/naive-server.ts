@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     await mailer.sendMail({
       from: config.mailFrom,
       to: email,
-      ...activationMail(loginName, { link, code: '000000', codePage: link }, 24),
+      ...activationMail(loginName, { link, code: '000000', codePage: `${config.publicBaseUrl}/activate/code` }, 24),
     });
     res.status(201).json({ userId: String(user._id), status: 'DISABLED' });
   });
