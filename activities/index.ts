@@ -6,7 +6,7 @@ import { createActivationTokens, createTokenActivities } from './tokens';
 import { createUserActivities } from './users';
 
 /** Every activity on the main task queue: the producer side of the flows, and retention. */
-export function createProducerActivities(deps: { redis: Redis; tokenSecret: string }) {
+export function createProducerActivities(deps: { redis: Redis; tokenSecret: string; codeKey: string }) {
   const tokens = createActivationTokens(deps);
   const messages = createMessageActivities();
   const users = createUserActivities(tokens);

@@ -82,7 +82,13 @@ export function createUserActivities(tokens: ActivationTokens) {
     async saveUser(registration: NewRegistration): Promise<{ tokenCheck: string }> {
       const { tokenSalt, tokenTtlSeconds, ...user } = registration;
       await insertUser(user);
-      return tokens.issue({ userId: user.userId, workflowId: user.workflowId, tokenSalt, ttlSeconds: tokenTtlSeconds });
+      return tokens.issue({
+        userId: user.userId,
+        workflowId: user.workflowId,
+        tokenSalt,
+        ttlSeconds: tokenTtlSeconds,
+        email: user.email,
+      });
     },
 
     /**
@@ -91,7 +97,7 @@ export function createUserActivities(tokens: ActivationTokens) {
      * else's, or when the user is no longer pending. Safe to repeat.
      */
     async replaceRegistrant(registration: NewRegistration): Promise<{ tokenCheck: string }> {
-      const { userId, loginName, passwordHash, mobileNo, workflowId, tokenSalt, tokenTtlSeconds } = registration;
+      const { userId, loginName, passwordHash, mobileNo, workflowId, tokenSalt, tokenTtlSeconds, email } = registration;
       try {
         const { matchedCount } = await User.updateOne(
           { _id: userId, status: 'DISABLED' },
@@ -116,7 +122,7 @@ export function createUserActivities(tokens: ActivationTokens) {
           nonRetryable: true,
         });
       }
-      return tokens.issue({ userId, workflowId, tokenSalt, ttlSeconds: tokenTtlSeconds });
+      return tokens.issue({ userId, workflowId, tokenSalt, ttlSeconds: tokenTtlSeconds, email });
     },
 
     /**

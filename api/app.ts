@@ -13,6 +13,7 @@ import { codecRouter, type CodecDeps } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { messagesRouter } from './routes/messages';
 import { methodNotAllowed } from './method-not-allowed';
+import { activationRouter } from './routes/activation';
 import { pagesRouter } from './routes/pages';
 import { usersRouter } from './routes/users';
 import type { Services } from './services';
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApi);
   });
   app.use(healthRouter(deps.checkHealth, deps.adminToken));
+  app.use(activationRouter(deps));
   app.use(usersRouter(deps));
   app.use(pagesRouter(deps));
   app.use(messagesRouter(deps));

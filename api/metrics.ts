@@ -10,6 +10,8 @@ export const LIMITERS = [
   'resend-ip',
   'activation-resend-account',
   'activation-resend-address-cap',
+  'activation-code-ip',
+  'activation-code-address',
   'admin-login-ip',
 ] as const;
 export type LimiterName = (typeof LIMITERS)[number];

@@ -61,14 +61,51 @@ export const operations: Operation[] = [
   {
     method: 'get',
     path: '/api/users/activate/{token}',
-    summary: 'Activate the account (the link in the activation mail); text/html clients get a page',
+    summary:
+      'The link in the activation mail. It changes nothing (HEAD neither), whoever asks: text/html clients get a ' +
+      'page whose one button POSTs the token to this URL; JSON clients CONFIRM_WITH_POST',
     params: s.tokenParams,
-    responses: { 200: s.activatedResponse, 410: e, ...unavailable },
+    responses: { 200: s.linkStateResponse, 410: e, ...unavailable },
     meaning: {
-      410: 'TOKEN_INVALID: unknown, expired, already used, or not of the form described (a link cut short, say)',
-      503: 'DEPENDENCY_UNAVAILABLE, or ACTIVATION_FAILED (try the link again after Retry-After)',
+      200:
+        'CONFIRM_WITH_POST: the link waits for its POST (the page "Activate your account"); ALREADY_ACTIVE: the ' +
+        'token activated its account (for as long as it would have lived)',
+      410: 'TOKEN_INVALID: unknown, expired, replaced by a resend, or not of the form described (a link cut short, say)',
     },
     html: [200, 410],
+  },
+  {
+    method: 'post',
+    path: '/api/users/activate/{token}',
+    summary:
+      'Activate the account: what the button of the link’s page does (an HTML form, urlencoded, whose `token` ' +
+      'field repeats the path’s and is not read); text/html clients get a page',
+    params: s.tokenParams,
+    responses: { 200: s.activationAnswerResponse, 400: e, 410: e, 413: e, ...unavailable },
+    meaning: {
+      200: 'ENABLED: activated now; ALREADY_ACTIVE: the token activated its account before',
+      400: 'MALFORMED_JSON (a body is not needed)',
+      410: 'TOKEN_INVALID: unknown, expired, replaced by a resend, or not of the form described',
+      503: 'DEPENDENCY_UNAVAILABLE, or ACTIVATION_FAILED (try again after Retry-After)',
+    },
+    html: [200, 410],
+  },
+  {
+    method: 'post',
+    path: '/api/users/activate',
+    summary:
+      'Activate the account with the token of the mail’s link, or with the address and the 6-digit code of the mail. ' +
+      'A wrong code, a used-up one (5 tries) and an address without a pending registration get the same answer',
+    body: s.activateBody,
+    responses: { 200: s.activationAnswerResponse, ...jsonBody, 410: e, 429: e, ...unavailable },
+    meaning: {
+      200: 'ENABLED: activated now; ALREADY_ACTIVE: the token activated its account before',
+      410:
+        'TOKEN_INVALID: the token is unknown, expired or replaced by a resend; CODE_INVALID: the code is wrong, ' +
+        'used up (5 tries), expired or replaced, or the address has no pending registration (one answer for all)',
+      429: 'RATE_LIMITED: too many codes tried from this client, or at this address; wait the seconds of Retry-After',
+      503: 'DEPENDENCY_UNAVAILABLE, or ACTIVATION_FAILED (try again after Retry-After)',
+    },
   },
   {
     method: 'post',

@@ -26,13 +26,27 @@ export type RegisterBody = z.infer<typeof registerBody>;
  * one. So the document states no constraint a client could read as a 400 for a malformed token, and
  * describes what an issued token looks like instead.
  */
-export const tokenParams = z.object({
-  token: z.string().meta({
-    description:
-      'The token from the activation mail: 32 bytes in base64url, 43 characters. Any text is taken: one this API ' +
-      'did not issue, or that has expired or been used, is answered 410 TOKEN_INVALID.',
-  }),
-});
+const TOKEN_DESCRIPTION =
+  'The token from the activation mail: 32 bytes in base64url, 43 characters. Any text is taken: one this API ' +
+  'did not issue, or that has expired, been replaced or been used past its lifetime, is answered 410 TOKEN_INVALID.';
+export const tokenParams = z.object({ token: z.string().meta({ description: TOKEN_DESCRIPTION }) });
+
+/** The six digits of the activation mail's code: spaces a person may type between them are dropped. */
+export const activationCode = z
+  .string()
+  .max(32)
+  .regex(/^\s*(?:[0-9]\s*){6}$/, 'must be the 6 digits of the activation mail')
+  .transform((text) => text.replace(/\s+/g, ''));
+
+/**
+ * The JSON API's activation: the token of the mail's link, or the address and the mail's code. The token
+ * is taken as any text, as in the link (see tokenParams).
+ */
+export const activateBody = z.union([
+  z.strictObject({ token: z.string().max(256).meta({ description: TOKEN_DESCRIPTION }) }),
+  z.strictObject({ email: emailAddress, code: activationCode }),
+]);
+export type ActivateBody = z.infer<typeof activateBody>;
 
 export const userIdParams = z.object({ userId: z.string().min(1).max(64) });
 
@@ -92,6 +106,12 @@ export const registrationAcceptedResponse = z.object({
   message: z.string(),
 });
 export const activatedResponse = z.object({ userId: z.string(), status: z.literal('ENABLED') });
+/** A link or code whose token activated its account already. */
+export const alreadyActiveResponse = z.object({ status: z.literal('ALREADY_ACTIVE'), message: z.string() });
+export const activationAnswerResponse = z.union([activatedResponse, alreadyActiveResponse]);
+/** What a GET of a pending registration's link answers a JSON client: it activates nothing. */
+export const confirmWithPostResponse = z.object({ status: z.literal('CONFIRM_WITH_POST'), message: z.string() });
+export const linkStateResponse = z.union([confirmWithPostResponse, alreadyActiveResponse]);
 export const resendAcceptedResponse = z.object({ message: z.string() });
 
 const timestamp = z.iso.datetime({ offset: true });

@@ -38,7 +38,11 @@ async function main(): Promise<void> {
     const { loginName, email, password } = parsed.data;
     const user = await NaiveUser.create({ loginName, email, passwordHash: await hash(password), status: 'DISABLED' });
     const link = `${config.publicBaseUrl}/activate/${randomBytes(32).toString('base64url')}`;
-    await mailer.sendMail({ from: config.mailFrom, to: email, ...activationMail(loginName, link, 24) });
+    await mailer.sendMail({
+      from: config.mailFrom,
+      to: email,
+      ...activationMail(loginName, { link, code: '000000', codePage: `${config.publicBaseUrl}/activate/code` }, 24),
+    });
     res.status(201).json({ userId: String(user._id), status: 'DISABLED' });
   });
   app.listen(config.port, () => console.log('naive server listening'));

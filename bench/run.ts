@@ -233,7 +233,7 @@ async function projectScenario(
     );
     const activation = await runConcurrently(activated.length, concurrency, (i) =>
       timed(async () => {
-        const res = await fetch(links[i]);
+        const res = await fetch(links[i], { method: 'POST' });
         if (res.status !== 200) throw new Error(`activation answered ${res.status}`);
       }),
     );

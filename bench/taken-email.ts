@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       const link = /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(
         (await sink.textsFor(active[i].email))[0],
       )![1];
-      const res = await fetch(link);
+      const res = await fetch(link, { method: 'POST' });
       if (res.status !== 200) throw new Error(`activation answered ${res.status}`);
     });
     // Warm-up: the first requests of a process pay for its JIT and connections, and the API holds a

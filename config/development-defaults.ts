@@ -10,6 +10,7 @@ export const DEVELOPMENT_DEFAULTS = {
   MAIL_FROM: 'Reliable Signup <no-reply@reliable-signup.local>',
   ADMIN_TOKEN: 'dev-admin-token',
   ACTIVATION_TOKEN_SECRET: 'dev-only-activation-secret-change-me',
+  ACTIVATION_CODE_KEY: 'dev-only-activation-code-key-change-me',
   // Published in this repository: anyone can decrypt what it encrypts.
   PAYLOAD_KEYS: 'dev:j2q9gCGFz3Lz8RKYYoaqjJXaiPk/Tp0TfBNFMK6ATmk=',
   CODEC_TOKEN: 'dev-codec-token',

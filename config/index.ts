@@ -53,6 +53,7 @@ const schema = z.object({
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   ADMIN_TOKEN: z.string().min(1).default(dev.ADMIN_TOKEN),
   ACTIVATION_TOKEN_SECRET: z.string().min(16).default(dev.ACTIVATION_TOKEN_SECRET),
+  ACTIVATION_CODE_KEY: z.string().min(16).default(dev.ACTIVATION_CODE_KEY),
   ACTIVATION_TTL_SECONDS: integer((n) => n.positive().default(24 * 60 * 60)),
   PASSWORD_HASH_MEMORY_KIB: integer((n) => n.min(1024).default(19_456)),
   PASSWORD_HASH_PASSES: integer((n) => n.min(1).default(2)),
@@ -62,6 +63,8 @@ const schema = z.object({
   RATE_LIMIT_RESEND_PER_MINUTE: integer((n) => n.positive().default(5)),
   ACTIVATION_RESENDS_PER_HOUR: integer((n) => n.positive().default(3)),
   ACTIVATION_RESENDS_PER_ADDRESS_PER_HOUR: integer((n) => n.positive().default(10)),
+  RATE_LIMIT_CODE_PER_MINUTE: integer((n) => n.positive().default(10)),
+  ACTIVATION_CODE_TRIES_PER_ADDRESS_PER_HOUR: integer((n) => n.positive().default(10)),
   TRUST_PROXY: trustProxy,
   HEALTH_CACHE_SECONDS: integer((n) => n.min(1).max(60).default(5)),
   REGISTRATION_TAKEN_EMAIL: z.enum(['conceal', 'reveal']).default('conceal'),
@@ -96,7 +99,8 @@ export type Config = {
   port: number;
   publicBaseUrl: string;
   adminToken: string;
-  activation: { tokenSecret: string; ttlSeconds: number };
+  /** `codeKey`: the key of the HMAC Redis keeps of each activation code (domain/activation-codes.ts). */
+  activation: { tokenSecret: string; ttlSeconds: number; codeKey: string };
   passwordHash: { memoryKib: number; passes: number };
   delivery: { maxAttempts: number; pickupTimeoutSeconds: number };
   rateLimits: {
@@ -107,6 +111,10 @@ export type Config = {
     /** Resends of one address from all clients together: what bounds the mails an address can be sent. */
     activationResendsPerAddressPerHour: number;
     adminLoginPerMinute: number;
+    /** Activation codes one client (IP, or IPv6 /64) may try, at any addresses. */
+    codePerMinute: number;
+    /** Activation codes all clients together may try at one address (each code also spends itself after 5). */
+    codeTriesPerAddressPerHour: number;
   };
   /** Whose `X-Forwarded-For` names the client (see config/trust-proxy.ts); the rate limits key on that client. */
   trustProxy: TrustProxy;
@@ -177,7 +185,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     adminToken: e.ADMIN_TOKEN,
-    activation: { tokenSecret: e.ACTIVATION_TOKEN_SECRET, ttlSeconds: e.ACTIVATION_TTL_SECONDS },
+    activation: {
+      tokenSecret: e.ACTIVATION_TOKEN_SECRET,
+      ttlSeconds: e.ACTIVATION_TTL_SECONDS,
+      codeKey: e.ACTIVATION_CODE_KEY,
+    },
     passwordHash: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, passes: e.PASSWORD_HASH_PASSES },
     delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, pickupTimeoutSeconds: e.DELIVERY_PICKUP_TIMEOUT_SECONDS },
     rateLimits: {
@@ -186,6 +198,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       activationResendsPerHour: e.ACTIVATION_RESENDS_PER_HOUR,
       activationResendsPerAddressPerHour: e.ACTIVATION_RESENDS_PER_ADDRESS_PER_HOUR,
       adminLoginPerMinute: e.RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE,
+      codePerMinute: e.RATE_LIMIT_CODE_PER_MINUTE,
+      codeTriesPerAddressPerHour: e.ACTIVATION_CODE_TRIES_PER_ADDRESS_PER_HOUR,
     },
     trustProxy: e.TRUST_PROXY,
     healthCacheSeconds: e.HEALTH_CACHE_SECONDS,

@@ -14,10 +14,11 @@ export const PRODUCTION_REQUIRED = [
   'PUBLIC_BASE_URL',
   'ADMIN_TOKEN',
   'ACTIVATION_TOKEN_SECRET',
+  'ACTIVATION_CODE_KEY',
   'PAYLOAD_KEYS',
   'CODEC_CORS_ORIGINS',
 ] as const;
-const SECRETS: readonly string[] = ['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'CODEC_TOKEN'];
+const SECRETS: readonly string[] = ['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'ACTIVATION_CODE_KEY', 'CODEC_TOKEN'];
 
 /** Every reason the environment is unfit for production, one per setting; empty when it is fit. */
 export function productionProblems(env: NodeJS.ProcessEnv): string[] {

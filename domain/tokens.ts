@@ -26,6 +26,11 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export const tokenKey = (tokenHash: string) => `activation:token:${tokenHash}`;
 export const userTokenKey = (userId: string) => `activation:user:${userId}`;
+/**
+ * Set when a token activated its account, for as long as the token would have lived: its link then
+ * answers "already active" instead of "unknown". Keyed by the token's hash, like the token itself.
+ */
+export const spentTokenKey = (tokenHash: string) => `activation:spent:${tokenHash}`;
 
 /** What Redis keeps under a token's hash: enough to find the registration the token belongs to. */
 export interface TokenRecord {

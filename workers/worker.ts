@@ -84,7 +84,11 @@ async function main(): Promise<void> {
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       dataConverter: converter,
       ...workflowCode(),
-      activities: createProducerActivities({ redis, tokenSecret: config.activation.tokenSecret }),
+      activities: createProducerActivities({
+        redis,
+        tokenSecret: config.activation.tokenSecret,
+        codeKey: config.activation.codeKey,
+      }),
     }),
     ...createConsumers({ config, redis, mailer, meter }).map((consumer) =>
       Worker.create({

@@ -25,17 +25,28 @@ export function durationInWords(seconds: number): string {
   return [hours > 0 && count(hours, 'hour'), minutes > 0 && count(minutes, 'minute')].filter(Boolean).join(' and ');
 }
 
-export function activationMail(loginName: string, link: string, validSeconds: number): RenderedMail {
+/** How the mail activates: the link, and the code for the page `codePage` (for a person on another device). */
+export interface ActivationMeans {
+  link: string;
+  code: string;
+  codePage: string;
+}
+
+export function activationMail(loginName: string, means: ActivationMeans, validSeconds: number): RenderedMail {
   const subject = 'Activate your account';
   const within = durationInWords(validSeconds);
+  const { link, code, codePage } = means;
+  const warning = (name: string) =>
+    `The link and the code activate the account with the login name ${name}. If you did not register, or did not choose that login name, ignore this mail: anyone can start a registration with any address, and you can still register yourself.`;
   return {
     subject,
-    text: `Hello ${loginName},\n\nplease activate your account within ${within} by opening this link:\n${link}\n\nThe link activates the account with the login name "${loginName}". If you did not register, or did not choose that login name, ignore this mail: anyone can start a registration with any address, and you can still register yourself.\n`,
+    text: `Hello ${loginName},\n\nplease activate your account within ${within} by opening this link and pressing its button:\n${link}\n\nOr, on another device, open\n${codePage}\nand enter your e-mail address and this code:\n${code}\n\n${warning(`"${loginName}"`)}\n`,
     html: layout(subject, [
       `Hello ${escapeHtml(loginName)},`,
       `please activate your account within ${within}:`,
       `<a href="${escapeHtml(link)}">Activate my account</a>`,
-      `The link activates the account with the login name <strong>${escapeHtml(loginName)}</strong>. If you did not register, or did not choose that login name, ignore this mail: anyone can start a registration with any address, and you can still register yourself.`,
+      `Or, on another device, open ${escapeHtml(codePage)} and enter your e-mail address and this code: <strong style="font-size:1.4em;letter-spacing:0.2em">${escapeHtml(code)}</strong>`,
+      warning(`<strong>${escapeHtml(loginName)}</strong>`),
     ]),
   };
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
+import { deriveActivationCode } from '../../domain/activation-codes';
 import { deriveActivationToken } from '../../domain/tokens';
 import type { MessageHandler } from './delivery';
 import { accountExistsMail, activationMail, activationSucceededMail } from './mail-templates';
@@ -20,7 +21,12 @@ export function createMailHandler(deps: {
     if (message.tag === ACTIVE_USER && tokenSalt) {
       const token = deriveActivationToken(deps.tokenSecret, tokenSalt);
       const link = `${deps.publicBaseUrl}/api/users/activate/${token}`;
-      mail = activationMail(loginName, link, deps.tokenTtlSeconds);
+      const code = deriveActivationCode(deps.tokenSecret, tokenSalt);
+      mail = activationMail(
+        loginName,
+        { link, code, codePage: `${deps.publicBaseUrl}/activate/code` },
+        deps.tokenTtlSeconds,
+      );
     } else if (message.tag === ACTIVE_USER_SUCCESS) {
       mail = activationSucceededMail(loginName);
     } else if (message.tag === ACCOUNT_EXISTS_NOTICE) {

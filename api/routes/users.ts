@@ -2,10 +2,9 @@ import type { Router } from 'express';
 import { routerWithStrictPaths } from '../router';
 import { requireAdmin } from '../auth';
 import { clientKey, perClientIp } from '../rate-limits';
-import { registerBody, resendActivationBody, tokenParams, userByEmailQuery, userIdParams } from '../schemas';
+import { registerBody, resendActivationBody, userByEmailQuery, userIdParams } from '../schemas';
 import type { Services } from '../services';
 import { validate, validated } from '../validate';
-import { activationPage } from '../views/activation-page';
 
 export function usersRouter(
   deps: Pick<Services, 'registration' | 'activation' | 'users' | 'limits'> & { adminToken: string },
@@ -20,19 +19,6 @@ export function usersRouter(
       res.status(202).json(await deps.registration.register(validated(res, 'body', registerBody)));
     },
   );
-
-  router.get('/api/users/activate/:token', validate('params', tokenParams), async (req, res) => {
-    const wantsHtml = req.accepts(['application/json', 'text/html']) === 'text/html';
-    try {
-      const activated = await deps.activation.activate(validated(res, 'params', tokenParams).token);
-      if (wantsHtml) res.status(200).type('html').send(activationPage(true));
-      else res.json(activated);
-    } catch (err) {
-      if (wantsHtml && (err as { status?: number }).status === 410)
-        res.status(410).type('html').send(activationPage(false));
-      else throw err;
-    }
-  });
 
   router.post(
     '/api/users/activation/resend',

@@ -5,6 +5,7 @@ import type { ApiMetrics } from '../metrics';
 import { createLimiter } from '../rate-limits';
 import { createAccountNotices } from './account-notice';
 import { createActivationService } from './activation';
+import { createActivationCodes } from './activation-codes';
 import { createAdminSessions } from './admin-sessions';
 import { redisBriefCache } from './brief-cache';
 import { createConsoleService } from './console';
@@ -42,6 +43,25 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
         redis,
         'activation-resend-address-cap',
         config.rateLimits.activationResendsPerAddressPerHour,
+        3600,
+        metrics.rateLimited,
+      ),
+      codes: createActivationCodes({
+        redis,
+        codeKey: config.activation.codeKey,
+        ttlSeconds: config.activation.ttlSeconds,
+      }),
+      codePerClientLimit: createLimiter(
+        redis,
+        'activation-code-ip',
+        config.rateLimits.codePerMinute,
+        60,
+        metrics.rateLimited,
+      ),
+      codePerAddressLimit: createLimiter(
+        redis,
+        'activation-code-address',
+        config.rateLimits.codeTriesPerAddressPerHour,
         3600,
         metrics.rateLimited,
       ),

@@ -3,9 +3,8 @@
  * the test is the one proxy in front of the API (TRUST_PROXY=1), naming each client in X-Forwarded-For.
  */
 import { startApp, type RunningApp } from '../setup/app';
-import { request } from '../setup/http';
 import { waitForMail } from '../setup/mailbox';
-import { activationLink, signupClient } from '../setup/signup';
+import { activate, activationLink, signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
@@ -50,10 +49,10 @@ test('a resent activation mail carries a new token; the old one stops working', 
   expect(new Set(links).size).toBe(2);
   const newLink = links.find((l) => l !== activationLink(first.text!))!;
 
-  const old = await request(activationLink(first.text!)!, 'GET', '');
+  const old = await activate(activationLink(first.text!)!);
   expect(old.status).toBe(410);
   expect(old.body.error.code).toBe('TOKEN_INVALID');
-  const activated = await request(newLink, 'GET', '');
+  const activated = await activate(newLink);
   expect(activated.status).toBe(200);
   expect(activated.body).toEqual({ userId, status: 'ENABLED' });
   await waitForMail(user.email, 3);
@@ -172,6 +171,6 @@ test('a link that does not work offers a new one: the form sends it, the new lin
 
   const mails = await waitForMail(user.email, 2);
   const newLink = mails.map((m) => activationLink(m.text!)!).find((l) => l !== activationLink(first.text!))!;
-  const activated = await request(newLink, 'GET', '');
+  const activated = await activate(newLink);
   expect(activated.body).toEqual({ userId, status: 'ENABLED' });
 });

@@ -14,7 +14,7 @@ import { SHUTDOWN_GRACE_MS } from '../../workers/shutdown';
 const root = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 
-const SECRETS = ['PAYLOAD_KEYS', 'ADMIN_TOKEN', 'CODEC_TOKEN', 'ACTIVATION_TOKEN_SECRET'];
+const SECRETS = ['PAYLOAD_KEYS', 'ADMIN_TOKEN', 'CODEC_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'ACTIVATION_CODE_KEY'];
 const SECRET_NAME = 'reliable-signup-secrets';
 
 function portOf(address: string): number {

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { UNMATCHED_ROUTE } from '../../api/metrics';
 import { startApp, type RunningApp } from '../setup/app';
-import { eventually, request } from '../setup/http';
+import { eventually } from '../setup/http';
 import { waitForMail } from '../setup/mailbox';
 import { metricNamesIn, type AlertRules } from '../setup/alert-rules';
 import { scrape, total, type Sample } from '../setup/metrics';
 import { startPrivateServer, type PrivateServer } from '../setup/private-server';
-import { activationLink, signupClient } from '../setup/signup';
+import { activate, activationLink, signupClient } from '../setup/signup';
 
 let smtp: PrivateServer;
 let app: RunningApp;
@@ -58,7 +58,7 @@ test('the API counts requests by route pattern and status, registrations, activa
   const [mail] = await waitForMail(alice.email, 1, { apiUrl: mailApi() });
   const link = activationLink(mail.text!)!;
   const token = link.split('/').pop()!;
-  expect((await request(link, 'GET', '')).status).toBe(200);
+  expect((await activate(link)).status).toBe(200);
 
   const bob = client.newUser();
   await client.register(bob);
@@ -86,7 +86,7 @@ test('the API counts requests by route pattern and status, registrations, activa
   const requests = (method: string, route: string, status: string) =>
     delta('reliable_signup_http_request_duration_seconds_count', { method, route, status });
   expect(requests('POST', '/api/users/register', '202')).toBe(2);
-  expect(requests('GET', '/api/users/activate/:token', '200')).toBe(1);
+  expect(requests('POST', '/api/users/activate/:token', '200')).toBe(1);
   expect(requests('POST', '/api/users/activation/resend', '202')).toBe(1);
   expect(requests('POST', '/api/users/activation/resend', '429')).toBe(1);
   expect(requests('GET', UNMATCHED_ROUTE, '404')).toBe(1);

@@ -166,6 +166,8 @@ test('the document describes every endpoint of the API', () => {
     expect.arrayContaining([
       'POST /api/users/register',
       'GET /api/users/activate/{token}',
+      'POST /api/users/activate/{token}',
+      'POST /api/users/activate',
       'POST /api/users/activation/resend',
       'GET /api/users',
       'GET /api/users/{userId}',

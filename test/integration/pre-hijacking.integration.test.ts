@@ -7,9 +7,8 @@
 import { verify } from '@node-rs/argon2';
 import mongoose from 'mongoose';
 import { startApp, type RunningApp } from '../setup/app';
-import { request } from '../setup/http';
 import { mailTo, waitForMail, type CaughtMail } from '../setup/mailbox';
-import { activationLink, signupClient } from '../setup/signup';
+import { activate, activationLink, signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
@@ -46,10 +45,10 @@ test('the squatter registers and resends; the victim registers and activates: th
   expect(victimsMail).toBeDefined();
 
   // The squatter's links activate nothing any more.
-  for (const mail of squattersMails) expect((await request(linkIn(mail), 'GET', '')).status).toBe(410);
+  for (const mail of squattersMails) expect((await activate(linkIn(mail))).status).toBe(410);
 
   // 4. The victim activates from their mail.
-  expect((await request(linkIn(victimsMail), 'GET', '')).status).toBe(200);
+  expect((await activate(linkIn(victimsMail))).status).toBe(200);
 
   // 5. The account is the victim's, with the victim's password.
   const account = await client.lookUp(victim.email);
@@ -79,8 +78,7 @@ test('a squatter who registers again after the victim replaces the victim’s pe
   const mails = await waitForMail(victim.email, 3);
   // Two mails name the victim's login name; only the one the second registration sent still works.
   const statuses = [];
-  for (const mail of mails.filter(naming(victim.loginName)))
-    statuses.push((await request(linkIn(mail), 'GET', '')).status);
+  for (const mail of mails.filter(naming(victim.loginName))) statuses.push((await activate(linkIn(mail))).status);
   expect(statuses.sort()).toEqual([200, 410]);
   expect(await client.lookUp(victim.email)).toMatchObject({ loginName: victim.loginName, status: 'ENABLED' });
 });

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { builtAppProcess } from '../../stack/apps';
 import { repoRoot } from '../../stack/paths';
 import { startApp, type RunningApp } from '../setup/app';
-import { request } from '../setup/http';
 import { waitForMail } from '../setup/mailbox';
-import { activationLink, signupClient } from '../setup/signup';
+import { activate, activationLink, signupClient } from '../setup/signup';
 
 let installed: string;
 let app: RunningApp | undefined;
@@ -34,6 +33,7 @@ function productionEnv(): NodeJS.ProcessEnv {
     ADMIN_TOKEN: secret(),
     CODEC_TOKEN: secret(),
     ACTIVATION_TOKEN_SECRET: secret(),
+    ACTIVATION_CODE_KEY: secret(),
     PAYLOAD_KEYS: `prod1:${randomBytes(32).toString('base64')}`,
     CODEC_CORS_ORIGINS: 'https://temporal-ui.example.test',
   };
@@ -89,7 +89,7 @@ test('the built worker and API in production mode take a registration through ac
   const [mail] = await step('activation mail', () => waitForMail(user.email, 1, { timeoutMs: 60_000 }));
   const link = activationLink(mail.text!);
   expect(link).toBeDefined();
-  const activated = await request(link!, 'GET', '');
+  const activated = await activate(link!);
   expect(activated.body).toEqual({ userId, status: 'ENABLED' });
   const mails = await step('success mail', () => waitForMail(user.email, 2, { timeoutMs: 60_000 }));
   expect(mails.map((m) => m.subject).sort()).toEqual(['Activate your account', 'Your account is active']);

@@ -2,11 +2,10 @@
  * Activation links survive Redis: a registration's token is in Redis's append-only file, so after Redis
  * is killed (SIGKILL) and started again between the mail and the click, the link still activates.
  */
-import { request } from '../setup/http';
 import { startApp, type RunningApp } from '../setup/app';
 import { waitForMail } from '../setup/mailbox';
 import { startPrivateServer, type PrivateServer } from '../setup/private-server';
-import { activationLink, signupClient } from '../setup/signup';
+import { activate, activationLink, signupClient } from '../setup/signup';
 
 let redis: PrivateServer;
 let app: RunningApp;
@@ -30,7 +29,7 @@ test('Redis killed and restarted between the mail and the click: the link activa
   await redis.kill();
   await redis.start();
 
-  const activated = await request(link, 'GET', '');
+  const activated = await activate(link);
   expect(activated.status).toBe(200);
   expect(activated.body).toEqual({ userId, status: 'ENABLED' });
   await waitForMail(user.email, 2);

@@ -1,7 +1,7 @@
 /**
  * After a full register → activate run, the raw password, the raw token and the e-mail address are
- * nowhere in Temporal's history as the server stores it, nor in the logs; the password and the token
- * are nowhere in MongoDB or Redis. With the codec, the same history decodes to the inputs.
+ * nowhere in Temporal's history as the server stores it, nor in the logs; the password, the token and
+ * the mail's code are nowhere in MongoDB or Redis (nor the code in the history or the logs). With the codec, the same history decodes to the inputs.
  */
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -9,9 +9,9 @@ import Redis from 'ioredis';
 import mongoose from 'mongoose';
 import { readFileSync } from 'node:fs';
 import { startApp, type RunningApp } from '../setup/app';
-import { eventually, request } from '../setup/http';
+import { eventually } from '../setup/http';
 import { waitForMail } from '../setup/mailbox';
-import { activationLink, signupClient } from '../setup/signup';
+import { activate, activationLink, signupClient } from '../setup/signup';
 
 let app: RunningApp;
 let client: ReturnType<typeof signupClient>;
@@ -26,6 +26,9 @@ const user = {
 /** Someone else's attempt on the same address, after it is taken: its password must not be kept anywhere either. */
 const attempt = { loginName: 'another_person', email: user.email, password: 'an0ther-pa55word-never-kept' };
 let token: string;
+/** The mail's activation code: six digits, so it is looked for as a number of its own, not inside longer ones. */
+let code: string;
+const holdsCode = (text: string) => new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(text);
 let workflowId: string;
 /** The attempt starts a run of its own under the same workflow id (rejected at once): this is the first one. */
 let runId: string;
@@ -45,8 +48,9 @@ beforeAll(async () => {
   const [mail] = await waitForMail(user.email);
   const link = activationLink(mail.text!)!;
   token = link.split('/').pop()!;
-  expect((await request(link, 'GET', '')).status).toBe(200);
-  expect((await request(link, 'GET', '')).status).toBe(410);
+  code = /^([0-9]{6})$/m.exec(mail.text!)![1];
+  expect((await activate(link)).status).toBe(200);
+  expect((await activate(link)).body).toMatchObject({ status: 'ALREADY_ACTIVE' });
   await client.messageWith(userId, 'ACTIVE_USER_SUCCESS', 'FINISHED');
   // The raw client cannot read the (encrypted) result; it waits for the flow to complete.
   await eventually(
@@ -107,6 +111,7 @@ test.each([
       found: false,
     });
   }
+  expect(holdsCode(bytes.toString('latin1'))).toBe(false);
   // Every payload is ciphertext.
   const started = history.events![0].workflowExecutionStartedEventAttributes!;
   const encoding = Buffer.from(started.input!.payloads![0].metadata!.encoding).toString();
@@ -169,9 +174,10 @@ test('the logs of the API and the worker hold no password, token or e-mail addre
   for (const [name, secret] of Object.entries(secrets())) {
     expect({ name, found: logs.includes(secret) }).toEqual({ name, found: false });
   }
+  expect(holdsCode(logs)).toBe(false);
 });
 
-test('MongoDB (every collection) and Redis (every key and value) hold neither the password nor the token', async () => {
+test('MongoDB (every collection) and Redis (every key and value) hold neither the password, the token nor the code', async () => {
   const db = await mongoose.createConnection(app.env.MONGODB_URI!).asPromise();
   try {
     const collections = await db.db!.listCollections().toArray();
@@ -179,11 +185,12 @@ test('MongoDB (every collection) and Redis (every key and value) hold neither th
     for (const { name } of collections) {
       const dump = JSON.stringify(await db.db!.collection(name).find().toArray());
       const found = { password: dump.includes(user.password), attempt: dump.includes(attempt.password) };
-      expect({ name, ...found, token: dump.includes(token) }).toEqual({
+      expect({ name, ...found, token: dump.includes(token), code: holdsCode(dump) }).toEqual({
         name,
         password: false,
         attempt: false,
         token: false,
+        code: false,
       });
     }
   } finally {
@@ -204,11 +211,12 @@ test('MongoDB (every collection) and Redis (every key and value) hold neither th
             : JSON.stringify(await redis.dump(key));
       for (const text of [key, value ?? '']) {
         const found = { password: text.includes(user.password), attempt: text.includes(attempt.password) };
-        expect({ key, ...found, token: text.includes(token) }).toEqual({
+        expect({ key, ...found, token: text.includes(token), code: holdsCode(text) }).toEqual({
           key,
           password: false,
           attempt: false,
           token: false,
+          code: false,
         });
       }
     }

@@ -13,9 +13,9 @@ import { newTokenSalt } from '../../domain/tokens';
 import { dataConverter } from '../../infra/temporal';
 import { registeredUpdate, registration } from '../../workflows/registration';
 import { startApp, type RunningApp } from '../setup/app';
-import { eventually, request, type JsonResponse } from '../setup/http';
+import { eventually, type JsonResponse } from '../setup/http';
 import { mailTo, waitForMail } from '../setup/mailbox';
-import { activationLink, signupClient } from '../setup/signup';
+import { activate as activateLink, activationLink, signupClient } from '../setup/signup';
 
 const NOTICE = 'Someone tried to create an account with your address';
 const WINDOW_SECONDS = 15;
@@ -55,7 +55,7 @@ const noticeFlowExists = (email: string) =>
 
 async function activate(email: string): Promise<void> {
   const [mail] = await waitForMail(email);
-  expect((await request(activationLink(mail.text!)!, 'GET', '')).status).toBe(200);
+  expect((await activateLink(activationLink(mail.text!)!)).status).toBe(200);
 }
 
 test('a taken address is answered as a new one: same status, same body, same header names; no second user', async () => {
@@ -219,7 +219,7 @@ describe('REGISTRATION_TAKEN_EMAIL=reveal', () => {
     const owner = revealClient.newUser();
     await revealClient.register(owner);
     const [mail] = await waitForMail(owner.email);
-    expect((await request(activationLink(mail.text!)!, 'GET', '')).status).toBe(200);
+    expect((await activateLink(activationLink(mail.text!)!)).status).toBe(200);
     const taken = await revealClient.api('POST', '/api/users/register', { json: attemptOn(owner.email) });
     expect(taken.status).toBe(409);
     expect(taken.body).toEqual({ error: { code: 'EMAIL_TAKEN', message: expect.any(String) } });

@@ -66,4 +66,16 @@ export function signupClient(baseUrl: string, adminToken: string) {
   };
 }
 
+/**
+ * What the button of the link's page does: a form POST of the token to the link (opening the link
+ * activates nothing). Answered in JSON unless `accept` asks for the page.
+ */
+export function activate(link: string, headers: Record<string, string> = {}) {
+  const token = link.slice(link.lastIndexOf('/') + 1);
+  return request(link, 'POST', '', {
+    raw: new URLSearchParams({ token }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
+  });
+}
+
 export const activationLink = (text: string) => /(http:\/\/\S+\/api\/users\/activate\/[A-Za-z0-9_-]+)/.exec(text)?.[1];

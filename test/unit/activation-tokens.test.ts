@@ -94,7 +94,7 @@ describe('issuing a token', () => {
 
   it('is what the resend activity does', async () => {
     const { redis, tokens, lookUp } = store();
-    const activities = createTokenActivities(tokens);
+    const activities = createTokenActivities(tokens, async () => undefined);
     const salt = newTokenSalt();
     await activities.issueActivationToken({
       userId: 'user-1',

@@ -22,6 +22,7 @@ function production(): NodeJS.ProcessEnv {
     PUBLIC_BASE_URL: 'https://signup.example.com',
     ADMIN_TOKEN: secret(),
     ACTIVATION_TOKEN_SECRET: secret(),
+    ACTIVATION_CODE_KEY: secret(),
     PAYLOAD_KEYS: `2026-11:${freshKey()}`,
     CODEC_TOKEN: secret(),
     CODEC_CORS_ORIGINS: 'https://temporal-ui.example.com',
@@ -62,7 +63,7 @@ it.each(Object.keys(DEVELOPMENT_DEFAULTS) as (keyof typeof DEVELOPMENT_DEFAULTS)
   },
 );
 
-it.each(['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'CODEC_TOKEN'])(
+it.each(['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'ACTIVATION_CODE_KEY', 'CODEC_TOKEN'])(
   'refuses a %s shorter than 32 characters, without showing it',
   (name) => {
     const short = 'x'.repeat(31);
@@ -111,7 +112,7 @@ it('lists every problem at once, and no secret value', () => {
   expect(message).toContain('ADMIN_TOKEN is shorter than 32 characters');
   expect(message).toContain('SMTP_URL is not set');
   expect(message).toContain('MAIL_FROM is the development default');
-  for (const value of [env.ADMIN_TOKEN!, env.ACTIVATION_TOKEN_SECRET!, env.CODEC_TOKEN!]) {
+  for (const value of [env.ADMIN_TOKEN!, env.ACTIVATION_TOKEN_SECRET!, env.ACTIVATION_CODE_KEY!, env.CODEC_TOKEN!]) {
     expect(message).not.toContain(value);
   }
 });

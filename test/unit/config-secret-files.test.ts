@@ -92,9 +92,11 @@ it('satisfies production with secrets from files', () => {
     PUBLIC_BASE_URL: 'https://signup.example.com',
     ADMIN_TOKEN_FILE: long('admin-prod'),
     ACTIVATION_TOKEN_SECRET_FILE: long('activation-prod'),
+    ACTIVATION_CODE_KEY_FILE: long('code-prod'),
     CODEC_TOKEN_FILE: long('codec-prod'),
     PAYLOAD_KEYS_FILE: secretFile('keys-prod', `prod:${Buffer.alloc(32, 9).toString('base64')}`),
     CODEC_CORS_ORIGINS: 'https://temporal-ui.example.com',
   });
   expect(config.adminToken).toBe(`admin-prod-${'s'.repeat(40)}`);
+  expect(config.activation.codeKey).toBe(`code-prod-${'s'.repeat(40)}`);
 });

@@ -1,6 +1,6 @@
 /**
- * The mail templates (activities/consumers/mail-templates.ts): the activation mail carries its link and
- * how long it is valid ("1 hour", "2 hours", "10 minutes") in both the text and the HTML part, the success
+ * The mail templates (activities/consumers/mail-templates.ts): the activation mail carries its link, its
+ * code with the page to enter it on, and how long they are valid ("1 hour", "2 hours", "10 minutes") in both the text and the HTML part, the success
  * mail has no link, and what the HTML part shows of the user is escaped.
  */
 import {
@@ -12,12 +12,14 @@ import {
 
 const HOUR = 3600;
 const LINK = 'https://signup.example.com/api/users/activate/jwLZaoI_p_TiOS7d9YA9jIJo3zk78SercsxYLes5oBc';
+const CODE_PAGE = 'https://signup.example.com/activate/code';
+const means = (link = LINK) => ({ link, code: '042917', codePage: CODE_PAGE });
 
 /** The targets of the HTML part's links. */
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
 
 describe('activation mail', () => {
-  const mail = activationMail('alice', LINK, 24 * HOUR);
+  const mail = activationMail('alice', means(), 24 * HOUR);
 
   it('is titled "Activate your account"', () => {
     expect(mail.subject).toBe('Activate your account');
@@ -34,23 +36,31 @@ describe('activation mail', () => {
     expect(hrefs(mail.html)).toEqual([LINK]);
   });
 
+  it('carries the code, on a line of its own in the text part, and the page to enter it on, in both parts', () => {
+    expect(mail.text.split('\n')).toContain('042917');
+    expect(mail.html).toContain('042917');
+    for (const part of [mail.text, mail.html]) expect(part).toContain(CODE_PAGE);
+  });
+
   it('says how many hours the link is valid, in both parts', () => {
-    const twoHours = activationMail('alice', LINK, 2 * HOUR);
+    const twoHours = activationMail('alice', means(), 2 * HOUR);
     expect(twoHours.text).toContain('within 2 hours');
     expect(twoHours.html).toContain('within 2 hours');
     expect(mail.text).toContain('within 24 hours');
   });
 
   it('says "1 hour" for one hour, and minutes for less', () => {
-    const oneHour = activationMail('alice', LINK, HOUR);
+    const oneHour = activationMail('alice', means(), HOUR);
     expect(oneHour.text).toContain('within 1 hour by opening');
     expect(oneHour.html).toContain('within 1 hour:');
-    expect(activationMail('alice', LINK, 600).text).toContain('within 10 minutes by opening');
+    expect(activationMail('alice', means(), 600).text).toContain('within 10 minutes by opening');
   });
 
   it('names the login name it activates, and tells someone who did not register or choose it to ignore it', () => {
-    expect(mail.text).toContain('The link activates the account with the login name "alice".');
-    expect(mail.html).toContain('The link activates the account with the login name <strong>alice</strong>.');
+    expect(mail.text).toContain('The link and the code activate the account with the login name "alice".');
+    expect(mail.html).toContain(
+      'The link and the code activate the account with the login name <strong>alice</strong>.',
+    );
     for (const part of [mail.text, mail.html])
       expect(part).toContain('If you did not register, or did not choose that login name, ignore this mail');
   });
@@ -61,7 +71,7 @@ describe('activation mail', () => {
   });
 
   it('escapes the login name and the link in the HTML part', () => {
-    const odd = activationMail('<b>"al"&\'ice\'</b>', 'https://example.com/a?x=1&y="2"', 24 * HOUR);
+    const odd = activationMail('<b>"al"&\'ice\'</b>', means('https://example.com/a?x=1&y="2"'), 24 * HOUR);
     expect(odd.html).toContain('Hello &lt;b&gt;&quot;al&quot;&amp;&#39;ice&#39;&lt;/b&gt;,');
     expect(odd.html).not.toContain('<b>');
     expect(hrefs(odd.html)).toEqual(['https://example.com/a?x=1&amp;y=&quot;2&quot;']);

@@ -10,6 +10,7 @@ import nodemailer from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport';
 import { type createMailHandler } from '../../activities/consumers/mail';
 import { createActivationTokens } from '../../activities/tokens';
+import { deriveActivationCode } from '../../domain/activation-codes';
 import { loadConfig } from '../../config';
 import {
   ACCOUNT_EXISTS_NOTICE,
@@ -81,14 +82,25 @@ describe('activation mail', () => {
     expect(mail.text).toMatch(/^Hello alice,/);
   });
 
-  it('carries one link, under PUBLIC_BASE_URL, the same in the text and the HTML part', async () => {
+  it('carries the activation link and the code page, under PUBLIC_BASE_URL, the same in the text and the HTML part', async () => {
     const { handler, sent } = mailHandler();
     await handler(message());
     const [mail] = await sent();
     const { text, html } = links(mail);
-    expect(text).toHaveLength(1);
+    expect(text).toHaveLength(2);
     expect(html).toEqual(text);
     expect(text[0]).toMatch(/^https:\/\/signup\.example\.com\/api\/users\/activate\/[A-Za-z0-9_-]+$/);
+    expect(text[1]).toBe('https://signup.example.com/activate/code');
+  });
+
+  it('carries the code derived from the same salt as the link', async () => {
+    const { handler, sent } = mailHandler();
+    const msg = message();
+    await handler(msg);
+    const [mail] = await sent();
+    const code = deriveActivationCode(config.activation.tokenSecret, msg.body.tokenSalt!);
+    expect(mail.text!.split('\n')).toContain(code);
+    expect(String(mail.html)).toContain(code);
   });
 
   it('carries the token that the token store issued for the registration, so the click finds it', async () => {
