@@ -50,9 +50,7 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
       'PUBLIC_BASE_URL is http: (the console cookies would not be Secure, the activation links not private); use https:, or a loopback host for a stack on this machine only',
     );
   if (env.ADMIN_TOKEN && env.ADMIN_TOKEN === env.CODEC_TOKEN)
-    problems.push(
-      'ADMIN_TOKEN equals CODEC_TOKEN (the codec token travels in URLs, and must not open the operator API)',
-    );
+    problems.push('ADMIN_TOKEN equals CODEC_TOKEN (a token for machine clients must not also open the operator API)');
   return problems;
 }
 

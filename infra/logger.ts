@@ -18,7 +18,7 @@ export function maskEmails(text: string): string {
 
 /**
  * Activation tokens and codec tokens travel in URL paths; logs keep the route, not the secret. Paths are
- * matched in any case: Express routes them case-insensitively, so `/API/USERS/ACTIVATE/<token>` works too.
+ * matched in any case: a request may spell the path so (it then reaches no route, but is logged).
  */
 export function redactUrl(url: string): string {
   return url

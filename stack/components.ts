@@ -28,7 +28,7 @@ export interface Component {
 /**
  * Where the dev server's Web UI calls the API's codec. No secret in it: the UI serves its settings to
  * anyone who opens it. The operator's console session is what lets the UI's calls decode (they carry it
- * once the UI includes credentials: docs/security-codec.md).
+ * once the UI includes credentials: docs/security.md#the-codec-who-may-decrypt-payloads).
  */
 export const uiCodecEndpoint = (publicBaseUrl: string) => `${publicBaseUrl}/codec`;
 

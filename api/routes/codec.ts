@@ -1,10 +1,11 @@
 import type { PayloadCodec } from '@temporalio/common';
 import cookieParser from 'cookie-parser';
 import cors from 'cors';
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import { codecAuth, type CodecCredentials } from '../codec-auth';
 import { payloadFromJson, payloadToJson, type JsonPayload } from '../../infra/payload-json';
 import { HttpError } from '../errors';
+import { routerWithStrictPaths } from '../router';
 import { codecBody } from '../schemas';
 import { validate, validated } from '../validate';
 
@@ -20,7 +21,7 @@ export interface CodecDeps extends CodecCredentials {
  * access token, with its ID token in `Authorization-Extras`). Who may call it: api/codec-auth.ts.
  */
 export function codecRouter(deps: CodecDeps): Router {
-  const router = Router();
+  const router = routerWithStrictPaths();
   const corsForUi = cors({
     origin: deps.corsOrigins,
     methods: ['POST', 'OPTIONS'],
