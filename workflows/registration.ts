@@ -201,8 +201,6 @@ class Registration {
   private registrant: Registrant;
   /** When the activation window closes; moved by a resend or a replacement, never past the ceiling. */
   private expiresAt = 0;
-  /** The window moved while the main line waited: it waits again, for the new end. */
-  private windowMoved = false;
   private readonly startedAt = Date.now();
   /** The window opens when the SMTP server accepts the activation mail (see WINDOW_FROM_MAIL_ACCEPTED). */
   private windowFromMail = false;
@@ -260,11 +258,14 @@ class Registration {
     // 2. Confirm and deliver the activation mail, while the activation window (the token's life) runs.
     this.deliveries.push(this.messages.deliver(activationMessage, confirmed));
     for (;;) {
-      const remaining = this.expiresAt - Date.now();
+      // A replacement or the mail's acceptance may move the window while the main line waits: it then waits again.
+      const waitingUntil = this.expiresAt;
+      const remaining = waitingUntil - Date.now();
       const woke =
         remaining > 0 &&
         (await condition(
-          () => this.stage !== 'AWAITING_ACTIVATION' || this.resendsPending.length > 0 || this.windowMoved,
+          () =>
+            this.stage !== 'AWAITING_ACTIVATION' || this.resendsPending.length > 0 || this.expiresAt !== waitingUntil,
           remaining,
         ));
       if (!woke) {
@@ -273,10 +274,7 @@ class Registration {
         await Promise.all(this.deliveries);
         return this.finish();
       }
-      if (this.windowMoved) {
-        this.windowMoved = false;
-        continue;
-      }
+      if (this.expiresAt !== waitingUntil) continue;
       const resendSalt = this.resendsPending.shift();
       if (resendSalt && this.stage === 'AWAITING_ACTIVATION') {
         const message = await this.resendActivationMail(resendSalt);
@@ -325,7 +323,6 @@ class Registration {
     if (!this.windowFromMail || consumerGroup !== MAIL_CONSUMER || messageKey !== this.windowMessageKey) return;
     if (this.stage !== 'AWAITING_ACTIVATION') return;
     this.openWindow();
-    this.windowMoved = true;
   }
 
   /** How long a token issued now lives in Redis: the window, or (counted from the mail) up to the ceiling. */
@@ -384,7 +381,6 @@ class Registration {
     }
     this.attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
     this.windowAwaitsMail(message);
-    this.windowMoved = true;
     this.deliveries.push(this.messages.deliver(message));
     return { userId: this.userId, status: 'DISABLED', workflowId: this.workflowId };
   }
