@@ -1,5 +1,6 @@
 import type { createMessageService } from '../../services/messages';
 import type { UserRegistrationView } from '../../services/users';
+import type { ActivationWindow } from '../../../workflows/registration';
 import { html } from '../html';
 import { fieldTable, table } from '../table';
 import { layout, statusClass, statusColumn, time, type PageContext } from './layout';
@@ -32,12 +33,31 @@ export function registrationPage(
   );
 }
 
+const at = (ms: number | undefined) => time(ms === undefined ? undefined : new Date(ms));
+
+/** When the mail was accepted (opening the window), the reminder, and the window's end. */
+function activationRows(window: ActivationWindow | undefined) {
+  if (!window) return [];
+  const reminder =
+    window.reminderSentAt !== undefined
+      ? at(window.reminderSentAt)
+      : window.reminderDueAt !== undefined
+        ? html`due ${at(window.reminderDueAt)}`
+        : 'none';
+  return [
+    { header: 'activation mail accepted', value: at(window.mailAcceptedAt) },
+    { header: 'reminder sent', value: reminder },
+    { header: 'activation window ends', value: at(window.endsAt) },
+  ];
+}
+
 function details({ user, messages, workflowUrl }: FoundRegistration) {
   return html`${fieldTable('The registration', [
     { header: 'stage', value: user.stage, class: statusClass(user.stage) },
     { header: 'user id', value: user.userId },
     { header: 'login name', value: user.loginName },
     { header: 'registered', value: time(user.createdAt) },
+    ...activationRows(user.activation),
     { header: 'activated', value: time(user.activatedAt) },
     { header: 'workflow', value: html`<a href="${workflowUrl}">${user.workflowId}</a> (Temporal Web UI)` },
   ])}
