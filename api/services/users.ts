@@ -23,8 +23,11 @@ export interface UserRegistrationView extends UserView {
   workflowId: string;
   stage: RegistrationStage;
   /** Where its activation window stands, as its workflow tells (absent when the workflow cannot be asked). */
-  activation?: ActivationWindow;
+  activation?: ActivationWindowView;
 }
+
+/** The workflow's ActivationWindow, its times as dates. */
+export type ActivationWindowView = { [K in keyof ActivationWindow]?: Date };
 
 /** A user as the API shows it: never the password hash; an expired one under the e-mail it was registered with. */
 function view(user: UserDoc): UserView {
@@ -60,12 +63,18 @@ export function createUserService(deps: { client: Client }) {
    * The activation window as the registration's workflow keeps it, running or (within Temporal's
    * retention) closed; nothing when it cannot be asked: gone, or started before it kept one.
    */
-  async function activationOf(user: UserDoc): Promise<ActivationWindow | undefined> {
+  async function activationOf(user: UserDoc): Promise<ActivationWindowView | undefined> {
+    let window: ActivationWindow;
     try {
-      return await deps.client.workflow.getHandle(user.workflowId).query(activationWindowQuery);
+      window = await deps.client.workflow.getHandle(user.workflowId).query(activationWindowQuery);
     } catch {
       return undefined;
     }
+    return Object.fromEntries(
+      Object.entries(window)
+        .filter(([, ms]) => typeof ms === 'number')
+        .map(([key, ms]) => [key, new Date(ms as number)]),
+    );
   }
 
   return {

@@ -1,6 +1,5 @@
 import type { createMessageService } from '../../services/messages';
-import type { UserRegistrationView } from '../../services/users';
-import type { ActivationWindow } from '../../../workflows/registration';
+import type { ActivationWindowView, UserRegistrationView } from '../../services/users';
 import { html } from '../html';
 import { fieldTable, table } from '../table';
 import { layout, statusClass, statusColumn, time, type PageContext } from './layout';
@@ -33,21 +32,18 @@ export function registrationPage(
   );
 }
 
-const at = (ms: number | undefined) => time(ms === undefined ? undefined : new Date(ms));
-
 /** When the mail was accepted (opening the window), the reminder, and the window's end. */
-function activationRows(window: ActivationWindow | undefined) {
+function activationRows(window: ActivationWindowView | undefined) {
   if (!window) return [];
-  const reminder =
-    window.reminderSentAt !== undefined
-      ? at(window.reminderSentAt)
-      : window.reminderDueAt !== undefined
-        ? html`due ${at(window.reminderDueAt)}`
-        : 'none';
+  const reminder = window.reminderSentAt
+    ? time(window.reminderSentAt)
+    : window.reminderDueAt
+      ? html`due ${time(window.reminderDueAt)}`
+      : 'none';
   return [
-    { header: 'activation mail accepted', value: at(window.mailAcceptedAt) },
+    { header: 'activation mail accepted', value: time(window.mailAcceptedAt) },
     { header: 'reminder sent', value: reminder },
-    { header: 'activation window ends', value: at(window.endsAt) },
+    { header: 'activation window ends', value: time(window.endsAt) },
   ];
 }
 
