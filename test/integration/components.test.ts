@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
+import { User } from '../../domain/models';
 import * as components from '../../stack/components';
 import { freePort } from '../../stack/ports';
 import { ManagedProcess, waitUntilReady } from '../../stack/process';
@@ -69,6 +70,33 @@ test('a guarded update by _id and status changes only from an allowed status, an
     const plan = JSON.stringify(await docs.find({ _id: 'd8', status: { $in: ['SENDING'] } }).explain());
     // MongoDB: the _id index; the local FerretDB: an SQLite search of its _id index, not a scan.
     expect(plan).toMatch(/IXSCAN|IDHACK|EXPRESS|USING INDEX \S+_id_/);
+  } finally {
+    await connection.close();
+  }
+});
+
+// On MongoDB the lookup is an IXSCAN of this index; FerretDB 1.24's SQLite backend pushes no dotted
+// field down and scans (an operator's lookup of an expired registration only).
+test('an expired registration is found by the address it released, which the users collection indexes', async () => {
+  const connection = await mongoose.createConnection(config.mongodbUri).asPromise();
+  try {
+    const users = connection.model('ReleasedProbe', User.schema, `users_probe_${randomUUID().slice(0, 8)}`);
+    await users.createIndexes();
+    const released = (i: number) => ({ email: `released.${i}@example.test`, loginName: `released_${i}` });
+    await users.collection.insertMany(
+      Array.from({ length: 50 }, (_, i) => ({
+        _id: `u${i}`,
+        status: 'EXPIRED',
+        released: released(i),
+        createdAt: new Date(),
+      })),
+    );
+    const byAddress = { 'released.email': 'released.7@example.test' };
+    expect(await users.collection.findOne(byAddress)).toMatchObject({ _id: 'u7' });
+    expect((await users.collection.indexes()).map((index) => index.key)).toContainEqual({
+      'released.email': 1,
+      createdAt: -1,
+    });
   } finally {
     await connection.close();
   }
