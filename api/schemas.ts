@@ -161,6 +161,9 @@ export const confirmResponse = z.object({
   consumerGroup: z.string(),
   status: z.enum(CONFIRM_STATUSES),
   consumeCount: z.number().int(),
+  /** The mail server's reply when it accepted the mail, and the provider's id of the mail read from it. */
+  smtpResponse: z.string().optional(),
+  providerMessageId: z.string().optional(),
   ...auditTrail,
 });
 export const messageListResponse = z.object({
