@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import { MAIL_EVENT_PROVIDERS } from '../domain/mail-events';
+import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES } from '../domain/mail-events';
 import { REFUSAL_REASONS } from './webhooks/types';
 
 /** Label of a request that matched no route: its raw path could hold anything (a token, an address). */
@@ -78,8 +78,12 @@ export function createApiMetrics() {
   };
   // Every series exists from the start, at 0, so that rate() and increase() see the first refusal or resend.
   for (const limiter of LIMITERS) metrics.rateLimited.inc({ limiter }, 0);
-  for (const provider of MAIL_EVENT_PROVIDERS)
+  for (const provider of MAIL_EVENT_PROVIDERS) {
     for (const reason of REFUSAL_REASONS) metrics.mailEventRefusals.inc({ provider, reason }, 0);
+    for (const type of MAIL_EVENT_TYPES)
+      for (const outcome of ['recorded', 'duplicate', 'unknown-message'])
+        metrics.mailEvents.inc({ provider, type, outcome }, 0);
+  }
   for (const via of ['message', 'resend-dead']) metrics.operatorResends.inc({ via }, 0);
   return metrics;
 }

@@ -49,7 +49,7 @@ const refusals = async (provider: string, reason: string) =>
   });
 const event = { type: 'delivery', messageId: '<m.CID_OPC@reliable-signup>', recipient: 'a@example.test' };
 
-it('answers 202 with each event’s outcome for a signed post', async () => {
+it('answers 202 with each event’s outcome for a signed post, and counts it', async () => {
   const p = genericPost(secret, event);
   const res = await request(baseUrl, 'POST', '/webhooks/mail-events/generic', {
     raw: p.body.toString(),
@@ -60,6 +60,9 @@ it('answers 202 with each event’s outcome for a signed post', async () => {
     events: [{ eventId: expect.any(String) as string, type: 'delivery', outcome: 'recorded' }],
   });
   expect(accepted).toHaveLength(1);
+  const samples = parseSamples(await metrics.registry.metrics());
+  const counted = { provider: 'generic', type: 'delivery', outcome: 'recorded' };
+  expect(total(samples, 'reliable_signup_mail_events_total', counted)).toBe(1);
 });
 
 it('answers 404 PROVIDER_OFF for a provider whose secret is not set, and counts it', async () => {
