@@ -11,6 +11,7 @@ import { openApiDocument } from './openapi';
 import { adminRouter, type AdminConsoleDeps } from './routes/admin';
 import { codecRouter, type CodecDeps } from './routes/codec';
 import { healthRouter } from './routes/health';
+import { mailEventsRouter } from './routes/mail-events';
 import { messagesRouter } from './routes/messages';
 import { methodNotAllowed } from './method-not-allowed';
 import { activationRouter } from './routes/activation';
@@ -54,6 +55,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(methodNotAllowed);
   // The codec takes large payload batches, so it parses its own bodies, before the small default limit.
   app.use(codecRouter({ ...deps.codec, sessions: deps.adminSessions }));
+  // The same for the mail-event webhooks: their signatures cover the raw body.
+  app.use(mailEventsRouter({ ...deps.mailEvents, metrics: deps.metrics }));
   app.use(express.json({ limit: '16kb' }));
   const openApi = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => {

@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES } from '../domain/mail-events';
+import { REFUSAL_REASONS } from './webhooks/types';
 
 /** Label of a request that matched no route: its raw path could hold anything (a token, an address). */
 export const UNMATCHED_ROUTE = '(unmatched)';
@@ -61,9 +63,27 @@ export function createApiMetrics() {
       labelNames: ['limiter'] as const,
       registers,
     }),
+    mailEvents: new Counter({
+      name: 'reliable_signup_mail_events_total',
+      help: 'Verified provider events about sent mail, by provider, type (bounce, complaint, delivery, delay) and outcome (recorded, duplicate, unknown-message)',
+      labelNames: ['provider', 'type', 'outcome'] as const,
+      registers,
+    }),
+    mailEventRefusals: new Counter({
+      name: 'reliable_signup_mail_event_refusals_total',
+      help: 'Posts to the mail-event webhooks refused, by provider and reason (signature, stale, replay, off, too-large, …); nothing of them recorded',
+      labelNames: ['provider', 'reason'] as const,
+      registers,
+    }),
   };
   // Every series exists from the start, at 0, so that rate() and increase() see the first refusal or resend.
   for (const limiter of LIMITERS) metrics.rateLimited.inc({ limiter }, 0);
+  for (const provider of MAIL_EVENT_PROVIDERS) {
+    for (const reason of REFUSAL_REASONS) metrics.mailEventRefusals.inc({ provider, reason }, 0);
+    for (const type of MAIL_EVENT_TYPES)
+      for (const outcome of ['recorded', 'duplicate', 'unknown-message'])
+        metrics.mailEvents.inc({ provider, type, outcome }, 0);
+  }
   for (const via of ['message', 'resend-dead']) metrics.operatorResends.inc({ via }, 0);
   return metrics;
 }

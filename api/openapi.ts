@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as s from './schemas';
+import { genericEventBody } from './webhooks/generic';
 
 type Schema = z.ZodType;
 
@@ -166,6 +167,28 @@ export const operations: Operation[] = [
     params: s.messageKeyParams,
     responses: { 202: s.resendResponse, 400: e, 401: e, 404: e, 409: e, ...unavailable },
     meaning: { 404: 'MESSAGE_NOT_FOUND', 409: 'MESSAGE_NOT_DEAD, or FLOW_NOT_RUNNING (its workflow no longer runs)' },
+  },
+  {
+    method: 'post',
+    path: '/webhooks/mail-events/{provider}',
+    summary:
+      'A mail provider’s events about sent mail (bounce, complaint, delivery, delay), in the provider’s own format ' +
+      'and with its own signature (docs/mail-events.md): ses (Amazon SNS, signature v1/v2), sendgrid (ECDSA), ' +
+      'postmark (basic auth), mailgun (HMAC, token once), generic (X-Signature HMAC; the JSON body below, or a ' +
+      'raw RFC 3464 delivery report as message/rfc822). Each event is recorded once and applied to the delivery ' +
+      'whose Message-ID or provider id it names',
+    params: s.mailEventProviderParams,
+    body: genericEventBody,
+    responses: { 202: s.mailEventsAcceptedResponse, 400: e, 401: e, 403: e, 404: e, 413: e, ...unavailable },
+    meaning: {
+      202: 'Accepted: each event recorded (or a duplicate of one recorded before, or about a mail this deployment did not send)',
+      400: 'MALFORMED_EVENT: signed, but not an event of the provider’s format',
+      401: 'SIGNATURE_INVALID (missing or wrong), TIMESTAMP_STALE (signed more than 5 minutes ago), or REPLAYED (a Mailgun token used for another event); nothing recorded',
+      403: 'TOPIC_NOT_ALLOWED: an SNS topic not in MAIL_EVENTS_SES_TOPIC_ARNS',
+      404: 'PROVIDER_OFF: the provider’s secret is not configured; NOT_FOUND: no such provider',
+      413: 'PAYLOAD_TOO_LARGE: over 256 KiB',
+      503: 'DEPENDENCY_UNAVAILABLE, or SNS_UNAVAILABLE (the SNS certificate or subscription link could not be reached)',
+    },
   },
   {
     method: 'get',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES } from '../domain/mail-events';
 import { CONFIRM_STATUSES, MESSAGE_STATUSES } from '../domain/messaging';
 import { USER_STATUSES } from '../domain/users';
 import type { RegistrationStage } from '../workflows/registration';
@@ -171,6 +172,9 @@ export const confirmResponse = z.object({
   consumerGroup: z.string(),
   status: z.enum(CONFIRM_STATUSES),
   consumeCount: z.number().int(),
+  /** The mail server's reply when it accepted the mail, and the provider's id of the mail read from it. */
+  smtpResponse: z.string().optional(),
+  providerMessageId: z.string().optional(),
   ...auditTrail,
 });
 export const messageListResponse = z.object({
@@ -189,4 +193,21 @@ export const healthResponse = z.object({
 });
 export const codecResponse = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),
+});
+
+/** POST /webhooks/mail-events/{provider}. */
+export const mailEventProviderParams = z.object({
+  provider: z.enum(MAIL_EVENT_PROVIDERS).meta({
+    description:
+      'Whose format and signature the post has; a provider is off (404 PROVIDER_OFF) until its secret is set',
+  }),
+});
+export const mailEventsAcceptedResponse = z.object({
+  events: z.array(
+    z.object({
+      eventId: z.string(),
+      type: z.enum(MAIL_EVENT_TYPES),
+      outcome: z.enum(['recorded', 'duplicate', 'unknown-message']),
+    }),
+  ),
 });

@@ -3,6 +3,7 @@ import { withSecretFiles } from './secret-files';
 import { DEVELOPMENT_DEFAULTS } from './development-defaults';
 import { ConfigError } from './error';
 import { parseCodecSignOn, type CodecSignOn } from './codec-sign-on';
+import { parseMailEvents, type MailEventsConfig } from './mail-events';
 import { parsePayloadKeys } from './payload-keys';
 import { productionProblems } from './production';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
@@ -88,6 +89,15 @@ const schema = z.object({
   TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('http://localhost:8233'),
   ADMIN_SESSION_TTL_SECONDS: integer((n) => n.min(60).default(8 * 60 * 60)),
   RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE: integer((n) => n.positive().default(10)),
+  MAIL_EVENTS_SES_TOPIC_ARNS: z.string().optional(),
+  MAIL_EVENTS_SES_CERT_HOST_CHECK: z.enum(['on', 'off']).default('on'),
+  MAIL_EVENTS_SENDGRID_PUBLIC_KEY: z.string().min(1).optional(),
+  MAIL_EVENTS_POSTMARK_CREDENTIALS: z.string().min(1).optional(),
+  MAIL_EVENTS_MAILGUN_SIGNING_KEY: z.string().min(1).optional(),
+  MAIL_EVENTS_GENERIC_SECRET: z.string().min(16).optional(),
+  MAIL_DKIM_DOMAIN: z.string().min(1).optional(),
+  MAIL_DKIM_SELECTOR: z.string().min(1).optional(),
+  MAIL_DKIM_PRIVATE_KEY: z.string().min(1).optional(),
   LOG_LEVEL: logLevel,
 });
 
@@ -148,6 +158,10 @@ export type Config = {
   deadCountRefreshSeconds: number;
   /** Workflows the worker keeps in memory; the others are replayed from their history when their next task comes. */
   workerMaxCachedWorkflows: number;
+  /** Who may post mail events to POST /webhooks/mail-events/{provider}: a provider is off until configured. */
+  mailEvents: MailEventsConfig;
+  /** DKIM signing of every mail (nodemailer's `dkim`), when a key is given. */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -230,8 +244,20 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     apiMetricsAddress: e.API_METRICS_ADDRESS,
     deadCountRefreshSeconds: e.DEAD_COUNT_REFRESH_SECONDS,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    mailEvents: parseMailEvents(e),
+    dkim: parseDkim(e),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function parseDkim(e: z.infer<typeof schema>): Config['dkim'] {
+  const given = [e.MAIL_DKIM_DOMAIN, e.MAIL_DKIM_SELECTOR, e.MAIL_DKIM_PRIVATE_KEY].filter(Boolean).length;
+  if (given === 0) return undefined;
+  if (given < 3)
+    throw new ConfigError(
+      'Invalid configuration: MAIL_DKIM_DOMAIN, MAIL_DKIM_SELECTOR and MAIL_DKIM_PRIVATE_KEY (or _FILE) go together',
+    );
+  return { domainName: e.MAIL_DKIM_DOMAIN!, keySelector: e.MAIL_DKIM_SELECTOR!, privateKey: e.MAIL_DKIM_PRIVATE_KEY! };
 }
 
 /** Only the log level, for modules that log before (or without) the whole configuration. */

@@ -1,4 +1,5 @@
 import { DEVELOPMENT_DEFAULTS } from './development-defaults';
+import { DEVELOPMENT_MAIL_EVENTS_SECRET } from './mail-events';
 import { parsePayloadKeys } from './payload-keys';
 
 /** Secrets shorter than this are refused in production. */
@@ -18,17 +19,26 @@ export const PRODUCTION_REQUIRED = [
   'PAYLOAD_KEYS',
   'CODEC_CORS_ORIGINS',
 ] as const;
-const SECRETS: readonly string[] = ['ADMIN_TOKEN', 'ACTIVATION_TOKEN_SECRET', 'ACTIVATION_CODE_KEY', 'CODEC_TOKEN'];
+const SECRETS: readonly string[] = [
+  'ADMIN_TOKEN',
+  'ACTIVATION_TOKEN_SECRET',
+  'ACTIVATION_CODE_KEY',
+  'CODEC_TOKEN',
+  'MAIL_EVENTS_GENERIC_SECRET',
+];
 
 /** Every reason the environment is unfit for production, one per setting; empty when it is fit. */
 export function productionProblems(env: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
-  const developmentDefaults: Partial<Record<string, string>> = DEVELOPMENT_DEFAULTS;
+  const developmentDefaults: Partial<Record<string, string>> = {
+    ...DEVELOPMENT_DEFAULTS,
+    MAIL_EVENTS_GENERIC_SECRET: DEVELOPMENT_MAIL_EVENTS_SECRET,
+  };
   for (const name of PRODUCTION_REQUIRED) if (!env[name]) problems.push(`${name} is not set`);
   // The codec needs a way in: its own token, or sign-on (with which the token is optional).
   if (!env.CODEC_TOKEN && !env.CODEC_OIDC_ISSUER)
     problems.push('CODEC_TOKEN is not set (nor sign-on for the codec: CODEC_OIDC_ISSUER and CODEC_OIDC_AUDIENCE)');
-  for (const name of [...PRODUCTION_REQUIRED, 'CODEC_TOKEN']) {
+  for (const name of [...PRODUCTION_REQUIRED, 'CODEC_TOKEN', 'MAIL_EVENTS_GENERIC_SECRET']) {
     const value = env[name];
     if (!value) continue;
     if (value === developmentDefaults[name]) problems.push(`${name} is the development default`);
@@ -48,6 +58,10 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (env.PUBLIC_BASE_URL && !servedSecurely(env.PUBLIC_BASE_URL))
     problems.push(
       'PUBLIC_BASE_URL is http: (the console cookies would not be Secure, the activation links not private); use https:, or a loopback host for a stack on this machine only',
+    );
+  if (env.MAIL_EVENTS_SES_CERT_HOST_CHECK === 'off')
+    problems.push(
+      'MAIL_EVENTS_SES_CERT_HOST_CHECK is off (anyone could sign SES events with a certificate of their own)',
     );
   if (env.ADMIN_TOKEN && env.ADMIN_TOKEN === env.CODEC_TOKEN)
     problems.push('ADMIN_TOKEN equals CODEC_TOKEN (a token for machine clients must not also open the operator API)');

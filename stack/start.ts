@@ -6,12 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
+import { DEVELOPMENT_MAIL_EVENTS_SECRET } from '../config/mail-events';
 import { installStack } from './install';
 import { acquireLock } from './lock';
 import { repoRoot } from './paths';
 import { appProcess, buildWorkflowBundle } from './apps';
 import { uiCodecEndpoint } from './components';
 import { keepRunning } from './keep-running';
+import { startMailSimulator } from './mail-simulator';
 import { assertPortFree } from './ports';
 import { waitUntilReady, type ManagedProcess } from './process';
 import { portsFrom, startStack, type Stack } from './supervisor';
@@ -20,6 +22,10 @@ const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
 /** Where the worker and the API serve their Prometheus metrics, unless WORKER_/API_METRICS_ADDRESS say otherwise. */
 const WORKER_METRICS_PORT = 9464;
 const API_METRICS_PORT = 9465;
+/** The generic webhook's secret, for the mail simulator (stack/mail-simulator.ts): the development one unless given. */
+const mailEventsSecret = process.env.MAIL_EVENTS_GENERIC_SECRET ?? DEVELOPMENT_MAIL_EVENTS_SECRET;
+/** How long after its acceptance the simulator reports a mail to bounce.test, complaint.test or delay.test. */
+const simulatorDelaySeconds = Number(process.env.MAIL_SIMULATOR_DELAY_SECONDS ?? 3);
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
       API_METRICS_ADDRESS: config.apiMetricsAddress,
       // The console links each message's workflow in the Web UI this stack runs.
       TEMPORAL_UI_URL: process.env.TEMPORAL_UI_URL ?? stack.urls['Temporal Web UI'],
+      MAIL_EVENTS_GENERIC_SECRET: mailEventsSecret,
     };
     for (const name of ['worker', 'api'] as const) {
       const app = appProcess(name, env);
@@ -102,6 +109,18 @@ async function main(): Promise<void> {
     }
     recordPids();
     await waitUntilReady(apps[1], () => fetch(`http://127.0.0.1:${config.port}/health`), 60_000);
+    // With the stack's own maildev: mails to bounce.test, complaint.test and delay.test get their events.
+    if (stack.env.MAIL_API_URL) {
+      supervised.push(
+        startMailSimulator({
+          mailApiUrl: stack.env.MAIL_API_URL,
+          webhookUrl: `http://127.0.0.1:${config.port}/webhooks/mail-events/generic`,
+          secret: mailEventsSecret,
+          delayMs: simulatorDelaySeconds * 1000,
+          log: (line) => console.log(`[mail simulator] ${line}`),
+        }),
+      );
+    }
 
     const urls: Record<string, string> = {
       API: config.publicBaseUrl,
@@ -114,6 +133,10 @@ async function main(): Promise<void> {
     console.log('\nreliable-signup is running:');
     for (const [name, url] of Object.entries(urls)) console.log(`  ${name.padEnd(24)} ${url}`);
     console.log(`  ${'Server logs'.padEnd(24)} ${join(dataDir, 'logs')}`);
+    if (stack.env.MAIL_API_URL)
+      console.log(
+        `  ${'Mail simulator'.padEnd(24)} mail to …@bounce.test bounces, …@complaint.test complains, …@delay.test is delayed`,
+      );
     console.log('Press Ctrl-C to stop.\n');
   } catch (err) {
     console.error(`\n${(err as Error).message}`);

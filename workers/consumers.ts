@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import type { Transporter } from 'nodemailer';
 import { createDeliverActivity, type DeliverActivity, type MessageHandler } from '../activities/consumers/delivery';
 import { createEventsHandler } from '../activities/consumers/events';
-import { createMailHandler } from '../activities/consumers/mail';
+import { createMailHandler, recordSmtpReply } from '../activities/consumers/mail';
 import type { Config } from '../config';
 import { createDeliveryMetrics } from '../infra/delivery-metrics';
 import { defaultSubscriptions, EVENTS_CONSUMER, MAIL_CONSUMER, type ConsumerGroup } from '../domain/subscriptions';
@@ -19,6 +19,7 @@ export function createConsumers(deps: { config: Config; redis: Redis; mailer: Tr
       publicBaseUrl: config.publicBaseUrl,
       tokenSecret: config.activation.tokenSecret,
       tokenTtlSeconds: config.activation.ttlSeconds,
+      recordAccepted: recordSmtpReply,
     }),
     [EVENTS_CONSUMER]: createEventsHandler(),
   };

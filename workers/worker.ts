@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   await ensureIndexes();
   await seedSubscriptions(config.temporal.taskQueue);
   const redis = createRedis(config.redis);
-  const mailer = createMailer(config.smtpUrl);
+  const mailer = createMailer(config.smtpUrl, config.dkim);
   const meter = Runtime.instance().metricMeter;
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const { namespace, taskQueue } = config.temporal;

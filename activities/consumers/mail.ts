@@ -4,6 +4,7 @@ import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_REMINDER, ACTIVE_USER_S
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationCode } from '../../domain/activation-codes';
 import { deriveActivationToken } from '../../domain/tokens';
+import { Confirm, confirmId } from '../../domain/models';
 import type { MessageHandler } from './delivery';
 import {
   accountExistsMail,
@@ -20,6 +21,8 @@ export function createMailHandler(deps: {
   publicBaseUrl: string;
   tokenSecret: string;
   tokenTtlSeconds: number;
+  /** Keeps the server's reply with the delivery (recordSmtpReply), for provider events that name the mail by it. */
+  recordAccepted: (messageKey: string, reply: AcceptedReply) => Promise<void>;
 }): MessageHandler {
   /** The link and the code the token salt derives, and the page the code is entered on. */
   const meansOf = (tokenSalt: string): ActivationMeans => ({
@@ -53,18 +56,50 @@ export function createMailHandler(deps: {
         nonRetryable: true,
       });
     }
+    let info: { response?: unknown };
     try {
-      await deps.mailer.sendMail({
+      info = await deps.mailer.sendMail({
         from: deps.from,
         to: email,
         ...mail,
-        // The same Message-ID on a repeated delivery lets mail systems drop the duplicate.
-        messageId: `<${message.messageKey}.${MAIL_CONSUMER}@reliable-signup>`,
+        // The same Message-ID on a repeated delivery lets mail systems drop the duplicate, and provider
+        // events name the delivery by it.
+        messageId: mailMessageId(message.messageKey),
+        // RFC 3834: no auto-reply (vacation notices, …) to a mail no one typed.
+        headers: { 'Auto-Submitted': 'auto-generated' },
       });
     } catch (err) {
       throw classifySmtpFailure(err);
     }
+    if (typeof info.response === 'string') {
+      // Sent: a reply that is not kept only costs provider events that name the mail by the provider's id.
+      await deps.recordAccepted(message.messageKey, acceptedReply(info.response)).catch(() => undefined);
+    }
   };
+}
+
+/** The Message-ID of the mail of one message: `<messageKey.CID_OPC@reliable-signup>`. */
+export const mailMessageId = (messageKey: string) => `<${messageKey}.${MAIL_CONSUMER}@reliable-signup>`;
+
+export interface AcceptedReply {
+  smtpResponse: string;
+  providerMessageId?: string;
+}
+
+/**
+ * The provider's id of the mail in its `250` reply, where it gives one: `250 Ok 0100018c…-000000` (SES),
+ * `250 Ok: queued as <id>` (SendGrid, Postmark, Postfix).
+ */
+export function acceptedReply(response: string): AcceptedReply {
+  const id =
+    /\bqueued as <?([^\s>]+)>?/i.exec(response)?.[1] ??
+    /^250 (?:2\.0\.0 )?Ok <?([\w.-]{16,})>?\s*$/i.exec(response)?.[1];
+  return { smtpResponse: response.slice(0, 500), ...(id ? { providerMessageId: id } : {}) };
+}
+
+/** Keeps the SMTP server's reply with the mail delivery's confirm. */
+export async function recordSmtpReply(messageKey: string, reply: AcceptedReply): Promise<void> {
+  await Confirm.updateOne({ _id: confirmId(messageKey, MAIL_CONSUMER) }, { $set: reply });
 }
 
 /**

@@ -10,6 +10,9 @@ import { createAdminSessions } from './admin-sessions';
 import { redisBriefCache } from './brief-cache';
 import { createConsoleService } from './console';
 import { createAnswerTiming } from './answer-timing';
+import { configuredWebhooks } from '../webhooks/providers';
+import { createApplyToFlow } from './mail-event-flow';
+import { createMailEventSink } from './mail-event-sink';
 import { createMessageService } from './messages';
 import { createPasswordHasher, verifyPassword } from './password';
 import { createRegistrationService } from './registration';
@@ -69,6 +72,11 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       resent: metrics.activationResends,
     }),
     messages: createMessageService({ client, resent: metrics.operatorResends }),
+    mailEvents: {
+      webhooks: configuredWebhooks(config.mailEvents, redis),
+      // applyToFlow: what a recorded event does to the flow that sent the mail (api/services/mail-event-flow.ts).
+      sink: createMailEventSink({ applyToFlow: createApplyToFlow() }),
+    },
     console: createConsoleService({ cache: redisBriefCache(redis) }),
     adminSessions: createAdminSessions({ redis, ttlSeconds: config.console.sessionTtlSeconds }),
     limits: {

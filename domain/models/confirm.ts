@@ -9,6 +9,12 @@ export interface ConfirmDoc extends AuditTrail {
   consumerGroup: string;
   status: ConfirmStatus;
   consumeCount: number;
+  /**
+   * The mail server's reply when it accepted the mail (`250 Ok: queued as …`), and the provider's id of
+   * the mail read from it: provider events that name the mail by that id find this delivery by it.
+   */
+  smtpResponse?: string;
+  providerMessageId?: string;
 }
 
 const schema = new Schema<ConfirmDoc>(
@@ -18,6 +24,8 @@ const schema = new Schema<ConfirmDoc>(
     consumerGroup: { type: String, required: true },
     status: { type: String, enum: CONFIRM_STATUSES, required: true },
     consumeCount: { type: Number, default: 0 },
+    smtpResponse: String,
+    providerMessageId: String,
     ...auditTrailFields,
   },
   { timestamps: true, versionKey: false },
@@ -27,6 +35,7 @@ schema.index({ messageKey: 1, consumerGroup: 1 }, { unique: true });
 // resend-all, the latest consumed mails of the overview's latency chart).
 schema.index({ consumerGroup: 1, createdAt: -1, _id: -1 });
 schema.index({ consumerGroup: 1, status: 1, createdAt: -1, _id: -1 });
+schema.index({ providerMessageId: 1 });
 
 export const Confirm = model<ConfirmDoc>('Confirm', schema, 'confirms');
 

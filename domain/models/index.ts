@@ -1,6 +1,7 @@
 export { AuditTransition } from './audit-transition';
 export { Confirm, confirmId } from './confirm';
 export { isDuplicateKeyError } from './duplicate-key';
+export { MailEventRecord } from './mail-event';
 export { Message } from './message';
 export { Subscription } from './subscription';
 export { User } from './user';
@@ -8,6 +9,7 @@ export { UserEvent } from './user-event';
 
 import { AuditTransition } from './audit-transition';
 import { Confirm } from './confirm';
+import { MailEventRecord } from './mail-event';
 import { Message } from './message';
 import { Subscription } from './subscription';
 import { User } from './user';
@@ -15,5 +17,7 @@ import { UserEvent } from './user-event';
 
 /** Creates the unique indexes every idempotent write relies on (mongoose's autoIndex runs in the background). */
 export async function ensureIndexes(): Promise<void> {
-  await Promise.all([User, Message, Confirm, Subscription, UserEvent, AuditTransition].map((m) => m.createIndexes()));
+  await Promise.all(
+    [User, Message, Confirm, Subscription, UserEvent, AuditTransition, MailEventRecord].map((m) => m.createIndexes()),
+  );
 }

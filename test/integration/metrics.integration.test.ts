@@ -125,6 +125,8 @@ test('the worker counts mails per consumer group, failures by kind, request → 
     return (
       moved(before, samples)('reliable_signup_deliveries_total', { consumer_group: 'CID_EVENTS' }) >= 1 &&
       moved(before, samples)('reliable_signup_deliveries_total', { consumer_group: 'CID_OPC' }) >= 1 &&
+      // Measured once the delivery is recorded as consumed, a few writes after the mail went out.
+      moved(before, samples)('reliable_signup_delivery_latency_ms_count', { consumer_group: 'CID_OPC' }) >= 1 &&
       samples
     );
   }, 'the delivery counted');

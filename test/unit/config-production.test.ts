@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, DEVELOPMENT_DEFAULTS, loadConfig } from '../../config';
+import { DEVELOPMENT_MAIL_EVENTS_SECRET } from '../../config/mail-events';
 
 const secret = () => randomBytes(24).toString('base64url');
 const freshKey = () => randomBytes(32).toString('base64');
@@ -147,5 +148,30 @@ describe('settings that would weaken the deployment', () => {
     const { message } = refusal({ ...production(), ADMIN_TOKEN: shared, CODEC_TOKEN: shared });
     expect(message).toContain('ADMIN_TOKEN equals CODEC_TOKEN');
     expect(message).not.toContain(shared);
+  });
+});
+
+describe('mail-event webhooks', () => {
+  it('refuses the development secret of the generic webhook (the one npm start sets), and a short one', () => {
+    expect(refusal({ ...production(), MAIL_EVENTS_GENERIC_SECRET: DEVELOPMENT_MAIL_EVENTS_SECRET }).message).toContain(
+      'MAIL_EVENTS_GENERIC_SECRET is the development default',
+    );
+    expect(refusal({ ...production(), MAIL_EVENTS_GENERIC_SECRET: 'z'.repeat(31) }).message).toContain(
+      'MAIL_EVENTS_GENERIC_SECRET is shorter than 32 characters',
+    );
+    expect(
+      loadConfig({ ...production(), MAIL_EVENTS_GENERIC_SECRET: secret() + secret() }).mailEvents.generic,
+    ).toBeDefined();
+  });
+
+  it('refuses SNS certificates from any host (the setting that lets a test serve its own)', () => {
+    const env = { ...production(), MAIL_EVENTS_SES_TOPIC_ARNS: 'arn:aws:sns:eu-west-1:123456789012:ses' };
+    expect(refusal({ ...env, MAIL_EVENTS_SES_CERT_HOST_CHECK: 'off' }).message).toContain(
+      'MAIL_EVENTS_SES_CERT_HOST_CHECK is off',
+    );
+    expect(loadConfig(env).mailEvents.ses).toEqual({
+      topicArns: [env.MAIL_EVENTS_SES_TOPIC_ARNS],
+      certHostCheck: 'on',
+    });
   });
 });

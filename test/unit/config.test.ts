@@ -332,3 +332,36 @@ describe('refusals that keep a deployment from quietly going wrong', () => {
     },
   );
 });
+
+describe('mail events and DKIM', () => {
+  it('has every mail-event provider off, and no DKIM signing, by default', () => {
+    const config = loadConfig({});
+    expect(config.mailEvents).toEqual({});
+    expect(config.dkim).toBeUndefined();
+  });
+
+  it('turns each provider on with its secret', () => {
+    const { mailEvents } = loadConfig({
+      MAIL_EVENTS_SES_TOPIC_ARNS: 'arn:aws:sns:eu-west-1:1:a, arn:aws:sns:eu-west-1:1:b',
+      MAIL_EVENTS_SENDGRID_PUBLIC_KEY: 'MFkw…',
+      MAIL_EVENTS_POSTMARK_CREDENTIALS: 'hook:pass:with:colons',
+      MAIL_EVENTS_MAILGUN_SIGNING_KEY: 'key-1',
+      MAIL_EVENTS_GENERIC_SECRET: 'sixteen-chars-or-more',
+    });
+    expect(mailEvents).toEqual({
+      ses: { topicArns: ['arn:aws:sns:eu-west-1:1:a', 'arn:aws:sns:eu-west-1:1:b'], certHostCheck: 'on' },
+      sendgrid: { publicKey: 'MFkw…' },
+      postmark: { username: 'hook', password: 'pass:with:colons' },
+      mailgun: { signingKey: 'key-1' },
+      generic: { secret: 'sixteen-chars-or-more' },
+    });
+  });
+
+  it('refuses Postmark credentials without a user, and a DKIM key without its domain and selector', () => {
+    expect(refusal({ MAIL_EVENTS_POSTMARK_CREDENTIALS: 'no-colon' })).toContain('MAIL_EVENTS_POSTMARK_CREDENTIALS');
+    expect(refusal({ MAIL_DKIM_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----' })).toContain('go together');
+    expect(
+      loadConfig({ MAIL_DKIM_DOMAIN: 'example.com', MAIL_DKIM_SELECTOR: 's1', MAIL_DKIM_PRIVATE_KEY: 'pem' }).dkim,
+    ).toEqual({ domainName: 'example.com', keySelector: 's1', privateKey: 'pem' });
+  });
+});

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport';
-import { type createMailHandler } from '../../activities/consumers/mail';
+import { acceptedReply, type createMailHandler } from '../../activities/consumers/mail';
 import { createActivationTokens } from '../../activities/tokens';
 import { deriveActivationCode } from '../../domain/activation-codes';
 import { loadConfig } from '../../config';
@@ -312,5 +312,46 @@ describe('notice to the owner of a taken address', () => {
     expect(mail.messageId).toBe('<msg-notice.CID_OPC@reliable-signup>');
     expect(links(mail)).toEqual({ text: [], html: [] });
     expect(`${mail.text}${String(mail.html)}`).not.toContain('alice,');
+  });
+});
+
+describe('every mail', () => {
+  it.each([
+    ['activation', message()],
+    ['success', message({ tag: ACTIVE_USER_SUCCESS })],
+    ['notice', message({ tag: ACCOUNT_EXISTS_NOTICE }, { tokenSalt: undefined })],
+  ])('%s: is marked Auto-Submitted: auto-generated, with a text part beside its HTML part', async (_kind, msg) => {
+    const { handler, sent } = mailHandler();
+    await handler(msg);
+    const [mail] = await sent();
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.text?.trim()).toBeTruthy();
+    expect(mail.html).toBeTruthy();
+  });
+});
+
+describe("the mail server's reply", () => {
+  it('is kept with the id the provider gives the mail in it, where it gives one', () => {
+    expect(acceptedReply('250 Ok 0100018c2f1e9a6b-5f0a1b2c-3d4e-4f50-8a9b-0c1d2e3f4a5b-000000')).toEqual({
+      smtpResponse: '250 Ok 0100018c2f1e9a6b-5f0a1b2c-3d4e-4f50-8a9b-0c1d2e3f4a5b-000000',
+      providerMessageId: '0100018c2f1e9a6b-5f0a1b2c-3d4e-4f50-8a9b-0c1d2e3f4a5b-000000',
+    });
+    expect(acceptedReply('250 2.0.0 Ok: queued as 4Fq9Zs1m2Jz8').providerMessageId).toBe('4Fq9Zs1m2Jz8');
+    expect(acceptedReply('250 Ok: queued as <883953f4-6105-42a2>').providerMessageId).toBe('883953f4-6105-42a2');
+    expect(acceptedReply('250 OK: message queued')).toEqual({ smtpResponse: '250 OK: message queued' });
+  });
+
+  it('is handed over once the server accepted the mail, and its loss does not fail the sent delivery', async () => {
+    const mailer = nodemailer.createTransport({ streamTransport: true, buffer: true } as StreamTransport.Options);
+    jest.spyOn(mailer, 'sendMail').mockResolvedValue({ response: '250 Ok: queued as ABC123' } as never);
+    const recorded: unknown[] = [];
+    const handler = configuredMailHandler(mailer, config, {
+      recordAccepted: (messageKey, reply) => {
+        recorded.push([messageKey, reply]);
+        return Promise.reject(new Error('MongoDB is down'));
+      },
+    });
+    await expect(handler(message())).resolves.toBeUndefined();
+    expect(recorded).toEqual([['msg-7f3a', { smtpResponse: '250 Ok: queued as ABC123', providerMessageId: 'ABC123' }]]);
   });
 });
