@@ -80,10 +80,11 @@ test('a guarded update by _id and status changes only from an allowed status, an
 test('an expired registration is found by the address it released, which the users collection indexes', async () => {
   const connection = await mongoose.createConnection(config.mongodbUri).asPromise();
   try {
-    const users = connection.model('ReleasedProbe', User.schema, `users_probe_${randomUUID().slice(0, 8)}`);
-    await users.createIndexes();
+    const name = `users_probe_${randomUUID().slice(0, 8)}`;
+    await connection.model('ReleasedProbe', User.schema, name).createIndexes();
+    const users = connection.collection<{ _id: string }>(name);
     const released = (i: number) => ({ email: `released.${i}@example.test`, loginName: `released_${i}` });
-    await users.collection.insertMany(
+    await users.insertMany(
       Array.from({ length: 50 }, (_, i) => ({
         _id: `u${i}`,
         status: 'EXPIRED',
@@ -92,8 +93,8 @@ test('an expired registration is found by the address it released, which the use
       })),
     );
     const byAddress = { 'released.email': 'released.7@example.test' };
-    expect(await users.collection.findOne(byAddress)).toMatchObject({ _id: 'u7' });
-    expect((await users.collection.indexes()).map((index) => index.key)).toContainEqual({
+    expect(await users.findOne(byAddress)).toMatchObject({ _id: 'u7' });
+    expect((await users.indexes()).map((index) => index.key)).toContainEqual({
       'released.email': 1,
       createdAt: -1,
     });
