@@ -130,6 +130,7 @@ export const REGISTRATION_STAGES = [
   'ENABLED',
   'EXPIRED',
   'REJECTED',
+  'BOUNCED',
 ] as const satisfies readonly RegistrationStage[];
 export const userRegistrationResponse = userResponse.extend({
   workflowId: z.string(),

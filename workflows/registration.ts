@@ -83,7 +83,7 @@ export interface EmailTakenDetails {
 }
 
 export type RegistrationStage =
-  'REGISTERING' | 'AWAITING_ACTIVATION' | 'ACTIVATING' | 'ENABLED' | 'EXPIRED' | 'REJECTED';
+  'REGISTERING' | 'AWAITING_ACTIVATION' | 'ACTIVATING' | 'ENABLED' | 'EXPIRED' | 'REJECTED' | 'BOUNCED';
 
 export interface Registered {
   userId: string;

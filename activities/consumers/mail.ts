@@ -4,6 +4,7 @@ import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../d
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationCode } from '../../domain/activation-codes';
 import { deriveActivationToken } from '../../domain/tokens';
+import { SUPPRESSED } from '../../domain/delivery';
 import type { MessageHandler } from './delivery';
 import { accountExistsMail, activationMail, activationSucceededMail } from './mail-templates';
 
@@ -14,9 +15,13 @@ export function createMailHandler(deps: {
   publicBaseUrl: string;
   tokenSecret: string;
   tokenTtlSeconds: number;
+  /** The address's entry on the suppression list (domain/suppression-list.ts), if it has one. */
+  suppressionOf: (email: string) => Promise<{ reason: string } | null>;
 }): MessageHandler {
   return async (message) => {
     const { loginName, email, tokenSalt } = message.body;
+    const suppressed = await deps.suppressionOf(email);
+    if (suppressed) throw suppressedFailure(suppressed.reason);
     let mail;
     if (message.tag === ACTIVE_USER && tokenSalt) {
       const token = deriveActivationToken(deps.tokenSecret, tokenSalt);
@@ -50,6 +55,18 @@ export function createMailHandler(deps: {
       throw classifySmtpFailure(err);
     }
   };
+}
+
+/**
+ * A suppressed address (a hard bounce or a complaint before) is never sent to again: the delivery fails
+ * for good before any SMTP traffic, and its confirm and message become DEAD with this as their error.
+ */
+export function suppressedFailure(reason: string) {
+  return ApplicationFailure.create({
+    type: SUPPRESSED,
+    message: `${SUPPRESSED}: the address is on the suppression list (${reason})`,
+    nonRetryable: true,
+  });
 }
 
 /**

@@ -9,6 +9,14 @@ export interface ConfirmDoc extends AuditTrail {
   consumerGroup: string;
   status: ConfirmStatus;
   consumeCount: number;
+  /** What a provider last said of the accepted mail short of a final bounce: delivered, delayed, soft-bounced. */
+  mailOutcome?: MailOutcome;
+}
+
+export interface MailOutcome {
+  type: 'delivery' | 'delay' | 'soft-bounce';
+  at: Date;
+  diagnostic?: string;
 }
 
 const schema = new Schema<ConfirmDoc>(
@@ -18,6 +26,7 @@ const schema = new Schema<ConfirmDoc>(
     consumerGroup: { type: String, required: true },
     status: { type: String, enum: CONFIRM_STATUSES, required: true },
     consumeCount: { type: Number, default: 0 },
+    mailOutcome: { type: { type: String }, at: Date, diagnostic: String },
     ...auditTrailFields,
   },
   { timestamps: true, versionKey: false },

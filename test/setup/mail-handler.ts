@@ -14,6 +14,7 @@ export function configuredMailHandler(
     publicBaseUrl: config.publicBaseUrl,
     tokenSecret: config.activation.tokenSecret,
     tokenTtlSeconds: config.activation.ttlSeconds,
+    suppressionOf: () => Promise.resolve(null),
     ...overrides,
   });
 }
