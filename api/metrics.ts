@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { MAIL_OUTCOMES } from '../domain/mail-outcomes';
 
 /** Label of a request that matched no route: its raw path could hold anything (a token, an address). */
 export const UNMATCHED_ROUTE = '(unmatched)';
@@ -13,6 +14,7 @@ export const LIMITERS = [
   'activation-code-ip',
   'activation-code-address',
   'admin-login-ip',
+  'attempt-status-ip',
 ] as const;
 export type LimiterName = (typeof LIMITERS)[number];
 
@@ -55,6 +57,14 @@ export function createApiMetrics() {
       labelNames: ['via'] as const,
       registers,
     }),
+    mailOutcomes: new Counter({
+      name: 'reliable_signup_mail_outcomes_total',
+      help:
+        "Providers' reports applied to the flow, by what they did: hard-bounce, soft-bounces-as-hard, complaint, " +
+        'soft-bounce, delay, delivery',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     rateLimited: new Counter({
       name: 'reliable_signup_rate_limited_total',
       help: 'Requests refused with 429, by the limit that refused them',
@@ -65,6 +75,7 @@ export function createApiMetrics() {
   // Every series exists from the start, at 0, so that rate() and increase() see the first refusal or resend.
   for (const limiter of LIMITERS) metrics.rateLimited.inc({ limiter }, 0);
   for (const via of ['message', 'resend-dead']) metrics.operatorResends.inc({ via }, 0);
+  for (const outcome of MAIL_OUTCOMES) metrics.mailOutcomes.inc({ outcome }, 0);
   return metrics;
 }
 

@@ -10,6 +10,9 @@ import { createAdminSessions } from './admin-sessions';
 import { redisBriefCache } from './brief-cache';
 import { createConsoleService } from './console';
 import { createAnswerTiming } from './answer-timing';
+import { createAttempts } from './attempts';
+import { createMailOutcomes, temporalSignal } from './mail-outcomes';
+import { createSuppressionService } from './suppressions';
 import { createMessageService } from './messages';
 import { createPasswordHasher, verifyPassword } from './password';
 import { createRegistrationService } from './registration';
@@ -18,7 +21,17 @@ import { createUserService } from './users';
 /** The API's domain logic, wired to its dependencies. */
 export function createServices(deps: { client: Client; redis: Redis; config: Config; metrics: ApiMetrics }) {
   const { client, redis, config, metrics } = deps;
+  // An attempt lives as long as a registration may wait for its activation.
+  const attempts = createAttempts({ redis, ttlSeconds: config.registration.ceilingSeconds });
   return {
+    attempts,
+    suppressions: createSuppressionService(),
+    /** What the mail-event webhooks hand each new event for a known delivery (applyToFlow). */
+    mailOutcomes: createMailOutcomes({
+      signal: temporalSignal(client),
+      ...config.mailOutcomes,
+      counted: (outcome) => metrics.mailOutcomes.inc({ outcome }),
+    }),
     registration: createRegistrationService({
       client,
       config,
@@ -27,6 +40,7 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       notifyOwner: createAccountNotices({ client, config }),
       registered: metrics.registrations,
       answerTiming: createAnswerTiming(),
+      attempts,
     }),
     users: createUserService({ client }),
     activation: createActivationService({
@@ -81,6 +95,13 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       ),
       register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60, metrics.rateLimited),
       resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60, metrics.rateLimited),
+      attemptStatus: createLimiter(
+        redis,
+        'attempt-status-ip',
+        config.rateLimits.attemptStatusPerMinute,
+        60,
+        metrics.rateLimited,
+      ),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MailEvent, MailEventTarget } from '../../domain/mail-events';
+import type { MailOutcomeKind } from '../../domain/mail-outcomes';
 import { ACTIVE_USER } from '../../domain/messaging';
 import { Confirm, confirmId, MailEventRecord, Message } from '../../domain/models';
 import { confirmChange, messageChange } from '../../domain/models/audit-transition';
@@ -9,17 +10,6 @@ import { is } from '../../domain/models/transition';
 import { logger } from '../../infra/logger';
 import { mailRefusedSignal, type MailRefused } from '../../workflows/mail-outcome-signal';
 import { suppress } from '../../domain/suppression-list';
-
-/** What an applied event did, for the metrics (`reliable_signup_mail_outcomes_total{outcome}`). */
-export const MAIL_OUTCOMES = [
-  'hard-bounce',
-  'soft-bounces-as-hard',
-  'complaint',
-  'soft-bounce',
-  'delay',
-  'delivery',
-] as const;
-export type MailOutcomeKind = (typeof MAIL_OUTCOMES)[number];
 
 export interface MailOutcomesDeps {
   /** Tells the workflow that sent a mail that it bounced or was complained about. */
