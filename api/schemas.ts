@@ -150,6 +150,17 @@ export const REGISTRATION_STAGES = [
 export const userRegistrationResponse = userResponse.extend({
   workflowId: z.string(),
   stage: z.enum(REGISTRATION_STAGES),
+  activation: z
+    .object({
+      mailAcceptedAt: timestamp
+        .optional()
+        .meta({ description: 'when the SMTP server accepted the latest activation mail, opening the window' }),
+      endsAt: timestamp.optional().meta({ description: 'when the activation window closes (pending registrations)' }),
+      reminderSentAt: timestamp.optional(),
+      reminderDueAt: timestamp.optional().meta({ description: 'when the one reminder is due, if it is to go' }),
+    })
+    .optional()
+    .meta({ description: "the activation window, as the registration's workflow keeps it" }),
 });
 
 /** What messages and confirms both keep: the last error and the trail of their states. */

@@ -253,8 +253,10 @@ async function projectScenario(
         const events = (await handle.fetchHistory()).events ?? [];
         // The registration ends where the workflow task that accepts the activate update begins.
         const activateTask = activationTaskIndex(events);
+        // Activities and local activities; the markers of patched() are neither.
         const isActivity = (e: (typeof events)[number]) =>
-          !!(e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes);
+          !!e.activityTaskScheduledEventAttributes ||
+          e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
         return {
           events: { registration: activateTask, flow: events.length },
           actions: { registration: billableActions(events.slice(0, activateTask)), flow: billableActions(events) },

@@ -55,6 +55,7 @@ const schema = z.object({
   ACTIVATION_TOKEN_SECRET: z.string().min(16).default(dev.ACTIVATION_TOKEN_SECRET),
   ACTIVATION_CODE_KEY: z.string().min(16).default(dev.ACTIVATION_CODE_KEY),
   ACTIVATION_TTL_SECONDS: integer((n) => n.positive().default(24 * 60 * 60)),
+  ACTIVATION_REMINDER_SECONDS: integer((n) => n.min(0).default(6 * 60 * 60)),
   PASSWORD_HASH_MEMORY_KIB: integer((n) => n.min(1024).default(19_456)),
   PASSWORD_HASH_PASSES: integer((n) => n.min(1).default(2)),
   DELIVERY_MAX_ATTEMPTS: integer((n) => n.min(1).default(10)),
@@ -102,8 +103,11 @@ export type Config = {
   port: number;
   publicBaseUrl: string;
   adminToken: string;
-  /** `codeKey`: the key of the HMAC Redis keeps of each activation code (domain/activation-codes.ts). */
-  activation: { tokenSecret: string; ttlSeconds: number; codeKey: string };
+  /**
+   * `codeKey`: the key of the HMAC Redis keeps of each activation code (domain/activation-codes.ts).
+   * `reminderBeforeSeconds`: how long before the window closes the one reminder goes (0: none).
+   */
+  activation: { tokenSecret: string; ttlSeconds: number; codeKey: string; reminderBeforeSeconds: number };
   passwordHash: { memoryKib: number; passes: number };
   delivery: { maxAttempts: number; pickupTimeoutSeconds: number };
   rateLimits: {
@@ -199,6 +203,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       tokenSecret: e.ACTIVATION_TOKEN_SECRET,
       ttlSeconds: e.ACTIVATION_TTL_SECONDS,
       codeKey: e.ACTIVATION_CODE_KEY,
+      reminderBeforeSeconds: e.ACTIVATION_REMINDER_SECONDS,
     },
     passwordHash: { memoryKib: e.PASSWORD_HASH_MEMORY_KIB, passes: e.PASSWORD_HASH_PASSES },
     delivery: { maxAttempts: e.DELIVERY_MAX_ATTEMPTS, pickupTimeoutSeconds: e.DELIVERY_PICKUP_TIMEOUT_SECONDS },

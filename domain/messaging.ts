@@ -2,10 +2,12 @@
 export const SEND_EMAIL_TOPIC = 'SEND_EMAIL_TOPIC';
 export const ACTIVE_USER = 'ACTIVE_USER';
 export const ACTIVE_USER_SUCCESS = 'ACTIVE_USER_SUCCESS';
+/** The one reminder before the activation window closes: the same link and code as the activation mail. */
+export const ACTIVE_USER_REMINDER = 'ACTIVE_USER_REMINDER';
 /** To the owner of an address someone tried to register again: "if it was you, sign in or reset your password". */
 export const ACCOUNT_EXISTS_NOTICE = 'ACCOUNT_EXISTS_NOTICE';
 /** Every tag a message on SEND_EMAIL_TOPIC carries. */
-export const SEND_EMAIL_TAGS = [ACTIVE_USER, ACTIVE_USER_SUCCESS, ACCOUNT_EXISTS_NOTICE] as const;
+export const SEND_EMAIL_TAGS = [ACTIVE_USER, ACTIVE_USER_SUCCESS, ACTIVE_USER_REMINDER, ACCOUNT_EXISTS_NOTICE] as const;
 export const PRODUCER_GROUP = 'PID_UAC';
 
 /**
@@ -45,6 +47,8 @@ export interface MailBody {
   loginName: string;
   email: string;
   tokenSalt?: string;
+  /** A reminder's: when the activation window closes (ISO 8601), for the mail to say how long is left. */
+  windowEndsAt?: string;
 }
 
 /** A consumer group subscribed to a topic, and the task queue its deliveries go to. */

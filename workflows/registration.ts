@@ -14,6 +14,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   ACTIVE_USER,
+  ACTIVE_USER_REMINDER,
   ACTIVE_USER_SUCCESS,
   SEND_EMAIL_TOPIC,
   type Consumer,
@@ -64,6 +65,11 @@ export interface RegistrationInput {
    * activation window past it. Absent in registrations started before this existed.
    */
   ceilingSeconds?: number;
+  /**
+   * How long before the activation window closes the one reminder mail goes; 0 or absent: none.
+   * Absent in registrations started before reminders existed.
+   */
+  reminderBeforeSeconds?: number;
 }
 
 /** Who a registration is for: the login name and password an activation from the mail makes live. */
@@ -119,6 +125,18 @@ export const replaceRegistrantUpdate = defineUpdate<Registered, [Registrant & { 
 /** The click on the activation link: answers once the user is ENABLED. */
 export const activateUpdate = defineUpdate<Activated, [{ tokenHash: string }]>('activate');
 export const stageQuery = defineQuery<RegistrationStage>('stage');
+
+/** Where a pending registration's activation window stands, in epoch milliseconds (absent: not yet, or never). */
+export interface ActivationWindow {
+  /** When the SMTP server accepted the latest activation mail, which opened the window. */
+  mailAcceptedAt?: number;
+  /** When the window closes (until the mail is accepted: the registration's ceiling). */
+  endsAt?: number;
+  /** When the reminder was sent, or when it is due. */
+  reminderSentAt?: number;
+  reminderDueAt?: number;
+}
+export const activationWindowQuery = defineQuery<ActivationWindow>('activationWindow');
 /** A new activation mail with a new token from this salt (the old one stops working); ignored unless activation is pending. */
 export const resendActivationSignal = defineSignal<[{ tokenSalt: string }]>('resendActivation');
 
@@ -131,6 +149,8 @@ const OWNER_NOTICED_BY_REGISTRATION = 'owner-noticed-by-registration';
  * activation mail (and, until then, runs to the registration's ceiling), not from the token's issue.
  */
 const WINDOW_FROM_MAIL_ACCEPTED = 'activation-window-from-mail-accepted';
+/** The patch under which one reminder mail goes a set time before the activation window closes. */
+const ACTIVATION_REMINDER = 'activation-reminder';
 
 /**
  * An update validator: the update is refused, before it is accepted and recorded, unless its argument
@@ -206,6 +226,13 @@ class Registration {
   private windowFromMail = false;
   /** The activation message whose acceptance opens the window: the latest one sent. */
   private windowMessageKey: string | undefined;
+  /** When the SMTP server accepted that message, opening the window; unset while it is on its way. */
+  private windowOpenedAt: number | undefined;
+  /** The salt of the token that works now: the reminder carries the same link and code. */
+  private liveTokenSalt: string | undefined;
+  /** How long before the window closes the reminder goes (0: none; see ACTIVATION_REMINDER). */
+  private reminderBeforeMs = 0;
+  private reminderSentAt: number | undefined;
   /** Every delivery started, awaited before the workflow returns. */
   private readonly deliveries: Promise<unknown>[] = [];
   /** Recorded by the click, delivered by the main line once the user is ENABLED. */
@@ -228,6 +255,7 @@ class Registration {
       (key, consumerGroup) => this.onConsumed(key, consumerGroup),
     );
     setHandler(stageQuery, () => this.stage);
+    setHandler(activationWindowQuery, () => this.activationWindow());
     setHandler(registeredUpdate, (request) => this.onRegistered(request), { validator: requireString('loginName') });
     setHandler(resendActivationSignal, (request) => this.onResendActivation(request));
     setHandler(activateUpdate, (request) => this.onActivate(request), { validator: requireString('tokenHash') });
@@ -242,6 +270,10 @@ class Registration {
   async run(): Promise<RegistrationResult> {
     // Registrations started before the ceiling existed count their window from the token's issue.
     this.windowFromMail = this.input.ceilingSeconds !== undefined && patched(WINDOW_FROM_MAIL_ACCEPTED);
+    // Registrations started before reminders existed, or told to send none, wait as their histories did.
+    const { reminderBeforeSeconds } = this.input;
+    if (this.windowFromMail && reminderBeforeSeconds && patched(ACTIVATION_REMINDER))
+      this.reminderBeforeMs = reminderBeforeSeconds * 1000;
     // 1. Pre-send message, then the local transaction (save the user, issue the token).
     const activationMessage = this.outgoing(ACTIVE_USER, { tokenSalt: this.input.tokenSalt });
     let confirmed: Consumer[] | undefined;
@@ -260,7 +292,8 @@ class Registration {
     for (;;) {
       // A replacement or the mail's acceptance may move the window while the main line waits: it then waits again.
       const waitingUntil = this.expiresAt;
-      const remaining = waitingUntil - Date.now();
+      const reminderAt = this.reminderDueAt();
+      const remaining = Math.min(waitingUntil, reminderAt ?? Infinity) - Date.now();
       const woke =
         remaining > 0 &&
         (await condition(
@@ -268,6 +301,10 @@ class Registration {
             this.stage !== 'AWAITING_ACTIVATION' || this.resendsPending.length > 0 || this.expiresAt !== waitingUntil,
           remaining,
         ));
+      if (!woke && reminderAt !== undefined && Date.now() < waitingUntil) {
+        await this.sendReminder();
+        continue;
+      }
       if (!woke) {
         this.setStage('EXPIRED');
         await bookkeeping.expireUser({ userId: this.userId });
@@ -297,8 +334,48 @@ class Registration {
 
   /** The activation window, from now, but never past the registration's ceiling. */
   private openWindow(): void {
-    const window = Date.now() + this.input.activationTtlSeconds * 1000;
+    this.windowOpenedAt = Date.now();
+    const window = this.windowOpenedAt + this.input.activationTtlSeconds * 1000;
     this.expiresAt = Math.min(window, this.ceiling());
+  }
+
+  /**
+   * When the reminder is due: the set time before the window closes, once the window is open. None once
+   * sent, and none that would follow the latest activation mail's acceptance by less than that same time
+   * (a resend or replacement shortly before, or a window the ceiling cuts short): that mail is reminder enough.
+   */
+  private reminderDueAt(): number | undefined {
+    if (!this.reminderBeforeMs || this.reminderSentAt !== undefined || this.windowOpenedAt === undefined) return;
+    const at = this.expiresAt - this.reminderBeforeMs;
+    return at - this.windowOpenedAt >= this.reminderBeforeMs ? at : undefined;
+  }
+
+  /** The one reminder: its own message and confirms, with the live token's link and code, through the same flow. */
+  private async sendReminder(): Promise<void> {
+    this.reminderSentAt = Date.now();
+    const message = this.outgoing(ACTIVE_USER_REMINDER, {
+      tokenSalt: this.liveTokenSalt,
+      windowEndsAt: new Date(this.expiresAt).toISOString(),
+    });
+    await bookkeeping.recordPendingMessage(message);
+    if (this.stage !== 'AWAITING_ACTIVATION') {
+      // The click came while the message was being recorded: nobody needs reminding.
+      await bookkeeping.cancelMessage({ messageKey: message.messageKey, reason: 'activated' });
+      this.attributes.update({ messages: { [message.messageKey]: 'CANCELLED' } });
+      return;
+    }
+    this.attributes.update({ messages: { [message.messageKey]: 'SENDING' } });
+    this.deliveries.push(this.messages.deliver(message));
+  }
+
+  private activationWindow(): ActivationWindow {
+    const pending = this.stage === 'AWAITING_ACTIVATION' || this.stage === 'ACTIVATING';
+    return {
+      mailAcceptedAt: this.windowOpenedAt,
+      endsAt: pending ? this.expiresAt || undefined : undefined,
+      reminderSentAt: this.reminderSentAt,
+      reminderDueAt: pending ? this.reminderDueAt() : undefined,
+    };
   }
 
   /** When the registration ends whatever happens: its start plus its ceiling (none before ceilings existed). */
@@ -313,7 +390,9 @@ class Registration {
    * its ceiling; otherwise the window opens now.
    */
   private windowAwaitsMail(message: OutgoingMessage): void {
+    this.liveTokenSalt = message.body.tokenSalt;
     if (!this.windowFromMail) return this.openWindow();
+    this.windowOpenedAt = undefined;
     this.windowMessageKey = message.messageKey;
     this.expiresAt = this.ceiling();
   }
@@ -569,7 +648,7 @@ class Registration {
     return { userId: this.userId, loginName: this.registrant.loginName, email: this.input.email };
   }
 
-  private outgoing(tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage {
+  private outgoing(tag: string, extra: { tokenSalt?: string; windowEndsAt?: string } = {}): OutgoingMessage {
     return {
       messageKey: uuid4(),
       topic: SEND_EMAIL_TOPIC,

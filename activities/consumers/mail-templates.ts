@@ -51,6 +51,28 @@ export function activationMail(loginName: string, means: ActivationMeans, validS
   };
 }
 
+/**
+ * The one reminder before the window closes: the activation mail's link and code again, which still
+ * work, and the time left, rounded down.
+ */
+export function activationReminderMail(loginName: string, means: ActivationMeans, leftSeconds: number): RenderedMail {
+  const subject = 'Reminder: activate your account';
+  const within = durationInWords(leftSeconds);
+  const { link, code, codePage } = means;
+  const note = 'The link and the code of the mail we sent earlier work too. If you did not register, ignore this mail.';
+  return {
+    subject,
+    text: `Hello ${loginName},\n\nyour account is not active yet. It can be activated for ${within} more by opening this link and pressing its button:\n${link}\n\nOr, on another device, open\n${codePage}\nand enter your e-mail address and this code:\n${code}\n\n${note}\n`,
+    html: layout(subject, [
+      `Hello ${escapeHtml(loginName)},`,
+      `your account is not active yet. It can be activated for ${within} more:`,
+      `<a href="${escapeHtml(link)}">Activate my account</a>`,
+      `Or, on another device, open ${escapeHtml(codePage)} and enter your e-mail address and this code: <strong style="font-size:1.4em;letter-spacing:0.2em">${escapeHtml(code)}</strong>`,
+      note,
+    ]),
+  };
+}
+
 export function activationSucceededMail(loginName: string): RenderedMail {
   const subject = 'Your account is active';
   return {

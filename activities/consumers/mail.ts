@@ -1,12 +1,18 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
-import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
+import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_REMINDER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationCode } from '../../domain/activation-codes';
 import { deriveActivationToken } from '../../domain/tokens';
 import { SUPPRESSED } from '../../domain/delivery';
 import type { MessageHandler } from './delivery';
-import { accountExistsMail, activationMail, activationSucceededMail } from './mail-templates';
+import {
+  accountExistsMail,
+  activationMail,
+  activationReminderMail,
+  activationSucceededMail,
+  type ActivationMeans,
+} from './mail-templates';
 
 /** CID_OPC, paascloud's mail sender: renders the mail for the message's tag and sends it over SMTP. */
 export function createMailHandler(deps: {
@@ -18,20 +24,29 @@ export function createMailHandler(deps: {
   /** The address's entry on the suppression list (domain/suppression-list.ts), if it has one. */
   suppressionOf: (email: string) => Promise<{ reason: string } | null>;
 }): MessageHandler {
+  /** The link and the code the token salt derives, and the page the code is entered on. */
+  const meansOf = (tokenSalt: string): ActivationMeans => ({
+    link: `${deps.publicBaseUrl}/api/users/activate/${deriveActivationToken(deps.tokenSecret, tokenSalt)}`,
+    code: deriveActivationCode(deps.tokenSecret, tokenSalt),
+    codePage: `${deps.publicBaseUrl}/activate/code`,
+  });
   return async (message) => {
-    const { loginName, email, tokenSalt } = message.body;
+    const { loginName, email, tokenSalt, windowEndsAt } = message.body;
     const suppressed = await deps.suppressionOf(email);
     if (suppressed) throw suppressedFailure(suppressed.reason);
     let mail;
     if (message.tag === ACTIVE_USER && tokenSalt) {
-      const token = deriveActivationToken(deps.tokenSecret, tokenSalt);
-      const link = `${deps.publicBaseUrl}/api/users/activate/${token}`;
-      const code = deriveActivationCode(deps.tokenSecret, tokenSalt);
-      mail = activationMail(
-        loginName,
-        { link, code, codePage: `${deps.publicBaseUrl}/activate/code` },
-        deps.tokenTtlSeconds,
-      );
+      mail = activationMail(loginName, meansOf(tokenSalt), deps.tokenTtlSeconds);
+    } else if (message.tag === ACTIVE_USER_REMINDER && tokenSalt && windowEndsAt) {
+      const leftSeconds = (Date.parse(windowEndsAt) - Date.now()) / 1000;
+      if (!(leftSeconds > 0)) {
+        throw ApplicationFailure.create({
+          type: 'REMINDER_TOO_LATE',
+          message: 'the activation window closed before the reminder could leave',
+          nonRetryable: true,
+        });
+      }
+      mail = activationReminderMail(loginName, meansOf(tokenSalt), leftSeconds);
     } else if (message.tag === ACTIVE_USER_SUCCESS) {
       mail = activationSucceededMail(loginName);
     } else if (message.tag === ACCOUNT_EXISTS_NOTICE) {

@@ -152,6 +152,7 @@ export function createRegistrationService(deps: {
         firstStepsInOneActivity: true,
         requestId,
         ceilingSeconds: config.registration.ceilingSeconds,
+        reminderBeforeSeconds: config.activation.reminderBeforeSeconds,
         accountNotice: concealing
           ? { workflowId: accountNoticeWorkflowId(email), windowSeconds: config.registration.noticeWindowSeconds }
           : undefined,

@@ -2,7 +2,12 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { User } from '../../domain/models';
 import type { UserDoc } from '../../domain/models/user';
 import { normaliseEmail } from '../../domain/users';
-import { stageQuery, type RegistrationStage } from '../../workflows/registration';
+import {
+  activationWindowQuery,
+  stageQuery,
+  type ActivationWindow,
+  type RegistrationStage,
+} from '../../workflows/registration';
 import { HttpError } from '../errors';
 
 export interface UserView {
@@ -17,7 +22,12 @@ export interface UserView {
 export interface UserRegistrationView extends UserView {
   workflowId: string;
   stage: RegistrationStage;
+  /** Where its activation window stands, as its workflow tells (absent when the workflow cannot be asked). */
+  activation?: ActivationWindowView;
 }
+
+/** The workflow's ActivationWindow, its times as dates. */
+export type ActivationWindowView = { [K in keyof ActivationWindow]?: Date };
 
 /** A user as the API shows it: never the password hash; an expired one under the e-mail it was registered with. */
 function view(user: UserDoc): UserView {
@@ -49,6 +59,24 @@ export function createUserService(deps: { client: Client }) {
     return 'AWAITING_ACTIVATION';
   }
 
+  /**
+   * The activation window as the registration's workflow keeps it, running or (within Temporal's
+   * retention) closed; nothing when it cannot be asked: gone, or started before it kept one.
+   */
+  async function activationOf(user: UserDoc): Promise<ActivationWindowView | undefined> {
+    let window: ActivationWindow;
+    try {
+      window = await deps.client.workflow.getHandle(user.workflowId).query(activationWindowQuery);
+    } catch {
+      return undefined;
+    }
+    return Object.fromEntries(
+      Object.entries(window)
+        .filter(([, ms]) => typeof ms === 'number')
+        .map(([key, ms]) => [key, new Date(ms as number)]),
+    );
+  }
+
   return {
     async get(userId: string): Promise<UserView> {
       const user = await User.findById(userId).lean();
@@ -63,7 +91,8 @@ export function createUserService(deps: { client: Client }) {
         (await User.findOne({ email: normalised }).lean()) ??
         (await User.findOne({ 'released.email': normalised }).sort({ createdAt: -1 }).lean());
       if (!user) throw new HttpError(404, 'USER_NOT_FOUND', 'No user registered with this e-mail address.');
-      return { ...view(user), workflowId: user.workflowId, stage: await stageOf(user) };
+      const [stage, activation] = await Promise.all([stageOf(user), activationOf(user)]);
+      return { ...view(user), workflowId: user.workflowId, stage, ...(activation && { activation }) };
     },
   };
 }

@@ -147,7 +147,7 @@ browserTest(
 );
 
 browserTest(
-  'find a registration by e-mail: its stage, its messages and its workflow; an unknown address is said so',
+  'find a registration by e-mail: its stage, its activation window, its messages and its workflow; an unknown address is said so',
   () => page,
   async () => {
     const user = client.newUser();
@@ -162,6 +162,16 @@ browserTest(
     const stage = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'stage' }) });
     await expect(stage.textContent()).resolves.toMatch(/AWAITING_ACTIVATION/);
     await expect(page.locator('main').textContent()).resolves.toContain(userId);
+    // The window: 24 h from the mail's acceptance, the reminder due 6 h before its end (the defaults).
+    const timeIn = async (header: string) => {
+      const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: header, exact: true }) });
+      return Date.parse((await row.locator('time').getAttribute('datetime'))!);
+    };
+    const accepted = await timeIn('activation mail accepted');
+    expect(accepted).toBeGreaterThanOrEqual(await timeIn('registered'));
+    expect(await timeIn('activation window ends')).toBe(accepted + 24 * 3600_000);
+    expect(await timeIn('reminder sent')).toBe(accepted + 18 * 3600_000);
+    await expect(page.getByRole('row', { name: /reminder sent/ }).textContent()).resolves.toMatch(/due/);
     const workflowLink = page.getByRole('link', { name: /^registration-/ });
     expect(await workflowLink.getAttribute('href')).toMatch(
       new RegExp(`^${TEMPORAL_UI_URL}/namespaces/default/workflows/registration-`),

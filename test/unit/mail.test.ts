@@ -15,6 +15,7 @@ import { loadConfig } from '../../config';
 import {
   ACCOUNT_EXISTS_NOTICE,
   ACTIVE_USER,
+  ACTIVE_USER_REMINDER,
   ACTIVE_USER_SUCCESS,
   SEND_EMAIL_TOPIC,
   type OutgoingMessage,
@@ -173,6 +174,43 @@ describe('Message-ID', () => {
       '<msg-7f3a.CID_OPC@reliable-signup>',
       '<msg-other.CID_OPC@reliable-signup>',
     ]);
+  });
+});
+
+describe('reminder', () => {
+  const inSixHours = () => new Date(Date.now() + 6 * 3600 * 1000 + 30_000).toISOString();
+
+  it('carries the same link and code as the activation mail of its salt, and the time left, rounded down', async () => {
+    const { handler, sent } = mailHandler();
+    const activation = message();
+    await handler(activation);
+    await handler(
+      message(
+        { tag: ACTIVE_USER_REMINDER, messageKey: 'msg-reminder' },
+        { ...activation.body, windowEndsAt: inSixHours() },
+      ),
+    );
+    const [first, reminder] = await sent();
+    expect(reminder.subject).toBe('Reminder: activate your account');
+    expect(links(reminder)).toEqual(links(first));
+    const code = deriveActivationCode(config.activation.tokenSecret, activation.body.tokenSalt!);
+    expect(reminder.text!.split('\n')).toContain(code);
+    expect(String(reminder.html)).toContain(code);
+    expect(reminder.text).toContain('for 6 hours more');
+    expect(reminder.messageId).toBe('<msg-reminder.CID_OPC@reliable-signup>');
+  });
+
+  it('fails for good (REMINDER_TOO_LATE) and sends nothing once the window has closed', async () => {
+    const { handler, sendMail } = mailHandler();
+    const late = message({ tag: ACTIVE_USER_REMINDER }, { windowEndsAt: new Date(Date.now() - 1000).toISOString() });
+    await expect(handler(late)).rejects.toMatchObject({ type: 'REMINDER_TOO_LATE', nonRetryable: true });
+    expect(sendMail).not.toHaveBeenCalled();
+  });
+
+  it('without its window end or salt, fails for good (UNKNOWN_TAG)', async () => {
+    const { handler, sendMail } = mailHandler();
+    await expect(handler(message({ tag: ACTIVE_USER_REMINDER }))).rejects.toMatchObject({ type: 'UNKNOWN_TAG' });
+    expect(sendMail).not.toHaveBeenCalled();
   });
 });
 

@@ -21,6 +21,7 @@ import { createFirstStepsActivities } from '../../activities/first-steps';
 import {
   ACCOUNT_EXISTS_NOTICE,
   ACTIVE_USER,
+  ACTIVE_USER_REMINDER,
   ACTIVE_USER_SUCCESS,
   type Consumer,
   type OutgoingMessage,
@@ -33,6 +34,7 @@ import {
   activateUpdate,
   registeredUpdate,
   replaceRegistrantUpdate,
+  activationWindowQuery,
   stageQuery,
   registration,
   resendActivationSignal,
@@ -82,6 +84,8 @@ interface Options {
    * started before them.
    */
   replaceable?: { ceilingSeconds?: number };
+  /** Hours before the window closes that the reminder goes, as the API sets it; absent (no reminder) by default. */
+  reminderHours?: number;
   /** Replaces the recording stub's body for some producer activities (the call is recorded first). */
   producer?: Partial<{
     [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown>;
@@ -191,6 +195,7 @@ async function scenario(options: Options = {}) {
     firstStepsInOneActivity: options.firstStepsInOneActivity ?? true,
     accountNotice: options.accountNotice ? { workflowId: `account-notice-test-${id}`, windowSeconds: 3600 } : undefined,
     ...(options.replaceable && { requestId: `request-${id}`, ceilingSeconds: options.replaceable.ceilingSeconds }),
+    ...(options.reminderHours !== undefined && { reminderBeforeSeconds: options.reminderHours * 3600 }),
   };
 
   const workflowId = `registration-test-${id}`;
@@ -1020,5 +1025,145 @@ test('a registration whose mail cannot leave ends at its ceiling', async () => {
     await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired at the ceiling', 10_000);
     // Expired; the DEAD mail still waits for an operator's resend, as every DEAD message does.
     expect(await handle.query(stageQuery)).toBe('EXPIRED');
+  });
+});
+
+describe('the reminder', () => {
+  const reminders = (s: Awaited<ReturnType<typeof scenario>>) =>
+    s.named('recordPendingMessage').filter((c) => c.args.tag === ACTIVE_USER_REMINDER);
+  const withReminder = (extra: Options = {}) =>
+    scenario({ replaceable: { ceilingSeconds: 72 * 3600 }, reminderHours: 6, ...extra });
+
+  test('goes once, 6 h before the window closes, with the live link and code, through its own message and confirms; the link still works after it', async () => {
+    const s = await withReminder();
+    await s.run(async () => {
+      const mailedAt = await env.currentTimeMs();
+      const { handle, userId } = await s.registeredAndMailed();
+      await skip(17 * HOUR + 50 * 60_000);
+      expect(reminders(s)).toHaveLength(0); // 10 minutes before it is due
+
+      await skip(20 * 60_000);
+      await waitUntil(() => s.named('finishMessage').length === 2, 'the reminder to be finished');
+      const [reminder] = reminders(s).map((c) => c.args as OutgoingMessage);
+      expect(reminder.body.tokenSalt).toBe(s.input.tokenSalt);
+      const windowEndsAt = Date.parse(reminder.body.windowEndsAt!);
+      expect(windowEndsAt - mailedAt).toBeGreaterThanOrEqual(24 * HOUR - 60_000);
+      expect(windowEndsAt - mailedAt).toBeLessThanOrEqual(24 * HOUR + 60_000);
+      expect(s.named('confirmMessage').map((c) => c.args.messageKey)).toContain(reminder.messageKey);
+      const delivered = s.named('deliver').filter((c) => c.args.messageKey === reminder.messageKey);
+      expect(delivered.map((c) => c.args.consumerGroup).sort()).toEqual([EVENTS, MAIL]);
+      expect(await handle.query(activationWindowQuery)).toMatchObject({ endsAt: windowEndsAt });
+
+      expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).toEqual({
+        userId,
+        status: 'ENABLED',
+      });
+      expect((await handle.result()).stage).toBe('ENABLED');
+      expect(reminders(s)).toHaveLength(1);
+    });
+  });
+
+  test('one only: a registration left alone gets one reminder, then expires when the window closes', async () => {
+    const s = await withReminder();
+    await s.run(async () => {
+      const { handle } = await s.registeredAndMailed();
+      await skip(18 * HOUR + 60_000);
+      await waitUntil(() => reminders(s).length === 1, 'the reminder');
+      await skip(6 * HOUR);
+      await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired', 10_000);
+      expect((await handle.result()).stage).toBe('EXPIRED');
+      expect(reminders(s)).toHaveLength(1);
+    });
+  });
+
+  test('none after the activation', async () => {
+    const s = await withReminder();
+    await s.run(async () => {
+      const { handle } = await s.registeredAndMailed();
+      await skip(10 * HOUR);
+      await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+      expect((await handle.result()).stage).toBe('ENABLED');
+      await skip(20 * HOUR);
+      expect(reminders(s)).toHaveLength(0);
+    });
+  });
+
+  test('a resend moves it: 18 h after the resent mail’s acceptance, not after the first mail’s', async () => {
+    const s = await withReminder();
+    await s.run(async () => {
+      const { handle } = await s.registeredAndMailed();
+      await skip(10 * HOUR);
+      await handle.signal(resendActivationSignal, { tokenSalt: 'salt-at-10h' });
+      await waitUntil(() => s.named('finishMessage').length === 2, 'the resent mail to be finished');
+      await skip(9 * HOUR); // 19 h: past when the first mail's reminder would have gone
+      expect(reminders(s)).toHaveLength(0);
+      await skip(10 * HOUR); // 29 h: 18 h after the resend
+      await waitUntil(() => reminders(s).length === 1, 'the reminder');
+      expect(reminders(s)[0].args.body.tokenSalt).toBe('salt-at-10h');
+      expect(await handle.query(stageQuery)).toBe('AWAITING_ACTIVATION');
+    });
+  });
+
+  test('one per registration: a resend after the reminder brings no second one', async () => {
+    const s = await withReminder();
+    await s.run(async () => {
+      const { handle } = await s.registeredAndMailed();
+      await skip(18 * HOUR + 60_000);
+      await waitUntil(() => reminders(s).length === 1, 'the first window’s reminder');
+      await skip(2 * HOUR); // the first window is still open: the resend asks for a new one
+      await handle.signal(resendActivationSignal, { tokenSalt: 'salt-late' });
+      await waitUntil(() => s.named('finishMessage').length === 3, 'the resent mail to be finished');
+      await skip(20 * HOUR); // 40 h: 2 h past when the resent window's reminder would be due
+      expect(reminders(s)).toHaveLength(1);
+      expect(await handle.query(stageQuery)).toBe('AWAITING_ACTIVATION');
+    });
+  });
+
+  test('none within its lead of the latest mail: a resend at 62 h of a 72 h ceiling expires at 72 h without one', async () => {
+    const s = await withReminder();
+    await s.run(async () => {
+      const { handle } = await s.registeredAndMailed();
+      // Activation mails every 17 h keep the reminder (due 18 h after each) from coming.
+      const resends = [17, 34, 51, 62];
+      for (const [i, hour] of resends.entries()) {
+        await skip((hour - (resends[i - 1] ?? 0)) * HOUR);
+        await handle.signal(resendActivationSignal, { tokenSalt: `salt-at-${hour}h` });
+        await waitUntil(() => s.named('finishMessage').length === 2 + i, `the ${hour} h mail`);
+      }
+      // The 62 h mail's window ends at the ceiling, 72 h: a reminder at 66 h would follow it by only 4 h.
+      await skip(11 * HOUR);
+      await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired at the ceiling', 10_000);
+      expect(reminders(s)).toHaveLength(0);
+    });
+  });
+
+  test('none while the mail cannot leave: the registration ends at its ceiling without one', async () => {
+    const s = await withReminder({
+      deliveryMaxAttempts: 2,
+      consumers: {
+        [MAIL]: () => {
+          throw new Error('mailbox unavailable');
+        },
+      },
+    });
+    await s.run(async () => {
+      const { handle } = await s.registeredAndStarted();
+      await waitUntil(() => s.named('markDead').length === 1, 'the activation mail to be DEAD', 30_000);
+      await skip(73 * HOUR);
+      await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired at the ceiling', 10_000);
+      expect(await handle.query(stageQuery)).toBe('EXPIRED');
+      expect(reminders(s)).toHaveLength(0);
+    });
+  });
+
+  test('none when turned off (0)', async () => {
+    const s = await withReminder({ reminderHours: 0 });
+    await s.run(async () => {
+      const { handle } = await s.registeredAndMailed();
+      await skip(25 * HOUR);
+      await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired', 10_000);
+      expect((await handle.result()).stage).toBe('EXPIRED');
+      expect(reminders(s)).toHaveLength(0);
+    });
   });
 });

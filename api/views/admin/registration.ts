@@ -1,5 +1,5 @@
 import type { createMessageService } from '../../services/messages';
-import type { UserRegistrationView } from '../../services/users';
+import type { ActivationWindowView, UserRegistrationView } from '../../services/users';
 import { html } from '../html';
 import { fieldTable, table } from '../table';
 import { layout, statusClass, statusColumn, time, type PageContext } from './layout';
@@ -32,12 +32,28 @@ export function registrationPage(
   );
 }
 
+/** When the mail was accepted (opening the window), the reminder, and the window's end. */
+function activationRows(window: ActivationWindowView | undefined) {
+  if (!window) return [];
+  const reminder = window.reminderSentAt
+    ? time(window.reminderSentAt)
+    : window.reminderDueAt
+      ? html`due ${time(window.reminderDueAt)}`
+      : 'none';
+  return [
+    { header: 'activation mail accepted', value: time(window.mailAcceptedAt) },
+    { header: 'reminder sent', value: reminder },
+    { header: 'activation window ends', value: time(window.endsAt) },
+  ];
+}
+
 function details({ user, messages, workflowUrl }: FoundRegistration) {
   return html`${fieldTable('The registration', [
     { header: 'stage', value: user.stage, class: statusClass(user.stage) },
     { header: 'user id', value: user.userId },
     { header: 'login name', value: user.loginName },
     { header: 'registered', value: time(user.createdAt) },
+    ...activationRows(user.activation),
     { header: 'activated', value: time(user.activatedAt) },
     { header: 'workflow', value: html`<a href="${workflowUrl}">${user.workflowId}</a> (Temporal Web UI)` },
   ])}
