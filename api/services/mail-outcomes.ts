@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { MailEvent, MailEventTarget } from '../../domain/mail-events';
 import type { MailOutcomeKind } from '../../domain/mail-outcomes';
-import { ACTIVE_USER } from '../../domain/messaging';
+import { ACTIVE_USER, ACTIVE_USER_REMINDER } from '../../domain/messaging';
 import { Confirm, confirmId, MailEventRecord, Message } from '../../domain/models';
 import { confirmChange, messageChange } from '../../domain/models/audit-transition';
 import { recordedTransition } from '../../domain/models/audit-writes';
@@ -64,7 +64,8 @@ export function createMailOutcomes(deps: MailOutcomesDeps): { applyToFlow: Apply
       event: { provider: event.provider, eventId: event.eventId, messageKey, diagnostic },
       at: event.at,
     });
-    if (message.tag === ACTIVE_USER) await deps.signal(message.workflowId, { messageKey, outcome });
+    if (message.tag === ACTIVE_USER || message.tag === ACTIVE_USER_REMINDER)
+      await deps.signal(message.workflowId, { messageKey, outcome });
     return true;
   }
 
