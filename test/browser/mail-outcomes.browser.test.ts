@@ -22,6 +22,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let documents: { url: string; html: string }[];
+/** The activation message the first test's registration sent. */
+let bouncedKey = '';
 const email = `someone.${randomUUID().slice(0, 8)}@bounce.test`;
 
 beforeAll(async () => {
@@ -61,6 +63,7 @@ browserTest(
 
     const { userId } = await client.lookUp(email);
     const { messageKey } = await client.messageWith(userId, 'ACTIVE_USER', 'FINISHED');
+    bouncedKey = messageKey;
     const diagnostic = '550 5.1.1 The email account that you tried to reach does not exist';
     expect(
       await provider.report(messageKey, { type: 'bounce', bounceType: 'hard', recipient: email, diagnostic }),
@@ -81,7 +84,7 @@ browserTest(
 );
 
 browserTest(
-  "the console's suppression page lists the address, finds it, and lifts it after a confirm page",
+  "the console's suppression page lists the address, finds it, and lifts it after a confirm page; the message's page shows the provider's event",
   () => page,
   async () => {
     await eventually(async () => {
@@ -99,6 +102,13 @@ browserTest(
     const row = page.getByRole('row').filter({ hasText: email });
     await expect(row.textContent()).resolves.toMatch(/hard-bounce/);
     await expect(row.textContent()).resolves.toMatch(/does not exist/);
+
+    // The message's page shows the provider's event on the mail consumer's delivery.
+    await page.goto(`/admin/messages/${bouncedKey}`);
+    const delivery = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'CID_OPC', exact: true }) });
+    await expect(delivery.textContent()).resolves.toMatch(/BOUNCED/);
+    await expect(delivery.textContent()).resolves.toMatch(/hard bounce\s*\(generic/);
+    await page.goto('/admin/suppressions');
 
     await page.getByLabel('E-mail address').fill(email);
     await page.getByRole('button', { name: 'Search' }).click();

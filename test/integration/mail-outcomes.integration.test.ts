@@ -7,12 +7,13 @@
  * - three soft bounces within the window count as a hard one;
  * - a delivery report shows as DELIVERED on the attempt.
  */
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../stack/ports';
 import { startApp, type RunningApp } from '../setup/app';
 import { eventually } from '../setup/http';
 import { mailProvider } from '../setup/mail-outcomes';
-import { signupClient } from '../setup/signup';
+import { activate, activationLink, signupClient } from '../setup/signup';
 
 const ADMIN_TOKEN = 'outcomes-admin';
 let server: SMTPServer;
@@ -22,6 +23,8 @@ let provider: Awaited<ReturnType<typeof mailProvider>>;
 /** Connections the SMTP server has taken, and how many are open now. */
 const connections = { opened: 0, open: 0 };
 const delivered: string[] = [];
+/** Each mail's text part, by recipient. */
+const texts = new Map<string, string[]>();
 
 beforeAll(async () => {
   server = new SMTPServer({
@@ -39,11 +42,14 @@ beforeAll(async () => {
       connections.open--;
     },
     onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        delivered.push(...session.envelope.rcptTo.map((r) => r.address.toLowerCase()));
-        callback();
-      });
+      const recipients = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      simpleParser(stream)
+        .then((mail) => {
+          delivered.push(...recipients);
+          for (const to of recipients) texts.set(to, [...(texts.get(to) ?? []), mail.text ?? '']);
+          callback();
+        })
+        .catch(callback);
     },
   });
   const port = await freePort();
@@ -214,6 +220,24 @@ test('a complaint: COMPLAINED, suppressed as a complaint, and an operator can li
     lifted: true,
   });
   expect((await client.api('DELETE', path, { headers: client.admin })).status).toBe(404);
+});
+
+test("a taken address's attempt follows the holder's notice: sent, then as the provider reports it, never the holder's account", async () => {
+  const holder = client.newUser();
+  await register(holder);
+  const link = await eventually(async () => activationLink(texts.get(holder.email)?.[0] ?? ''), 'the activation mail');
+  expect((await activate(link)).status).toBe(200);
+  const { userId: holderId } = await client.lookUp(holder.email);
+
+  const attempt = await register({ ...holder, loginName: `${holder.loginName}_other`, password: 'another passphrase' });
+  const notice = (await client.messageWith(holderId, 'ACCOUNT_EXISTS_NOTICE', 'FINISHED')) as Trail & {
+    messageKey: string;
+  };
+  expect(await attemptReaches(attempt, 'SENT')).toMatchObject({ sentAt: expect.any(String) });
+  expect(await provider.report(notice.messageKey, { type: 'delivery', recipient: holder.email })).toBe('delivery');
+  // The holder's account is active, and the attempt, which follows the notice, does not say so.
+  expect((await client.lookUp(holder.email)).status).toBe('ENABLED');
+  expect(await attemptStatus(attempt)).toMatchObject({ status: 'DELIVERED' });
 });
 
 test('an attempt id of the wrong shape is refused; an unknown one is not found', async () => {
