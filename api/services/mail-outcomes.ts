@@ -7,6 +7,7 @@ import { confirmChange, messageChange } from '../../domain/models/audit-transiti
 import { recordedTransition } from '../../domain/models/audit-writes';
 import type { SuppressionReason } from '../../domain/models/suppression';
 import { is } from '../../domain/models/transition';
+import { normaliseEmail } from '../../domain/users';
 import { logger } from '../../infra/logger';
 import { mailRefusedSignal, type MailRefused } from '../../workflows/mail-outcome-signal';
 import { suppress } from '../../domain/suppression-list';
@@ -89,8 +90,10 @@ export function createMailOutcomes(deps: MailOutcomesDeps): { applyToFlow: Apply
   /** How many soft bounces of this address the window holds, this one included (it is recorded already). */
   async function recentSoftBounces(event: MailEvent): Promise<number> {
     const since = new Date(event.at.getTime() - deps.softBounceWindowSeconds * 1000);
+    // The address as the provider wrote it, or as this deployment writes addresses.
+    const recipients = [...new Set([event.recipient, normaliseEmail(event.recipient)])];
     return MailEventRecord.countDocuments({
-      recipient: event.recipient,
+      recipient: { $in: recipients },
       type: 'bounce',
       bounceType: 'soft',
       at: { $gte: since, $lte: event.at },
