@@ -187,7 +187,7 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     notice?: { ok: boolean; text: string },
   ) => {
     const message = await deps.messages.get(messageKey);
-    const events = await MailEventRecord.find({ messageKey }).sort({ at: 1 }).lean();
+    const events = await MailEventRecord.find({ 'target.messageKey': messageKey }).sort({ at: 1 }).lean();
     send(
       res,
       status,

@@ -1,16 +1,17 @@
 import { model, Schema } from 'mongoose';
-import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES, type MailEvent } from '../mail-events';
+import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES, type MailEvent, type MailEventTarget } from '../mail-events';
 
 /**
- * One provider event as recorded (`mail_events`): once per provider and event id, with the delivery it
- * names when it names one this deployment made.
+ * A provider's event about a mail, once (unique on provider + eventId), with the delivery it was matched
+ * to (none for a mail this deployment did not send) and when it was applied to that delivery's flow.
  */
-export interface MailEventRecordDoc extends MailEvent {
-  messageKey?: string;
-  consumerGroup?: string;
+export interface MailEventDoc extends MailEvent {
+  target?: MailEventTarget;
+  appliedAt?: Date;
+  createdAt: Date;
 }
 
-const schema = new Schema<MailEventRecordDoc>(
+const schema = new Schema<MailEventDoc>(
   {
     provider: { type: String, enum: MAIL_EVENT_PROVIDERS, required: true },
     eventId: { type: String, required: true },
@@ -21,16 +22,16 @@ const schema = new Schema<MailEventRecordDoc>(
     recipient: { type: String, required: true },
     diagnostic: String,
     at: { type: Date, required: true },
-    messageKey: String,
-    consumerGroup: String,
+    target: { type: new Schema({ messageKey: String, consumerGroup: String }, { _id: false }), default: undefined },
+    appliedAt: Date,
   },
-  { versionKey: false, timestamps: { createdAt: true, updatedAt: false } },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-// A duplicate of an event is recorded once.
 schema.index({ provider: 1, eventId: 1 }, { unique: true });
-// A delivery's events, for the console's message page.
-schema.index({ messageKey: 1, at: 1 });
-// An address's recent soft bounces: enough of them within the window count as a hard bounce.
+// A delivery's events, in order (the console's message page).
+schema.index({ 'target.messageKey': 1, at: 1 });
+// An address's recent soft bounces: enough of them within the window count as a hard bounce
+// (api/services/mail-outcomes.ts).
 schema.index({ recipient: 1, type: 1, at: -1 });
 
-export const MailEventRecord = model<MailEventRecordDoc>('MailEventRecord', schema, 'mail_events');
+export const MailEventRecord = model<MailEventDoc>('MailEvent', schema, 'mail_events');

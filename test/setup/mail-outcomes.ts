@@ -36,7 +36,7 @@ export async function mailProvider(app: RunningApp) {
         ...event,
       };
       const target = { messageKey, consumerGroup: MAIL_CONSUMER };
-      await MailEventRecord.create({ ...full, ...target });
+      await MailEventRecord.create({ ...full, target });
       return applyToFlow(full, target);
     },
     async close() {

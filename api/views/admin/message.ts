@@ -1,4 +1,4 @@
-import type { MailEventRecordDoc } from '../../../domain/models/mail-event';
+import type { MailEventDoc } from '../../../domain/models/mail-event';
 import type { createMessageService } from '../../services/messages';
 import { html } from '../html';
 import { fieldTable, table } from '../table';
@@ -6,8 +6,8 @@ import { csrfField, layout, statusClass, statusColumn, time, type PageContext } 
 
 type Detail = Awaited<ReturnType<ReturnType<typeof createMessageService>['get']>>;
 type ProviderEvent = Pick<
-  MailEventRecordDoc,
-  'provider' | 'eventId' | 'type' | 'bounceType' | 'recipient' | 'diagnostic' | 'at' | 'consumerGroup'
+  MailEventDoc,
+  'provider' | 'eventId' | 'type' | 'bounceType' | 'recipient' | 'diagnostic' | 'at' | 'target'
 >;
 
 const trail = (history: { status: string; at: Date | string; detail?: string }[]) =>
@@ -79,7 +79,7 @@ export function messagePage(
           { header: 'trail', cell: (c) => trail(c.history) },
           {
             header: 'provider events',
-            cell: (c) => providerEvents(events.filter((e) => e.consumerGroup === c.consumerGroup)),
+            cell: (c) => providerEvents(events.filter((e) => e.target?.consumerGroup === c.consumerGroup)),
           },
         ],
         rows: m.confirms,
