@@ -2,7 +2,7 @@ import { Confirm, confirmId, isDuplicateKeyError, Message, Subscription } from '
 import { confirmChange, messageChange } from '../domain/models/audit-transition';
 import { auditedInsert, recordedTransition as transition } from '../domain/models/audit-writes';
 import { is, isNot } from '../domain/models/transition';
-import { PRODUCER_GROUP, type Consumer, type OutgoingMessage } from '../domain/messaging';
+import { CONSUMED_STATUSES, PRODUCER_GROUP, type Consumer, type OutgoingMessage } from '../domain/messaging';
 
 /** Subscriptions change rarely and are read for every message: each worker keeps them for a few seconds. */
 const SUBSCRIPTIONS_TTL_MS = 5_000;
@@ -92,7 +92,7 @@ export function createMessageActivities() {
       await transition(
         Confirm,
         confirmId(messageKey, consumerGroup),
-        isNot('CONSUMED'),
+        isNot(...CONSUMED_STATUSES),
         confirmChange(messageKey, consumerGroup, 'DEAD', { detail: error, repeat: [round] }),
         { $set: { lastError: error } },
       );

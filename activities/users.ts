@@ -74,6 +74,25 @@ export function createUserActivities(tokens: ActivationTokens) {
     }
   }
 
+  /** A pending user that will never be activated: its address and login name free again, its token gone. */
+  async function release(userId: string, status: 'EXPIRED' | 'BOUNCED'): Promise<void> {
+    await tokens.revoke(userId);
+    const user = await User.findById(userId, { email: 1, loginName: 1, status: 1 }).lean();
+    if (user?.status !== 'DISABLED') return;
+    await User.updateOne(
+      { _id: userId },
+      {
+        $set: {
+          status,
+          expiredAt: new Date(),
+          released: { email: user.email, loginName: user.loginName },
+          email: `${userId}@expired.invalid`,
+          loginName: `expired-${userId}`,
+        },
+      },
+    );
+  }
+
   return {
     /**
      * Saves the DISABLED user and issues its activation token; a taken e-mail or login name fails for
@@ -145,21 +164,15 @@ export function createUserActivities(tokens: ActivationTokens) {
 
     /** EXPIRED, the e-mail and login name released so that they can register again, the token revoked. */
     async expireUser({ userId }: { userId: string }): Promise<void> {
-      await tokens.revoke(userId);
-      const user = await User.findById(userId, { email: 1, loginName: 1, status: 1 }).lean();
-      if (user?.status !== 'DISABLED') return;
-      await User.updateOne(
-        { _id: userId },
-        {
-          $set: {
-            status: 'EXPIRED',
-            expiredAt: new Date(),
-            released: { email: user.email, loginName: user.loginName },
-            email: `${userId}@expired.invalid`,
-            loginName: `expired-${userId}`,
-          },
-        },
-      );
+      await release(userId, 'EXPIRED');
+    },
+
+    /**
+     * BOUNCED: the activation mail bounced for good or was complained about. As on expiry, the e-mail and
+     * login name are released so that they can register again, and the token revoked.
+     */
+    async bounceUser({ userId }: { userId: string }): Promise<void> {
+      await release(userId, 'BOUNCED');
     },
   };
 }

@@ -15,6 +15,8 @@ import { mailEventsRouter } from './routes/mail-events';
 import { messagesRouter } from './routes/messages';
 import { methodNotAllowed } from './method-not-allowed';
 import { activationRouter } from './routes/activation';
+import { attemptsRouter } from './routes/attempts';
+import { suppressionsRouter } from './routes/suppressions';
 import { pagesRouter } from './routes/pages';
 import { usersRouter } from './routes/users';
 import type { Services } from './services';
@@ -66,7 +68,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(activationRouter(deps));
   app.use(usersRouter(deps));
   app.use(pagesRouter(deps));
+  app.use(attemptsRouter(deps));
   app.use(messagesRouter(deps));
+  app.use(suppressionsRouter(deps));
   app.use(adminRouter(deps));
   app.use(notFound);
   app.use(errorHandler);

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES } from '../domain/mail-events';
 import { REFUSAL_REASONS } from './webhooks/types';
+import { MAIL_OUTCOMES } from '../domain/mail-outcomes';
 
 /** Label of a request that matched no route: its raw path could hold anything (a token, an address). */
 export const UNMATCHED_ROUTE = '(unmatched)';
@@ -15,6 +16,7 @@ export const LIMITERS = [
   'activation-code-ip',
   'activation-code-address',
   'admin-login-ip',
+  'attempt-status-ip',
 ] as const;
 export type LimiterName = (typeof LIMITERS)[number];
 
@@ -57,6 +59,14 @@ export function createApiMetrics() {
       labelNames: ['via'] as const,
       registers,
     }),
+    mailOutcomes: new Counter({
+      name: 'reliable_signup_mail_outcomes_total',
+      help:
+        "Providers' reports applied to the flow, by what they did: hard-bounce, soft-bounces-as-hard, complaint, " +
+        'soft-bounce, delay, delivery',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     rateLimited: new Counter({
       name: 'reliable_signup_rate_limited_total',
       help: 'Requests refused with 429, by the limit that refused them',
@@ -85,6 +95,7 @@ export function createApiMetrics() {
         metrics.mailEvents.inc({ provider, type, outcome }, 0);
   }
   for (const via of ['message', 'resend-dead']) metrics.operatorResends.inc({ via }, 0);
+  for (const outcome of MAIL_OUTCOMES) metrics.mailOutcomes.inc({ outcome }, 0);
   return metrics;
 }
 

@@ -5,7 +5,7 @@ import { genericEventBody } from './webhooks/generic';
 type Schema = z.ZodType;
 
 interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   summary: string;
   security?: 'admin' | 'codec';
@@ -189,6 +189,39 @@ export const operations: Operation[] = [
       413: 'PAYLOAD_TOO_LARGE: over 256 KiB',
       503: 'DEPENDENCY_UNAVAILABLE, or SNS_UNAVAILABLE (the SNS certificate or subscription link could not be reached)',
     },
+  },
+  {
+    method: 'get',
+    path: '/api/registrations/attempts/{attempt}',
+    summary:
+      'What became of the mail a register call caused: QUEUED, SENT (accepted by the mail server, with the time), ' +
+      'DELIVERED, DELAYED or BOUNCED as the mail provider reports, ACTIVE. A taken address’s attempt follows the ' +
+      'holder’s notice, so the answers tell nobody who has an account. The page /signup/sent?attempt= shows the same',
+    params: s.attemptParams,
+    responses: { 200: s.attemptResponse, 400: e, 404: e, 429: e, ...unavailable },
+    meaning: {
+      400: 'VALIDATION_FAILED: not of the form of an attempt id',
+      404: 'ATTEMPT_NOT_FOUND: unknown, or expired with the registration window',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/suppressions',
+    summary:
+      'The suppression list: addresses no mail goes to any more (a hard bounce, a complaint, or repeated soft ' +
+      'bounces), newest first, or the entry of one address (operators only)',
+    security: 'admin',
+    query: s.suppressionsQuery,
+    responses: { 200: s.suppressionListResponse, 400: e, 401: e, ...unavailable },
+  },
+  {
+    method: 'delete',
+    path: '/api/suppressions/{email}',
+    summary: 'Lift an address from the suppression list: the next mail to it goes out again (operators only)',
+    security: 'admin',
+    params: s.suppressionParams,
+    responses: { 200: s.suppressionLiftedResponse, 400: e, 401: e, 404: e, ...unavailable },
+    meaning: { 404: 'SUPPRESSION_NOT_FOUND' },
   },
   {
     method: 'get',

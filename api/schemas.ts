@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES } from '../domain/mail-events';
 import { CONFIRM_STATUSES, MESSAGE_STATUSES } from '../domain/messaging';
 import { USER_STATUSES } from '../domain/users';
+import { SUPPRESSION_REASONS } from '../domain/models/suppression';
 import type { RegistrationStage } from '../workflows/registration';
+import { ATTEMPT_PATTERN, ATTEMPT_STATUSES } from './services/attempts';
 import { emailAddress } from './email-address';
 
 /** Request and response schemas: the single source of what the API accepts and answers (and of openapi.json). */
@@ -89,6 +91,16 @@ export type ResendDeadQuery = z.infer<typeof resendDeadQuery>;
 
 export const resendActivationBody = z.strictObject({ email: emailAddress });
 
+const ATTEMPT_DESCRIPTION =
+  "A registration attempt's id, from the register answer: 128 random bits in base64url, 22 characters, the same " +
+  'shape for every address and never derived from it.';
+const attemptId = z.string().regex(ATTEMPT_PATTERN, 'is not an attempt id this API gave').describe(ATTEMPT_DESCRIPTION);
+export const attemptParams = z.object({ attempt: attemptId });
+
+/** The operators' look at the suppression list: all of it (newest first), or one address. */
+export const suppressionsQuery = z.strictObject({ email: emailAddress.optional() });
+export const suppressionParams = z.object({ email: emailAddress });
+
 const base64 = z
   .string()
   .max(1_000_000)
@@ -105,6 +117,8 @@ export const errorResponse = z.object({ error: z.object({ code: z.string(), mess
 export const registrationAcceptedResponse = z.object({
   status: z.literal('PENDING_ACTIVATION'),
   message: z.string(),
+  /** What became of the mail this call caused: GET /api/registrations/attempts/{attempt}, or /signup/sent?attempt=. */
+  attempt: attemptId,
 });
 export const activatedResponse = z.object({ userId: z.string(), status: z.literal('ENABLED') });
 /** A link or code whose token activated its account already. */
@@ -131,6 +145,7 @@ export const REGISTRATION_STAGES = [
   'ENABLED',
   'EXPIRED',
   'REJECTED',
+  'BOUNCED',
 ] as const satisfies readonly RegistrationStage[];
 export const userRegistrationResponse = userResponse.extend({
   workflowId: z.string(),
@@ -184,6 +199,29 @@ export const messageListResponse = z.object({
 export const messageDetailResponse = messageResponse.extend({ confirms: z.array(confirmResponse) });
 export const resendResponse = z.object({ messageKey: z.string(), resent: z.literal(true) });
 export const resendDeadResponse = z.object({ resent: z.number().int(), messageKeys: z.array(z.string()) });
+
+export const attemptResponse = z.object({
+  status: z.enum(ATTEMPT_STATUSES),
+  /** When the mail server accepted the mail. */
+  sentAt: timestamp.optional(),
+  /** When a provider last reported on the mail. */
+  reportedAt: timestamp.optional(),
+  message: z.string(),
+});
+
+export const suppressionResponse = z.object({
+  email: z.string(),
+  reason: z.enum(SUPPRESSION_REASONS),
+  event: z.object({
+    provider: z.enum(MAIL_EVENT_PROVIDERS),
+    eventId: z.string(),
+    messageKey: z.string().optional(),
+    diagnostic: z.string().optional(),
+  }),
+  at: timestamp,
+});
+export const suppressionListResponse = z.object({ items: z.array(suppressionResponse) });
+export const suppressionLiftedResponse = z.object({ email: z.string(), lifted: z.literal(true) });
 
 const dependency = z.object({ status: z.enum(['up', 'down']), error: z.string().optional() });
 export const healthResponse = z.object({

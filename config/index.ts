@@ -72,6 +72,9 @@ const schema = z.object({
   REGISTRATION_TAKEN_EMAIL: z.enum(['conceal', 'reveal']).default('conceal'),
   ACCOUNT_NOTICE_WINDOW_SECONDS: integer((n) => n.positive().default(60 * 60)),
   REGISTRATION_CEILING_SECONDS: integer((n) => n.positive().default(72 * 60 * 60)),
+  MAIL_SOFT_BOUNCES_AS_HARD: integer((n) => n.min(1).default(3)),
+  MAIL_SOFT_BOUNCE_WINDOW_SECONDS: integer((n) => n.positive().default(72 * 60 * 60)),
+  RATE_LIMIT_ATTEMPT_STATUS_PER_MINUTE: integer((n) => n.positive().default(60)),
   RETENTION_DAYS: integer((n) => n.positive().default(7)),
   RETENTION_BATCH_SIZE: integer((n) => n.positive().max(10_000).default(500)),
   PAYLOAD_KEYS: z.string().default(dev.PAYLOAD_KEYS),
@@ -129,6 +132,8 @@ export type Config = {
     codePerMinute: number;
     /** Activation codes all clients together may try at one address (each code also spends itself after 5). */
     codeTriesPerAddressPerHour: number;
+    /** Looks at a registration attempt's status (its API and its page together) one client may make. */
+    attemptStatusPerMinute: number;
   };
   /** Whose `X-Forwarded-For` names the client (see config/trust-proxy.ts); the rate limits key on that client. */
   trustProxy: TrustProxy;
@@ -142,6 +147,11 @@ export type Config = {
   registration: { takenEmail: 'conceal' | 'reveal'; noticeWindowSeconds: number; ceilingSeconds: number };
   /** The operator console (/admin): how long a login lasts, and where it links a message's workflow. */
   console: { sessionTtlSeconds: number; temporalUiUrl: string };
+  /**
+   * What a provider's reports do (docs/mail-outcomes.md): `softBouncesAsHard` soft bounces of one address
+   * within `softBounceWindowSeconds` count as a hard bounce.
+   */
+  mailOutcomes: { softBouncesAsHard: number; softBounceWindowSeconds: number };
   retention: { days: number; batchSize: number };
   /** Payload encryption keys by id, the first one current (see infra/payload-codec.ts). */
   payloadKeys: Map<string, Buffer>;
@@ -219,6 +229,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       adminLoginPerMinute: e.RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE,
       codePerMinute: e.RATE_LIMIT_CODE_PER_MINUTE,
       codeTriesPerAddressPerHour: e.ACTIVATION_CODE_TRIES_PER_ADDRESS_PER_HOUR,
+      attemptStatusPerMinute: e.RATE_LIMIT_ATTEMPT_STATUS_PER_MINUTE,
     },
     trustProxy: e.TRUST_PROXY,
     healthCacheSeconds: e.HEALTH_CACHE_SECONDS,
@@ -230,6 +241,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
       takenEmail: e.REGISTRATION_TAKEN_EMAIL,
       noticeWindowSeconds: e.ACCOUNT_NOTICE_WINDOW_SECONDS,
       ceilingSeconds: e.REGISTRATION_CEILING_SECONDS,
+    },
+    mailOutcomes: {
+      softBouncesAsHard: e.MAIL_SOFT_BOUNCES_AS_HARD,
+      softBounceWindowSeconds: e.MAIL_SOFT_BOUNCE_WINDOW_SECONDS,
     },
     retention: { days: e.RETENTION_DAYS, batchSize: e.RETENTION_BATCH_SIZE },
     payloadKeys: parsePayloadKeys(e.PAYLOAD_KEYS),

@@ -22,3 +22,6 @@ export const finisherKey = (messageKey: string) => `message-finisher:${messageKe
  * (now or earlier) and, being the last consumer to, moved the message to FINISHED.
  */
 export type DeliveryOutcome = 'consumed' | 'already-consumed' | 'finished';
+
+/** The failure type, and the start of the DEAD delivery's error, of a mail refused to a suppressed address. */
+export const SUPPRESSED = 'SUPPRESSED';

@@ -10,11 +10,25 @@ export const ACCOUNT_EXISTS_NOTICE = 'ACCOUNT_EXISTS_NOTICE';
 export const SEND_EMAIL_TAGS = [ACTIVE_USER, ACTIVE_USER_SUCCESS, ACTIVE_USER_REMINDER, ACCOUNT_EXISTS_NOTICE] as const;
 export const PRODUCER_GROUP = 'PID_UAC';
 
-export const MESSAGE_STATUSES = ['WAIT_SEND', 'SENDING', 'FINISHED', 'CANCELLED', 'DEAD'] as const;
+/**
+ * BOUNCED and COMPLAINED come after FINISHED, when a provider reports that the accepted mail bounced for
+ * good or that its recipient complained (docs/mail-outcomes.md): final, like FINISHED.
+ */
+export const MESSAGE_STATUSES = [
+  'WAIT_SEND',
+  'SENDING',
+  'FINISHED',
+  'CANCELLED',
+  'DEAD',
+  'BOUNCED',
+  'COMPLAINED',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-export const CONFIRM_STATUSES = ['UNCONFIRMED', 'CONFIRMED', 'CONSUMED', 'DEAD'] as const;
+export const CONFIRM_STATUSES = ['UNCONFIRMED', 'CONFIRMED', 'CONSUMED', 'DEAD', 'BOUNCED', 'COMPLAINED'] as const;
 export type ConfirmStatus = (typeof CONFIRM_STATUSES)[number];
+/** A confirm in one of these states is done with: its consumer handled the message (and a bounce or complaint may have followed). */
+export const CONSUMED_STATUSES = ['CONSUMED', 'BOUNCED', 'COMPLAINED'] as const satisfies readonly ConfirmStatus[];
 
 /** What a producer hands to the flow: the body is what every consumer of the topic receives. */
 export interface OutgoingMessage {

@@ -1,4 +1,5 @@
-export const USER_STATUSES = ['DISABLED', 'ENABLED', 'EXPIRED'] as const;
+/** BOUNCED: the activation mail bounced or was complained about; like EXPIRED, the address and login name are free again. */
+export const USER_STATUSES = ['DISABLED', 'ENABLED', 'EXPIRED', 'BOUNCED'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
 /** paascloud binds every activated user to role 10000 (plain user) and the default group. */

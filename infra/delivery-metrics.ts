@@ -1,10 +1,12 @@
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
+import { SUPPRESSED } from '../domain/delivery';
 import { SEND_EMAIL_TAGS } from '../domain/messaging';
 
 /** Metric names, for the alert rules' check (deploy/prometheus/alerts.yml) and the bucket overrides. */
 export const DELIVERIES = 'reliable_signup_deliveries_total';
 export const DELIVERY_FAILURES = 'reliable_signup_delivery_failures_total';
 export const DELIVERY_LATENCY = 'reliable_signup_delivery_latency_ms';
+export const SUPPRESSED_SENDS = 'reliable_signup_suppressed_sends_total';
 
 /**
  * Buckets of the request → delivery latency, in ms: a mail normally goes out within a second, a retried
@@ -42,9 +44,17 @@ export function createDeliveryMetrics(meter: MetricMeter, consumerGroup: string)
       "From the message's confirmation (SENDING, milliseconds after the request) to its handler's completion (CID_OPC: the mail accepted by SMTP), in ms",
     )
     .withTags(tags);
+  const suppressed = meter
+    .createCounter(
+      SUPPRESSED_SENDS,
+      '',
+      'Mails refused before any SMTP traffic: their address is on the suppression list',
+    )
+    .withTags(tags);
   // Every series exists from the start, at 0, so that rate() and increase() see the first one.
   for (const tag of SEND_EMAIL_TAGS) {
     deliveries.add(0, { tag });
+    suppressed.add(0, { tag });
     for (const kind of ['retryable', 'rejected']) failures.add(0, { tag, kind });
   }
   return {
@@ -56,6 +66,7 @@ export function createDeliveryMetrics(meter: MetricMeter, consumerGroup: string)
     },
     failed(tag: string, err: unknown): void {
       failures.add(1, { tag, kind: failureKind(err) });
+      if (err instanceof ApplicationFailure && err.type === SUPPRESSED) suppressed.add(1, { tag });
     },
   };
 }

@@ -5,6 +5,7 @@ import { createDeliverActivity, type DeliverActivity, type MessageHandler } from
 import { createEventsHandler } from '../activities/consumers/events';
 import { createMailHandler, recordSmtpReply } from '../activities/consumers/mail';
 import type { Config } from '../config';
+import { suppressionOf } from '../domain/suppression-list';
 import { createDeliveryMetrics } from '../infra/delivery-metrics';
 import { defaultSubscriptions, EVENTS_CONSUMER, MAIL_CONSUMER, type ConsumerGroup } from '../domain/subscriptions';
 
@@ -20,6 +21,7 @@ export function createConsumers(deps: { config: Config; redis: Redis; mailer: Tr
       tokenSecret: config.activation.tokenSecret,
       tokenTtlSeconds: config.activation.ttlSeconds,
       recordAccepted: recordSmtpReply,
+      suppressionOf,
     }),
     [EVENTS_CONSUMER]: createEventsHandler(),
   };

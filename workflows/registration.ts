@@ -25,6 +25,7 @@ import { tokenCheckOf } from '../domain/token-check';
 import { accountNotice } from './account-notice';
 import { bookkeeping, oneAttempt, REFUSALS, userSteps } from './activity-proxies';
 import { FlowAttributes } from './flow-attributes';
+import { mailRefusedSignal, type MailRefused } from './mail-outcome-signal';
 import { ReliableMessages } from './reliable-message';
 
 export interface RegistrationInput {
@@ -89,7 +90,7 @@ export interface EmailTakenDetails {
 }
 
 export type RegistrationStage =
-  'REGISTERING' | 'AWAITING_ACTIVATION' | 'ACTIVATING' | 'ENABLED' | 'EXPIRED' | 'REJECTED';
+  'REGISTERING' | 'AWAITING_ACTIVATION' | 'ACTIVATING' | 'ENABLED' | 'EXPIRED' | 'REJECTED' | 'BOUNCED';
 
 export interface Registered {
   userId: string;
@@ -149,6 +150,11 @@ const OWNER_NOTICED_BY_REGISTRATION = 'owner-noticed-by-registration';
  * activation mail (and, until then, runs to the registration's ceiling), not from the token's issue.
  */
 const WINDOW_FROM_MAIL_ACCEPTED = 'activation-window-from-mail-accepted';
+/**
+ * The patch under which a provider's hard bounce of (or complaint about) one of the registration's mails,
+ * signalled while it waits for the click, ends it: stage BOUNCED, the address and login name released.
+ */
+const MAIL_REFUSED_ENDS_WAIT = 'mail-refused-ends-wait';
 /** The patch under which one reminder mail goes a set time before the activation window closes. */
 const ACTIVATION_REMINDER = 'activation-reminder';
 
@@ -258,6 +264,7 @@ class Registration {
     setHandler(activationWindowQuery, () => this.activationWindow());
     setHandler(registeredUpdate, (request) => this.onRegistered(request), { validator: requireString('loginName') });
     setHandler(resendActivationSignal, (request) => this.onResendActivation(request));
+    setHandler(mailRefusedSignal, (refused) => this.onMailRefused(refused));
     setHandler(activateUpdate, (request) => this.onActivate(request), { validator: requireString('tokenHash') });
     setHandler(replaceRegistrantUpdate, (request) => this.onReplaceRegistrant(request), {
       validator: (request) => {
@@ -309,6 +316,11 @@ class Registration {
         this.setStage('EXPIRED');
         await bookkeeping.expireUser({ userId: this.userId });
         await Promise.all(this.deliveries);
+        return this.finish();
+      }
+      if (this.stage === 'BOUNCED') {
+        // Mails still on their way go to a suppressed address, which refuses them: none is waited for.
+        await bookkeeping.bounceUser({ userId: this.userId });
         return this.finish();
       }
       if (this.expiresAt !== waitingUntil) continue;
@@ -425,7 +437,7 @@ class Registration {
       // The registration this request found was refused, for its own registrant's reasons.
       throw this.rejection.type === 'EMAIL_TAKEN' ? this.emailTaken() : closing();
     }
-    if (this.stage === 'EXPIRED') throw closing();
+    if (this.stage === 'EXPIRED' || this.stage === 'BOUNCED') throw closing();
     if (another && this.stage !== 'AWAITING_ACTIVATION') throw this.emailTaken();
     return { userId: this.userId, status: 'DISABLED', workflowId: this.workflowId, ...(another && { pending: true }) };
   }
@@ -462,6 +474,18 @@ class Registration {
     this.windowAwaitsMail(message);
     this.deliveries.push(this.messages.deliver(message));
     return { userId: this.userId, status: 'DISABLED', workflowId: this.workflowId };
+  }
+
+  /**
+   * A provider says a mail of this registration bounced for good or was complained about: a registration
+   * still waiting for the click stops waiting (the main line releases the user). The workflow id is the
+   * address's, so the mail may be an earlier registration's: only this one's own mails count.
+   */
+  private onMailRefused(refused: MailRefused | undefined): void {
+    const messageKey: unknown = refused?.messageKey;
+    if (typeof messageKey !== 'string' || !this.sentMessageKeys.has(messageKey)) return;
+    if (this.stage !== 'AWAITING_ACTIVATION' || !patched(MAIL_REFUSED_ENDS_WAIT)) return;
+    this.setStage('BOUNCED');
   }
 
   private onResendActivation(request: { tokenSalt: string } | undefined): void {
@@ -648,9 +672,14 @@ class Registration {
     return { userId: this.userId, loginName: this.registrant.loginName, email: this.input.email };
   }
 
+  /** Every message this registration has made, for telling its own mails from an earlier registration's. */
+  private readonly sentMessageKeys = new Set<string>();
+
   private outgoing(tag: string, extra: { tokenSalt?: string; windowEndsAt?: string } = {}): OutgoingMessage {
+    const messageKey = uuid4();
+    this.sentMessageKeys.add(messageKey);
     return {
-      messageKey: uuid4(),
+      messageKey,
       topic: SEND_EMAIL_TOPIC,
       tag,
       userId: this.userId,

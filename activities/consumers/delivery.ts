@@ -7,7 +7,7 @@ import {
   idempotencyKey,
   type DeliveryOutcome,
 } from '../../domain/delivery';
-import type { OutgoingMessage } from '../../domain/messaging';
+import { CONSUMED_STATUSES, type OutgoingMessage } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
 import { confirmChange } from '../../domain/models/audit-transition';
 import { auditedTransition, auditedUpdate, recordedTransition } from '../../domain/models/audit-writes';
@@ -70,12 +70,12 @@ export function createDeliverActivity(
     const { messageKey } = message;
     const _id = confirmId(messageKey, consumerGroup);
     const attempt = Context.current().info.attempt;
-    const before = await auditedTransition(Confirm, _id, isNot('CONSUMED'), {
+    const before = await auditedTransition(Confirm, _id, isNot(...CONSUMED_STATUSES), {
       $set: { status: 'CONFIRMED' },
       $inc: { consumeCount: 1 },
       $push: historyPush('CONFIRMED', `attempt ${attempt}`),
     });
-    if (before?.status === 'CONSUMED') return outcomeOf(message, consumerGroups, 'already-consumed');
+    if (before && isConsumed(before.status)) return outcomeOf(message, consumerGroups, 'already-consumed');
     if (before === undefined) {
       throw ApplicationFailure.create({
         type: 'NO_CONFIRM',
@@ -127,10 +127,18 @@ export function createDeliverActivity(
   };
 }
 
+/** Consumed, and perhaps bounced or complained about since: a late attempt leaves it as it is. */
+const isConsumed = (status: string) => (CONSUMED_STATUSES as readonly string[]).includes(status);
+
 /** CONSUMED, once: by the attempt that handled the message, or by a later one that finds its Redis mark. */
 function markConsumed(messageKey: string, consumerGroup: string) {
   const _id = confirmId(messageKey, consumerGroup);
-  return recordedTransition(Confirm, _id, isNot('CONSUMED'), confirmChange(messageKey, consumerGroup, 'CONSUMED'));
+  return recordedTransition(
+    Confirm,
+    _id,
+    isNot(...CONSUMED_STATUSES),
+    confirmChange(messageKey, consumerGroup, 'CONSUMED'),
+  );
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

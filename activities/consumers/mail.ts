@@ -5,6 +5,7 @@ import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationCode } from '../../domain/activation-codes';
 import { deriveActivationToken } from '../../domain/tokens';
 import { Confirm, confirmId } from '../../domain/models';
+import { SUPPRESSED } from '../../domain/delivery';
 import type { MessageHandler } from './delivery';
 import {
   accountExistsMail,
@@ -23,6 +24,8 @@ export function createMailHandler(deps: {
   tokenTtlSeconds: number;
   /** Keeps the server's reply with the delivery (recordSmtpReply), for provider events that name the mail by it. */
   recordAccepted: (messageKey: string, reply: AcceptedReply) => Promise<void>;
+  /** The address's entry on the suppression list (domain/suppression-list.ts), if it has one. */
+  suppressionOf: (email: string) => Promise<{ reason: string } | null>;
 }): MessageHandler {
   /** The link and the code the token salt derives, and the page the code is entered on. */
   const meansOf = (tokenSalt: string): ActivationMeans => ({
@@ -32,6 +35,8 @@ export function createMailHandler(deps: {
   });
   return async (message) => {
     const { loginName, email, tokenSalt, windowEndsAt } = message.body;
+    const suppressed = await deps.suppressionOf(email);
+    if (suppressed) throw suppressedFailure(suppressed.reason);
     let mail;
     if (message.tag === ACTIVE_USER && tokenSalt) {
       mail = activationMail(loginName, meansOf(tokenSalt), deps.tokenTtlSeconds);
@@ -100,6 +105,18 @@ export function acceptedReply(response: string): AcceptedReply {
 /** Keeps the SMTP server's reply with the mail delivery's confirm. */
 export async function recordSmtpReply(messageKey: string, reply: AcceptedReply): Promise<void> {
   await Confirm.updateOne({ _id: confirmId(messageKey, MAIL_CONSUMER) }, { $set: reply });
+}
+
+/**
+ * A suppressed address (a hard bounce or a complaint before) is never sent to again: the delivery fails
+ * for good before any SMTP traffic, and its confirm and message become DEAD with this as their error.
+ */
+export function suppressedFailure(reason: string) {
+  return ApplicationFailure.create({
+    type: SUPPRESSED,
+    message: `${SUPPRESSED}: the address is on the suppression list (${reason})`,
+    nonRetryable: true,
+  });
 }
 
 /**

@@ -11,10 +11,12 @@ import { secretMatcher } from '../auth';
 import { routerWithStrictPaths } from '../router';
 import { HttpError } from '../errors';
 import { clientKey, type Limiter } from '../rate-limits';
-import { messageKeyParams, messagesQuery, resendDeadQuery } from '../schemas';
+import { messageKeyParams, messagesQuery, resendDeadQuery, suppressionParams } from '../schemas';
+import { MailEventRecord } from '../../domain/models';
 import type { AdminSession, AdminSessions } from '../services/admin-sessions';
 import { OVERVIEW_CACHE_SECONDS, type createConsoleService } from '../services/console';
 import type { createMessageService } from '../services/messages';
+import type { SuppressionService } from '../services/suppressions';
 import type { createUserService } from '../services/users';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../session-cookie';
 import { html } from '../views/html';
@@ -24,6 +26,7 @@ import { messagePage } from '../views/admin/message';
 import { clean, messagesPage, type Filters } from '../views/admin/messages';
 import { overviewPage } from '../views/admin/overview';
 import { registrationPage } from '../views/admin/registration';
+import { liftConfirmPage, suppressionsPage } from '../views/admin/suppressions';
 import { resendDeadChoosePage, resendDeadConfirmPage, resendDeadDonePage } from '../views/admin/resend-dead';
 
 const LOGIN_COOKIE = 'admin_login';
@@ -38,6 +41,7 @@ export interface AdminConsoleDeps {
   messages: ReturnType<typeof createMessageService>;
   users: ReturnType<typeof createUserService>;
   console: ReturnType<typeof createConsoleService>;
+  suppressions: SuppressionService;
   limits: { adminLogin: Limiter };
   adminConsole: { temporalUiUrl: string; namespace: string; secureCookies: boolean };
 }
@@ -183,7 +187,12 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     notice?: { ok: boolean; text: string },
   ) => {
     const message = await deps.messages.get(messageKey);
-    send(res, status, messagePage(ctx(res), message, { workflowUrl: workflowUrlOf(message.workflowId) }, notice));
+    const events = await MailEventRecord.find({ 'target.messageKey': messageKey }).sort({ at: 1 }).lean();
+    send(
+      res,
+      status,
+      messagePage(ctx(res), message, { workflowUrl: workflowUrlOf(message.workflowId) }, notice, events),
+    );
   };
   const messageKeyOf = (params: unknown) => {
     const parsed = messageKeyParams.safeParse(params);
@@ -231,6 +240,37 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     const scope = deadScope((req.body ?? {}) as Record<string, unknown>);
     const { resent } = await deps.messages.resendDead({ ...scope, limit: RESEND_ALL_LIMIT });
     send(res, 200, resendDeadDonePage(ctx(res), scope, resent));
+  });
+
+  const addressOf = (source: unknown) => {
+    const parsed = suppressionParams.safeParse({ email: str((source as Record<string, unknown> | undefined)?.email) });
+    if (!parsed.success) throw new HttpError(400, 'VALIDATION_FAILED', 'That is not an e-mail address.');
+    return parsed.data.email;
+  };
+
+  router.get('/suppressions', async (req, res) => {
+    const search = str(req.query.email)?.trim() || undefined;
+    const lifted = str(req.query.lifted);
+    const notice = lifted ? { ok: true, text: `${lifted} is no longer suppressed.` } : undefined;
+    if (search && !suppressionParams.safeParse({ email: search }).success) {
+      return send(
+        res,
+        400,
+        suppressionsPage(ctx(res), search, [], { ok: false, text: 'That is not an e-mail address.' }),
+      );
+    }
+    send(res, 200, suppressionsPage(ctx(res), search, await deps.suppressions.list(search), notice));
+  });
+
+  router.get('/suppressions/lift', async (req, res) => {
+    const [entry] = await deps.suppressions.list(addressOf(req.query));
+    if (!entry) throw new HttpError(404, 'SUPPRESSION_NOT_FOUND', 'This address is not on the suppression list.');
+    send(res, 200, liftConfirmPage(ctx(res), entry));
+  });
+
+  router.post('/suppressions/lift', async (req, res) => {
+    const { email } = await deps.suppressions.lift(addressOf(req.body));
+    res.redirect(303, `/admin/suppressions?lifted=${encodeURIComponent(email)}`);
   });
 
   /** The console's own errors as pages; anything else goes on to the API's error handler. */

@@ -11,8 +11,10 @@ import { redisBriefCache } from './brief-cache';
 import { createConsoleService } from './console';
 import { createAnswerTiming } from './answer-timing';
 import { configuredWebhooks } from '../webhooks/providers';
-import { createApplyToFlow } from './mail-event-flow';
 import { createMailEventSink } from './mail-event-sink';
+import { createAttempts } from './attempts';
+import { createMailOutcomes, temporalSignal } from './mail-outcomes';
+import { createSuppressionService } from './suppressions';
 import { createMessageService } from './messages';
 import { createPasswordHasher, verifyPassword } from './password';
 import { createRegistrationService } from './registration';
@@ -21,7 +23,18 @@ import { createUserService } from './users';
 /** The API's domain logic, wired to its dependencies. */
 export function createServices(deps: { client: Client; redis: Redis; config: Config; metrics: ApiMetrics }) {
   const { client, redis, config, metrics } = deps;
+  // An attempt lives as long as a registration may wait for its activation.
+  const attempts = createAttempts({ redis, ttlSeconds: config.registration.ceilingSeconds });
+  /** What the mail-event webhooks hand each new event for a known delivery (applyToFlow). */
+  const mailOutcomes = createMailOutcomes({
+    signal: temporalSignal(client),
+    ...config.mailOutcomes,
+    counted: (outcome) => metrics.mailOutcomes.inc({ outcome }),
+  });
   return {
+    attempts,
+    suppressions: createSuppressionService(),
+    mailOutcomes,
     registration: createRegistrationService({
       client,
       config,
@@ -30,6 +43,7 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       notifyOwner: createAccountNotices({ client, config }),
       registered: metrics.registrations,
       answerTiming: createAnswerTiming(),
+      attempts,
     }),
     users: createUserService({ client }),
     activation: createActivationService({
@@ -74,8 +88,8 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
     messages: createMessageService({ client, resent: metrics.operatorResends }),
     mailEvents: {
       webhooks: configuredWebhooks(config.mailEvents, redis),
-      // applyToFlow: what a recorded event does to the flow that sent the mail (api/services/mail-event-flow.ts).
-      sink: createMailEventSink({ applyToFlow: createApplyToFlow() }),
+      // applyToFlow: what a recorded event does to the flow that sent the mail (api/services/mail-outcomes.ts).
+      sink: createMailEventSink({ applyToFlow: mailOutcomes.applyToFlow }),
     },
     console: createConsoleService({ cache: redisBriefCache(redis) }),
     adminSessions: createAdminSessions({ redis, ttlSeconds: config.console.sessionTtlSeconds }),
@@ -89,6 +103,13 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       ),
       register: createLimiter(redis, 'register-ip', config.rateLimits.registerPerMinute, 60, metrics.rateLimited),
       resend: createLimiter(redis, 'resend-ip', config.rateLimits.resendPerMinute, 60, metrics.rateLimited),
+      attemptStatus: createLimiter(
+        redis,
+        'attempt-status-ip',
+        config.rateLimits.attemptStatusPerMinute,
+        60,
+        metrics.rateLimited,
+      ),
     },
   };
 }

@@ -7,7 +7,7 @@ import { logger } from '../../infra/logger';
  * suppression list). Called after the event is recorded, once it succeeded per event: an event whose
  * application failed is applied again when the provider posts it again, so it must be idempotent.
  */
-export type ApplyToFlow = (event: MailEvent, target: MailEventTarget) => Promise<void>;
+export type ApplyToFlow = (event: MailEvent, target: MailEventTarget) => Promise<unknown>;
 
 /** `<messageKey.consumerGroup@reliable-signup>` → its delivery, as activities/consumers/mail.ts sets it. */
 export function targetOfMessageId(messageId: string | undefined): MailEventTarget | undefined {

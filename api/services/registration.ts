@@ -18,6 +18,7 @@ import {
 } from '../../workflows/registration';
 import { HttpError } from '../errors';
 import type { AnswerTiming } from './answer-timing';
+import type { Attempts, AttemptTarget } from './attempts';
 import { accountNoticeWorkflowId, registrationWorkflowId } from './workflow-ids';
 import type { RegisterBody } from '../schemas';
 import { toHttpError } from './temporal-errors';
@@ -30,6 +31,9 @@ export const REGISTRATION_ACCEPTED = {
   status: 'PENDING_ACTIVATION',
   message: 'Check your inbox: a mail to this address tells you how to go on.',
 } as const;
+
+/** The accepted answer, with the attempt that follows the mail this call caused (api/services/attempts.ts). */
+export type RegistrationAccepted = typeof REGISTRATION_ACCEPTED & { attempt: string };
 
 const loginNameTaken = () => new HttpError(409, 'LOGIN_NAME_TAKEN', 'This login name is already taken.');
 
@@ -52,6 +56,7 @@ export function createRegistrationService(deps: {
   notifyOwner: (owner: { userId: string; loginName: string; email: string }) => Promise<void>;
   registered: Counter;
   answerTiming: AnswerTiming;
+  attempts: Pick<Attempts, 'create'>;
 }) {
   const { client, config } = deps;
   const findRegistrant =
@@ -66,15 +71,19 @@ export function createRegistrationService(deps: {
     email: string,
     loginName: string,
     refusal: Partial<EmailTakenDetails>,
-  ): Promise<typeof REGISTRATION_ACCEPTED> {
-    if (!refusal.ownerNoticed) {
-      // A registration started before it could notice the holder itself. A holder not found has just
-      // expired or not been saved yet: the address is no longer, or not yet, taken.
-      const owner = await User.findOne({ email }, { loginName: 1 }).lean();
-      if (owner) await deps.notifyOwner({ userId: owner._id, loginName: owner.loginName, email });
-    }
+  ): Promise<RegistrationAccepted> {
+    // A holder not found has just expired or not been saved yet: the address is no longer, or not yet, taken.
+    const owner = await User.findOne({ email }, { loginName: 1 }).lean();
+    // A registration started before it could notice the holder itself.
+    if (!refusal.ownerNoticed && owner)
+      await deps.notifyOwner({ userId: owner._id, loginName: owner.loginName, email });
     if (refusal.loginNameTaken ?? (await User.exists({ loginName }))) throw loginNameTaken();
-    return REGISTRATION_ACCEPTED;
+    // The attempt follows the mail this call caused: the holder's notice.
+    return accepted({ userId: owner?._id ?? '', mail: 'notice' });
+  }
+
+  async function accepted(target: AttemptTarget): Promise<RegistrationAccepted> {
+    return { ...REGISTRATION_ACCEPTED, attempt: await deps.attempts.create(target) };
   }
 
   /**
@@ -123,7 +132,7 @@ export function createRegistrationService(deps: {
      * failure; a taken e-mail is then answered as accepted unless the deployment reveals it. Only a
      * registration this request started teaches the answer timing; every other answer is held to it.
      */
-    async register(body: RegisterBody): Promise<typeof REGISTRATION_ACCEPTED> {
+    async register(body: RegisterBody): Promise<RegistrationAccepted> {
       const startedAt = deps.answerTiming.now();
       const requestId = randomUUID();
       const concealing = config.registration.takenEmail === 'conceal';
@@ -165,13 +174,15 @@ export function createRegistrationService(deps: {
           }),
         );
         if (!answer.pending) {
+          const answered = await accepted({ userId: answer.userId, mail: 'activation' });
           deps.registered.inc();
           deps.answerTiming.accepted(startedAt);
-          return REGISTRATION_ACCEPTED;
+          return answered;
         }
         await repeatOrReplace(answer, body, { loginName, passwordHash });
+        const answered = await accepted({ userId: answer.userId, mail: 'activation' });
         await deps.answerTiming.concealed(startedAt);
-        return REGISTRATION_ACCEPTED;
+        return answered;
       } catch (err) {
         const error = toHttpError(err);
         if (error instanceof HttpError && error.code === 'EMAIL_TAKEN' && concealing) {

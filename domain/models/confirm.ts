@@ -15,6 +15,14 @@ export interface ConfirmDoc extends AuditTrail {
    */
   smtpResponse?: string;
   providerMessageId?: string;
+  /** What a provider last said of the accepted mail short of a final bounce: delivered, delayed, soft-bounced. */
+  mailOutcome?: MailOutcome;
+}
+
+export interface MailOutcome {
+  type: 'delivery' | 'delay' | 'soft-bounce';
+  at: Date;
+  diagnostic?: string;
 }
 
 const schema = new Schema<ConfirmDoc>(
@@ -26,6 +34,7 @@ const schema = new Schema<ConfirmDoc>(
     consumeCount: { type: Number, default: 0 },
     smtpResponse: String,
     providerMessageId: String,
+    mailOutcome: { type: { type: String }, at: Date, diagnostic: String },
     ...auditTrailFields,
   },
   { timestamps: true, versionKey: false },

@@ -30,5 +30,8 @@ const schema = new Schema<MailEventDoc>(
 schema.index({ provider: 1, eventId: 1 }, { unique: true });
 // A delivery's events, in order (the console's message page).
 schema.index({ 'target.messageKey': 1, at: 1 });
+// An address's recent soft bounces: enough of them within the window count as a hard bounce
+// (api/services/mail-outcomes.ts).
+schema.index({ recipient: 1, type: 1, at: -1 });
 
 export const MailEventRecord = model<MailEventDoc>('MailEvent', schema, 'mail_events');

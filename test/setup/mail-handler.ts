@@ -15,6 +15,7 @@ export function configuredMailHandler(
     tokenSecret: config.activation.tokenSecret,
     tokenTtlSeconds: config.activation.ttlSeconds,
     recordAccepted: () => Promise.resolve(),
+    suppressionOf: () => Promise.resolve(null),
     ...overrides,
   });
 }

@@ -21,13 +21,15 @@ test('groups of named rules, with the alerts an operator needs', () => {
   for (const group of rules.groups) expect(group.name).toMatch(/\S/);
   const names = all.map((r) => r.alert);
   expect(new Set(names).size).toBe(names.length);
-  // DEAD messages, request → mail latency, 5xx, rate-limit refusals.
+  // DEAD messages, request → mail latency, 5xx, rate-limit refusals, bounce and complaint rates.
   expect(metricNamesIn(rules)).toEqual(
     expect.arrayContaining([
       'reliable_signup_dead_messages',
       'reliable_signup_delivery_latency_ms_bucket',
       'reliable_signup_http_request_duration_seconds_count',
       'reliable_signup_rate_limited_total',
+      'reliable_signup_mail_outcomes_total',
+      'reliable_signup_deliveries_total',
     ]),
   );
 });
@@ -38,4 +40,14 @@ test.each(all.map((r) => [r.alert, r] as const))('%s: a valid expression, a seve
   if (rule.for !== undefined) expect(rule.for).toMatch(/^\d+[smh]$/);
   expect(['critical', 'warning', 'info']).toContain(rule.labels?.severity);
   expect(rule.annotations?.summary).toMatch(/\S/);
+});
+
+test('the bounce rate alerts above 5 % for an hour, the complaint rate above 0.1 %', () => {
+  const bounce = all.find((r) => r.alert === 'ReliableSignupBounceRateHigh')!;
+  expect(bounce.expr).toMatch(/outcome=~"hard-bounce\|soft-bounces-as-hard"/);
+  expect(bounce.expr).toMatch(/> 0\.05$/);
+  expect(bounce.for).toBe('1h');
+  const complaint = all.find((r) => r.alert === 'ReliableSignupComplaintRateHigh')!;
+  expect(complaint.expr).toMatch(/outcome="complaint"/);
+  expect(complaint.expr).toMatch(/> 0\.001$/);
 });

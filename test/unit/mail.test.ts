@@ -355,3 +355,31 @@ describe("the mail server's reply", () => {
     expect(recorded).toEqual([['msg-7f3a', { smtpResponse: '250 Ok: queued as ABC123', providerMessageId: 'ABC123' }]]);
   });
 });
+
+describe('a suppressed address', () => {
+  it('fails the delivery for good (SUPPRESSED, with the reason) before any mail is made', async () => {
+    const asked: string[] = [];
+    const { handler, sendMail } = mailHandler({
+      suppressionOf: (email) => {
+        asked.push(email);
+        return Promise.resolve({ reason: 'hard-bounce' });
+      },
+    });
+    const msg = message();
+    const failure = await handler(msg).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: 'SUPPRESSED', nonRetryable: true });
+    expect((failure as Error).message).toBe('SUPPRESSED: the address is on the suppression list (hard-bounce)');
+    expect(asked).toEqual([msg.body.email]);
+    expect(sendMail).not.toHaveBeenCalled();
+  });
+
+  it('an address not on the list is sent to', async () => {
+    const { handler, sendMail } = mailHandler({ suppressionOf: () => Promise.resolve(null) });
+    await handler(message());
+    expect(sendMail).toHaveBeenCalledTimes(1);
+  });
+});

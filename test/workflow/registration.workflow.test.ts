@@ -41,6 +41,7 @@ import {
   type RegistrationInput,
 } from '../../workflows/registration';
 import { resendSignal } from '../../workflows/reliable-message';
+import { mailRefusedSignal } from '../../workflows/mail-outcome-signal';
 import { localSteps } from '../setup/local-steps';
 import { createTimeSkippingEnv } from '../setup/time-skipping';
 import { workflowBundlePath } from '../setup/workflow-bundle';
@@ -143,6 +144,7 @@ async function scenario(options: Options = {}) {
     ),
     enableUser: record('enableUser', (_input: { userId: string }) => undefined),
     expireUser: record('expireUser', (_input: { userId: string }) => undefined),
+    bounceUser: record('bounceUser', (_input: { userId: string }) => undefined),
     issueActivationToken: record(
       'issueActivationToken',
       (_input: Parameters<ProducerActivities['issueActivationToken']>[0]) => ({
@@ -1164,6 +1166,62 @@ describe('the reminder', () => {
       await waitUntil(() => s.named('expireUser').length === 1, 'the user to be expired', 10_000);
       expect((await handle.result()).stage).toBe('EXPIRED');
       expect(reminders(s)).toHaveLength(0);
+    });
+  });
+});
+
+describe('a bounce or a complaint', () => {
+  const withReminder = () => scenario({ replaceable: { ceilingSeconds: 72 * 3600 }, reminderHours: 6 });
+
+  test.each(['BOUNCED', 'COMPLAINED'] as const)(
+    '%s: the waiting registration stops at once, stage BOUNCED, its user released (bounceUser), and no reminder ever goes',
+    async (outcome) => {
+      const s = await withReminder();
+      await s.run(async () => {
+        const { handle, userId } = await s.registeredAndMailed();
+        await skip(HOUR);
+        await handle.signal(mailRefusedSignal, { messageKey: s.message(ACTIVE_USER).messageKey, outcome });
+        expect(await handle.result()).toEqual({ userId, stage: 'BOUNCED' });
+        expect(s.named('bounceUser').map((c) => c.args)).toEqual([{ userId }]);
+        expect(s.named('expireUser')).toHaveLength(0);
+        expect(s.named('recordPendingMessage').map((c) => c.args.tag)).toEqual([ACTIVE_USER]);
+        // Closed: the link no longer activates anything.
+        await expect(handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).rejects.toBeInstanceOf(
+          WorkflowNotFoundError,
+        );
+      });
+    },
+  );
+
+  test('of a mail that is not this registration’s (an earlier registration of the address) changes nothing', async () => {
+    const s = await scenario();
+    await s.run(async () => {
+      const { handle, userId } = await s.registeredAndMailed();
+      await handle.signal(mailRefusedSignal, { messageKey: randomUUID(), outcome: 'BOUNCED' });
+      await handle.signal(mailRefusedSignal, undefined as never);
+      expect(await handle.query(stageQuery)).toBe('AWAITING_ACTIVATION');
+      expect(await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] })).toEqual({
+        userId,
+        status: 'ENABLED',
+      });
+      expect((await handle.result()).stage).toBe('ENABLED');
+      expect(s.named('bounceUser')).toHaveLength(0);
+    });
+  });
+
+  test('after the activation changes nothing: the account stays active', async () => {
+    const s = await scenario();
+    await s.run(async () => {
+      const { handle, userId } = await s.registeredAndMailed();
+      await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h1' }] });
+      // The workflow may have finished already: the signal then finds nothing to tell.
+      await handle
+        .signal(mailRefusedSignal, { messageKey: s.message(ACTIVE_USER).messageKey, outcome: 'BOUNCED' })
+        .catch((err: unknown) => {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        });
+      expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
+      expect(s.named('bounceUser')).toHaveLength(0);
     });
   });
 });

@@ -1,14 +1,33 @@
+import type { MailEventDoc } from '../../../domain/models/mail-event';
 import type { createMessageService } from '../../services/messages';
 import { html } from '../html';
 import { fieldTable, table } from '../table';
 import { csrfField, layout, statusClass, statusColumn, time, type PageContext } from './layout';
 
 type Detail = Awaited<ReturnType<ReturnType<typeof createMessageService>['get']>>;
+type ProviderEvent = Pick<
+  MailEventDoc,
+  'provider' | 'eventId' | 'type' | 'bounceType' | 'recipient' | 'diagnostic' | 'at' | 'target'
+>;
 
 const trail = (history: { status: string; at: Date | string; detail?: string }[]) =>
   html`<ol>
     ${history.map((h) => html`<li>${time(h.at)} <strong>${h.status}</strong>${h.detail ? html` — ${h.detail}` : ''}</li>`)}
   </ol>`;
+
+/** What mail providers reported about a delivery after its SMTP server accepted it. */
+const providerEvents = (events: ProviderEvent[]) =>
+  events.length === 0
+    ? 'none'
+    : html`<ol>
+        ${events.map(
+          (e) =>
+            html`<li>
+              ${time(e.at)} <strong>${e.bounceType ? `${e.bounceType} ${e.type}` : e.type}</strong> (${e.provider}
+              ${e.eventId})${e.diagnostic ? html` — ${e.diagnostic}` : ''}
+            </li>`,
+        )}
+      </ol>`;
 
 /**
  * One message: its body as the audit API shows it (without the token salt), its trail, its confirms
@@ -19,6 +38,7 @@ export function messagePage(
   m: Detail,
   links: { workflowUrl: string },
   notice?: { ok: boolean; text: string },
+  events: ProviderEvent[] = [],
 ): string {
   return layout(
     `Message ${m.messageKey}`,
@@ -57,6 +77,10 @@ export function messagePage(
           { header: 'attempts', cell: (c) => c.consumeCount, class: 'num' },
           { header: 'last error', cell: (c) => c.lastError ?? '' },
           { header: 'trail', cell: (c) => trail(c.history) },
+          {
+            header: 'provider events',
+            cell: (c) => providerEvents(events.filter((e) => e.target?.consumerGroup === c.consumerGroup)),
+          },
         ],
         rows: m.confirms,
         rowClass: (c) => `status-${c.status}`,

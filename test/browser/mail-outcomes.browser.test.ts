@@ -1,0 +1,135 @@
+/**
+ * A registrant's "check your inbox" page and the operator's suppression page in a real browser
+ * (Debian's Chromium), on the real stack: the page follows the mail it was opened for and, once a
+ * provider reports a hard bounce (the app's own applyToFlow, as the webhooks call it), tells the person
+ * that the address does not accept mail; the console lists the address and lifts it after a confirm page.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import { browserTest, launchBrowser, recordingPage } from '../setup/browser';
+import { eventually } from '../setup/http';
+import { mailProvider } from '../setup/mail-outcomes';
+import { startApp, type RunningApp } from '../setup/app';
+import { startPrivateServer, type PrivateServer } from '../setup/private-server';
+import { signupClient } from '../setup/signup';
+
+const ADMIN_TOKEN = 'outcomes-console-token';
+let smtp: PrivateServer;
+let app: RunningApp;
+let client: ReturnType<typeof signupClient>;
+let provider: Awaited<ReturnType<typeof mailProvider>>;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let documents: { url: string; html: string }[];
+/** The activation message the first test's registration sent. */
+let bouncedKey = '';
+const email = `someone.${randomUUID().slice(0, 8)}@bounce.test`;
+
+beforeAll(async () => {
+  smtp = await startPrivateServer('smtp');
+  [app, browser] = await Promise.all([startApp({ ...smtp.env, ADMIN_TOKEN }), launchBrowser()]);
+  client = signupClient(app.baseUrl, ADMIN_TOKEN);
+  provider = await mailProvider(app);
+  context = await browser.newContext({ baseURL: app.baseUrl });
+  ({ page, documents } = await recordingPage(context));
+});
+afterAll(async () => {
+  await browser?.close();
+  await provider?.close();
+  await app?.stop();
+  await smtp?.stop();
+});
+
+const shownStatus = (status: string) =>
+  page.locator(`#attempt-status[data-status="${status}"]`).waitFor({ timeout: 60_000 });
+
+browserTest(
+  'the "check your inbox" page follows the mail, and turns to the bounce message once the provider reports a hard bounce',
+  () => page,
+  async () => {
+    const registered = await client.api('POST', '/api/users/register', {
+      json: { loginName: `someone_${randomUUID().slice(0, 8)}`, email, password: 'correct horse battery staple' },
+    });
+    expect(registered.status).toBe(202);
+    const attempt = registered.body.attempt as string;
+
+    const opened = await page.goto(`/signup/sent?attempt=${attempt}`);
+    expect(opened?.headers()['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/);
+    // The page refreshes itself (a meta refresh, no script) until the mail server has accepted the mail.
+    await shownStatus('SENT');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Check your inbox');
+    await expect(page.locator('main, body').first().textContent()).resolves.toMatch(/Accepted by our mail server at/);
+
+    const { userId } = await client.lookUp(email);
+    const { messageKey } = await client.messageWith(userId, 'ACTIVE_USER', 'FINISHED');
+    bouncedKey = messageKey;
+    const diagnostic = '550 5.1.1 The email account that you tried to reach does not exist';
+    expect(
+      await provider.report(messageKey, { type: 'bounce', bounceType: 'hard', recipient: email, diagnostic }),
+    ).toBe('hard-bounce');
+
+    await shownStatus('BOUNCED');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'This address does not accept mail',
+    );
+    await expect(page.locator('#attempt-status').textContent()).resolves.toMatch(
+      /This address does not accept mail — check it and register again\./,
+    );
+    // Final: the page stops refreshing itself.
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+    for (const doc of documents.filter((d) => d.url.includes('/signup/sent'))) expect(doc.html).not.toMatch(/<script/i);
+  },
+  180_000,
+);
+
+browserTest(
+  "the console's suppression page lists the address, finds it, and lifts it after a confirm page; the message's page shows the provider's event",
+  () => page,
+  async () => {
+    await eventually(async () => {
+      const listed = await client.api('GET', `/api/suppressions?email=${encodeURIComponent(email)}`, {
+        headers: client.admin,
+      });
+      return listed.body.items?.length === 1;
+    }, 'the address on the suppression list');
+
+    await page.goto('/admin');
+    await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Log in' }).click()]);
+    await page.getByRole('link', { name: 'Suppressions' }).click();
+    await page.waitForURL('**/admin/suppressions');
+    const row = page.getByRole('row').filter({ hasText: email });
+    await expect(row.textContent()).resolves.toMatch(/hard-bounce/);
+    await expect(row.textContent()).resolves.toMatch(/does not exist/);
+
+    // The message's page shows the provider's event on the mail consumer's delivery.
+    await page.goto(`/admin/messages/${bouncedKey}`);
+    const delivery = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'CID_OPC', exact: true }) });
+    await expect(delivery.textContent()).resolves.toMatch(/BOUNCED/);
+    await expect(delivery.textContent()).resolves.toMatch(/hard bounce\s*\(generic/);
+    await page.goto('/admin/suppressions');
+
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/email=/);
+    expect(await page.getByRole('row').filter({ hasText: email }).count()).toBe(1);
+
+    await page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: 'Lift…' }).click();
+    await page.waitForURL('**/admin/suppressions/lift?**');
+    // Asking changes nothing.
+    const still = await client.api('GET', `/api/suppressions?email=${encodeURIComponent(email)}`, {
+      headers: client.admin,
+    });
+    expect(still.body.items).toHaveLength(1);
+    await page.getByRole('button', { name: `Lift the suppression of ${email}` }).click();
+    await page.waitForURL(/lifted=/);
+    await expect(page.getByRole('status').textContent()).resolves.toBe(`${email} is no longer suppressed.`);
+    expect(await page.getByRole('row').filter({ hasText: email }).count()).toBe(0);
+    const lifted = await client.api('GET', `/api/suppressions?email=${encodeURIComponent(email)}`, {
+      headers: client.admin,
+    });
+    expect(lifted.body.items).toEqual([]);
+  },
+  120_000,
+);
