@@ -6,6 +6,7 @@ import { parseCodecSignOn, type CodecSignOn } from './codec-sign-on';
 import { parsePayloadKeys } from './payload-keys';
 import { productionProblems } from './production';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
+import { LOCALE_PATTERN } from '../domain/locale';
 
 export { ConfigError, DEVELOPMENT_DEFAULTS };
 
@@ -88,6 +89,8 @@ const schema = z.object({
   ADMIN_SESSION_TTL_SECONDS: integer((n) => n.min(60).default(8 * 60 * 60)),
   RATE_LIMIT_ADMIN_LOGIN_PER_MINUTE: integer((n) => n.positive().default(10)),
   LOG_LEVEL: logLevel,
+  DEFAULT_LOCALE: z.string().regex(LOCALE_PATTERN, 'must be a language tag such as en or de').default('en'),
+  MAIL_TEMPLATES_DIR: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -145,6 +148,11 @@ export type Config = {
   /** Workflows the worker keeps in memory; the others are replayed from their history when their next task comes. */
   workerMaxCachedWorkflows: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /**
+   * The mail and page templates (docs/templates.md): the locale of a registration that names none the
+   * person's browser prefers, and a directory whose `<locale>/<file>` replace the built-in ones.
+   */
+  templates: { defaultLocale: string; overridesDir?: string };
 };
 
 /**
@@ -226,6 +234,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     deadCountRefreshSeconds: e.DEAD_COUNT_REFRESH_SECONDS,
     workerMaxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     logLevel: e.LOG_LEVEL,
+    templates: { defaultLocale: e.DEFAULT_LOCALE, overridesDir: e.MAIL_TEMPLATES_DIR },
   };
 }
 

@@ -1,54 +1,64 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
-import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
+import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_SUCCESS, type SentMail } from '../../domain/messaging';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationCode } from '../../domain/activation-codes';
 import { deriveActivationToken } from '../../domain/tokens';
+import type { RenderedMail, TemplateSet } from '../../infra/templates/template-set';
+import { durationInWords } from '../../infra/templates/duration';
 import type { MessageHandler } from './delivery';
-import { accountExistsMail, activationMail, activationSucceededMail } from './mail-templates';
 
-/** CID_OPC, paascloud's mail sender: renders the mail for the message's tag and sends it over SMTP. */
+/**
+ * CID_OPC, paascloud's mail sender: renders the mail for the message's tag from the templates, in the
+ * registration's locale, sends it over SMTP, and answers what it sent for the audit trail.
+ */
 export function createMailHandler(deps: {
   mailer: Transporter;
   from: string;
   publicBaseUrl: string;
   tokenSecret: string;
   tokenTtlSeconds: number;
+  templates: TemplateSet;
 }): MessageHandler {
-  return async (message) => {
-    const { loginName, email, tokenSalt } = message.body;
-    let mail;
+  const { templates } = deps;
+  const render = (message: Parameters<MessageHandler>[0]): [string, RenderedMail] => {
+    const { loginName, tokenSalt, locale } = message.body;
     if (message.tag === ACTIVE_USER && tokenSalt) {
       const token = deriveActivationToken(deps.tokenSecret, tokenSalt);
-      const link = `${deps.publicBaseUrl}/api/users/activate/${token}`;
-      const code = deriveActivationCode(deps.tokenSecret, tokenSalt);
-      mail = activationMail(
+      const variables = {
         loginName,
-        { link, code, codePage: `${deps.publicBaseUrl}/activate/code` },
-        deps.tokenTtlSeconds,
-      );
-    } else if (message.tag === ACTIVE_USER_SUCCESS) {
-      mail = activationSucceededMail(loginName);
-    } else if (message.tag === ACCOUNT_EXISTS_NOTICE) {
-      mail = accountExistsMail();
-    } else {
-      throw ApplicationFailure.create({
-        type: 'UNKNOWN_TAG',
-        message: `no mail template for tag ${message.tag}`,
-        nonRetryable: true,
-      });
+        link: `${deps.publicBaseUrl}/api/users/activate/${token}`,
+        code: deriveActivationCode(deps.tokenSecret, tokenSalt),
+        codePage: `${deps.publicBaseUrl}/activate/code`,
+        validFor: durationInWords(deps.tokenTtlSeconds, templates.localeFor(locale)),
+      };
+      return ['activation', templates.mail('activation', locale, variables)];
     }
+    if (message.tag === ACTIVE_USER_SUCCESS) return ['success', templates.mail('success', locale, { loginName })];
+    if (message.tag === ACCOUNT_EXISTS_NOTICE) return ['account-exists', templates.mail('account-exists', locale, {})];
+    throw ApplicationFailure.create({
+      type: 'UNKNOWN_TAG',
+      message: `no mail template for tag ${message.tag}`,
+      nonRetryable: true,
+    });
+  };
+
+  return async (message): Promise<SentMail> => {
+    const [template, mail] = render(message);
     try {
       await deps.mailer.sendMail({
         from: deps.from,
-        to: email,
-        ...mail,
+        to: message.body.email,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
         // The same Message-ID on a repeated delivery lets mail systems drop the duplicate.
         messageId: `<${message.messageKey}.${MAIL_CONSUMER}@reliable-signup>`,
       });
     } catch (err) {
       throw classifySmtpFailure(err);
     }
+    return { template, locale: mail.locale, templateVersion: mail.version, subject: mail.subject };
   };
 }
 

@@ -1,5 +1,5 @@
 import { model, Schema } from 'mongoose';
-import { CONFIRM_STATUSES, type ConfirmStatus } from '../messaging';
+import { CONFIRM_STATUSES, type ConfirmStatus, type SentMail } from '../messaging';
 import { auditTrailFields, type AuditTrail } from './history';
 
 export interface ConfirmDoc extends AuditTrail {
@@ -9,6 +9,8 @@ export interface ConfirmDoc extends AuditTrail {
   consumerGroup: string;
   status: ConfirmStatus;
   consumeCount: number;
+  /** The mail consumer's: what it sent, written with CONSUMED. */
+  sent?: SentMail;
 }
 
 const schema = new Schema<ConfirmDoc>(
@@ -18,6 +20,10 @@ const schema = new Schema<ConfirmDoc>(
     consumerGroup: { type: String, required: true },
     status: { type: String, enum: CONFIRM_STATUSES, required: true },
     consumeCount: { type: Number, default: 0 },
+    sent: new Schema<SentMail>(
+      { template: String, locale: String, templateVersion: String, subject: String },
+      { _id: false },
+    ),
     ...auditTrailFields,
   },
   { timestamps: true, versionKey: false },

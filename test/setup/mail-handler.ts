@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import { createMailHandler } from '../../activities/consumers/mail';
 import { loadConfig, type Config } from '../../config';
+import { loadTemplateSet } from '../../infra/templates/template-set';
 
 /** The mail handler as workers/consumers.ts builds it from `config` (the default one unless given), over `mailer`. */
 export function configuredMailHandler(
@@ -14,6 +15,7 @@ export function configuredMailHandler(
     publicBaseUrl: config.publicBaseUrl,
     tokenSecret: config.activation.tokenSecret,
     tokenTtlSeconds: config.activation.ttlSeconds,
+    templates: loadTemplateSet(config.templates),
     ...overrides,
   });
 }
