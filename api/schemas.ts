@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONFIRM_STATUSES, MESSAGE_STATUSES } from '../domain/messaging';
+import { LOCALE_PATTERN } from '../domain/locale';
 import { USER_STATUSES } from '../domain/users';
 import type { RegistrationStage } from '../workflows/registration';
 import { emailAddress } from './email-address';
@@ -17,6 +18,17 @@ export const registerBody = z.strictObject({
     .string()
     .regex(/^[0-9]{5,20}$/, 'must be 5 to 20 digits')
     .optional(),
+  locale: z
+    .string()
+    .max(35)
+    .regex(LOCALE_PATTERN, 'must be a language tag such as en, de or de-AT')
+    .optional()
+    .meta({
+      description:
+        "The language of the registration's mails (every mail of it, resends included): a language tag such as " +
+        '`de` or `de-AT`. Without it, or when the deployment has no templates for it, the request’s ' +
+        'Accept-Language chooses, else the deployment’s DEFAULT_LOCALE.',
+    }),
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 
@@ -160,6 +172,19 @@ export const confirmResponse = z.object({
   consumerGroup: z.string(),
   status: z.enum(CONFIRM_STATUSES),
   consumeCount: z.number().int(),
+  sent: z
+    .object({
+      template: z.string(),
+      locale: z.string(),
+      templateVersion: z.string(),
+      subject: z.string(),
+    })
+    .optional()
+    .meta({
+      description:
+        'The mail consumer’s, once CONSUMED: the template, the locale and the version of the template files ' +
+        '(their content hash) the mail was rendered from, and its subject as sent. Never its body.',
+    }),
   ...auditTrail,
 });
 export const messageListResponse = z.object({

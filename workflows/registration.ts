@@ -64,6 +64,11 @@ export interface RegistrationInput {
    * activation window past it. Absent in registrations started before this existed.
    */
   ceilingSeconds?: number;
+  /**
+   * The locale the API chose for this registration's mails (docs/templates.md): every mail of the flow,
+   * resends included, goes in it. Absent in registrations started before it existed: DEFAULT_LOCALE.
+   */
+  locale?: string;
 }
 
 /** Who a registration is for: the login name and password an activation from the mail makes live. */
@@ -566,7 +571,8 @@ class Registration {
   }
 
   private mailBody() {
-    return { userId: this.userId, loginName: this.registrant.loginName, email: this.input.email };
+    const { email, locale } = this.input;
+    return { userId: this.userId, loginName: this.registrant.loginName, email, ...(locale ? { locale } : {}) };
   }
 
   private outgoing(tag: string, extra: { tokenSalt?: string } = {}): OutgoingMessage {

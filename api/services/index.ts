@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Config } from '../../config';
+import { configuredTemplates } from '../../infra/templates/configured';
 import type { ApiMetrics } from '../metrics';
 import { createLimiter } from '../rate-limits';
 import { createAccountNotices } from './account-notice';
@@ -18,7 +19,10 @@ import { createUserService } from './users';
 /** The API's domain logic, wired to its dependencies. */
 export function createServices(deps: { client: Client; redis: Redis; config: Config; metrics: ApiMetrics }) {
   const { client, redis, config, metrics } = deps;
+  // Loaded and checked first: a template that cannot render stops the API at start, naming its file and line.
+  const templates = configuredTemplates(config);
   return {
+    templates,
     registration: createRegistrationService({
       client,
       config,
@@ -27,6 +31,7 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       notifyOwner: createAccountNotices({ client, config }),
       registered: metrics.registrations,
       answerTiming: createAnswerTiming(),
+      locales: templates.locales,
     }),
     users: createUserService({ client }),
     activation: createActivationService({
