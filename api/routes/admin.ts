@@ -25,6 +25,10 @@ import { clean, messagesPage, type Filters } from '../views/admin/messages';
 import { overviewPage } from '../views/admin/overview';
 import { registrationPage } from '../views/admin/registration';
 import { resendDeadChoosePage, resendDeadConfirmPage, resendDeadDonePage } from '../views/admin/resend-dead';
+import { templatesPage } from '../views/admin/templates';
+import { isPreviewName, renderPreview } from '../../infra/templates/preview';
+import type { TemplateSet } from '../../infra/templates/template-set';
+import type { SentMail } from '../../domain/messaging';
 
 const LOGIN_COOKIE = 'admin_login';
 const PAGE_SIZE = 50;
@@ -40,6 +44,7 @@ export interface AdminConsoleDeps {
   console: ReturnType<typeof createConsoleService>;
   limits: { adminLogin: Limiter };
   adminConsole: { temporalUiUrl: string; namespace: string; secureCookies: boolean };
+  templates: TemplateSet;
 }
 
 type Locals = { session: AdminSession; sessionId: string };
@@ -183,7 +188,13 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
     notice?: { ok: boolean; text: string },
   ) => {
     const message = await deps.messages.get(messageKey);
-    send(res, status, messagePage(ctx(res), message, { workflowUrl: workflowUrlOf(message.workflowId) }, notice));
+    const currentVersion = (sent: SentMail) =>
+      isPreviewName(sent.template) ? renderPreview(deps.templates, sent.template, sent.locale).version : undefined;
+    send(
+      res,
+      status,
+      messagePage(ctx(res), message, { workflowUrl: workflowUrlOf(message.workflowId) }, notice, currentVersion),
+    );
   };
   const messageKeyOf = (params: unknown) => {
     const parsed = messageKeyParams.safeParse(params);
@@ -210,6 +221,29 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
       return showMessage(res, messageKey, 409, { ok: false, text: err.message });
     }
     res.redirect(303, `/admin/messages/${encodeURIComponent(messageKey)}?resent=1`);
+  });
+
+  const chosenTemplate = (query: Record<string, unknown>) => {
+    const name = query.template;
+    if (!isPreviewName(name)) throw new HttpError(404, 'TEMPLATE_NOT_FOUND', 'No such template.');
+    const locale = str(query.locale) ?? deps.templates.defaultLocale;
+    return { name, locale, preview: renderPreview(deps.templates, name, locale) };
+  };
+
+  router.get('/templates', (req, res) => {
+    const chosen = req.query.template === undefined ? undefined : chosenTemplate(req.query);
+    send(res, 200, templatesPage(ctx(res), deps.templates, chosen));
+  });
+
+  // The HTML part alone, for the preview's frame: sandboxed by its own CSP too, so that it runs nothing
+  // and loads nothing even when opened outside the frame.
+  router.get('/templates/frame', (req, res) => {
+    const { preview } = chosenTemplate(req.query);
+    res.set(
+      'Content-Security-Policy',
+      "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+    );
+    send(res, 200, preview.html);
   });
 
   const deadScope = (source: Record<string, unknown>) => {

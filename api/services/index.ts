@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Config } from '../../config';
-import { configuredTemplates } from '../../infra/templates/configured';
+import type { TemplateSet } from '../../infra/templates/template-set';
 import type { ApiMetrics } from '../metrics';
 import { createLimiter } from '../rate-limits';
 import { createAccountNotices } from './account-notice';
@@ -17,10 +17,15 @@ import { createRegistrationService } from './registration';
 import { createUserService } from './users';
 
 /** The API's domain logic, wired to its dependencies. */
-export function createServices(deps: { client: Client; redis: Redis; config: Config; metrics: ApiMetrics }) {
-  const { client, redis, config, metrics } = deps;
-  // Loaded and checked first: a template that cannot render stops the API at start, naming its file and line.
-  const templates = configuredTemplates(config);
+export function createServices(deps: {
+  client: Client;
+  redis: Redis;
+  config: Config;
+  metrics: ApiMetrics;
+  /** The checked templates (infra/templates/configured.ts), loaded before anything else at start. */
+  templates: TemplateSet;
+}) {
+  const { client, redis, config, metrics, templates } = deps;
   return {
     templates,
     registration: createRegistrationService({

@@ -2,6 +2,8 @@ import type { createMessageService } from '../../services/messages';
 import { html } from '../html';
 import { fieldTable, table } from '../table';
 import { csrfField, layout, statusClass, statusColumn, time, type PageContext } from './layout';
+import { previewUrl } from './templates';
+import type { SentMail } from '../../../domain/messaging';
 
 type Detail = Awaited<ReturnType<ReturnType<typeof createMessageService>['get']>>;
 
@@ -9,6 +11,26 @@ const trail = (history: { status: string; at: Date | string; detail?: string }[]
   html`<ol>
     ${history.map((h) => html`<li>${time(h.at)} <strong>${h.status}</strong>${h.detail ? html` — ${h.detail}` : ''}</li>`)}
   </ol>`;
+
+/**
+ * What the mail consumer sent: template, locale, the version of its files, the subject; and whether the
+ * deployment's files of that template are still that version (`current`, undefined when it has no such template).
+ */
+function sentMail(sent: SentMail, current: string | undefined) {
+  const now =
+    current === undefined
+      ? 'this deployment no longer has this template'
+      : current === sent.templateVersion
+        ? html`the same as now · <a href="${previewUrl(sent.template, sent.locale)}">preview it</a>`
+        : html`the files have changed since (now <code>${current}</code>) ·
+            <a href="${previewUrl(sent.template, sent.locale)}">preview them as they are now</a>`;
+  return fieldTable('The mail as sent (its body is not kept: it held the live link and code)', [
+    { header: 'template', value: sent.template },
+    { header: 'locale', value: sent.locale },
+    { header: 'template version', value: html`<code>${sent.templateVersion}</code> — ${now}` },
+    { header: 'subject', value: sent.subject },
+  ]);
+}
 
 /**
  * One message: its body as the audit API shows it (without the token salt), its trail, its confirms
@@ -19,6 +41,7 @@ export function messagePage(
   m: Detail,
   links: { workflowUrl: string },
   notice?: { ok: boolean; text: string },
+  currentVersion: (sent: SentMail) => string | undefined = () => undefined,
 ): string {
   return layout(
     `Message ${m.messageKey}`,
@@ -44,6 +67,7 @@ export function messagePage(
             </form>`
           : ''
       }
+      ${m.confirms.map((c) => (c.sent ? sentMail(c.sent, currentVersion(c.sent)) : ''))}
       <h2>Body</h2>
       <pre>${JSON.stringify(m.body, null, 2)}</pre>
       <h2>State trail</h2>
@@ -56,6 +80,10 @@ export function messagePage(
           statusColumn(),
           { header: 'attempts', cell: (c) => c.consumeCount, class: 'num' },
           { header: 'last error', cell: (c) => c.lastError ?? '' },
+          {
+            header: 'sent',
+            cell: (c) => (c.sent ? `${c.sent.template} (${c.sent.locale}, ${c.sent.templateVersion})` : ''),
+          },
           { header: 'trail', cell: (c) => trail(c.history) },
         ],
         rows: m.confirms,
