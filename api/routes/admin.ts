@@ -189,7 +189,9 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
   ) => {
     const message = await deps.messages.get(messageKey);
     const currentVersion = (sent: SentMail) =>
-      isPreviewName(sent.template) ? renderPreview(deps.templates, sent.template, sent.locale).version : undefined;
+      isPreviewName(sent.template) && deps.templates.locales.includes(sent.locale)
+        ? renderPreview(deps.templates, sent.template, sent.locale).version
+        : undefined;
     send(
       res,
       status,

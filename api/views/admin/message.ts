@@ -19,7 +19,7 @@ const trail = (history: { status: string; at: Date | string; detail?: string }[]
 function sentMail(sent: SentMail, current: string | undefined) {
   const now =
     current === undefined
-      ? 'this deployment no longer has this template'
+      ? 'this deployment no longer has this template in this locale'
       : current === sent.templateVersion
         ? html`the same as now · <a href="${previewUrl(sent.template, sent.locale)}">preview it</a>`
         : html`the files have changed since (now <code>${current}</code>) ·
