@@ -163,6 +163,9 @@ describe('the console preview', () => {
       await expect(inside.getByRole('link', { name: BUTTON.de }).isVisible()).resolves.toBe(true);
       await expect(inside.getByText('Hallo <b>alice</b>,').isVisible()).resolves.toBe(true);
       await expect(inside.locator('b').count()).resolves.toBe(0);
+      // Opened by itself, the frame's document is sandboxed by its own policy: no script, nothing loaded.
+      const alone = await console.request.get((await frame.getAttribute('src'))!);
+      expect(alone.headers()['content-security-policy']).toMatch(/^sandbox; default-src 'none';/);
     },
   );
 });
