@@ -12,7 +12,6 @@ import {
   type MailVariables,
   type PageName,
   type PageVariables,
-  type TemplateFile,
 } from './catalog';
 import { checkTemplate } from './check';
 import { chooseLocale, LOCALE_PATTERN } from '../../domain/locale';
@@ -82,6 +81,85 @@ const hashOf = (files: { name: string; content: string }[]) => {
   return hash.digest('hex').slice(0, 12);
 };
 
+/** Where each file of a locale is read from: MAIL_TEMPLATES_DIR, else templates/. */
+function ownFile(dirs: { overridesDir?: string; builtInDir: string }, locale: string, file: string) {
+  for (const [dir, origin] of [
+    [dirs.overridesDir, 'override'],
+    [dirs.builtInDir, 'built-in'],
+  ] as const) {
+    if (!dir) continue;
+    const path = join(dir, locale, file);
+    const content = readIfExists(path);
+    if (content !== undefined) return { path, origin, content } satisfies ResolvedFile;
+  }
+  return undefined;
+}
+
+/**
+ * Each locale's files: its own (override, else built in), else the default locale's, told to
+ * `onFallback`. What is wrong with the directories (a missing default file, a file that is no template)
+ * goes to `problems`.
+ */
+function resolveFiles(
+  options: TemplateSetOptions & { builtInDir: string },
+  locales: string[],
+  problems: string[],
+): Map<string, Map<string, ResolvedFile>> {
+  const { overridesDir, defaultLocale, builtInDir } = options;
+  const catalog = templateFiles();
+  const known = new Set(catalog.map((t) => t.file));
+  for (const locale of localesIn(overridesDir)) {
+    for (const file of readdirSync(join(overridesDir!, locale))) {
+      if (!known.has(file)) problems.push(`${join(overridesDir!, locale, file)}: not a template this product renders`);
+    }
+  }
+  const resolved = new Map<string, Map<string, ResolvedFile>>();
+  for (const locale of [defaultLocale, ...locales.filter((l) => l !== defaultLocale)]) {
+    const files = new Map<string, ResolvedFile>();
+    for (const { file } of catalog) {
+      const found = ownFile(options, locale, file);
+      if (found) files.set(file, found);
+      else if (locale === defaultLocale) {
+        problems.push(`${join(builtInDir, locale, file)}: missing (DEFAULT_LOCALE needs every template)`);
+      } else {
+        const fallback = resolved.get(defaultLocale)?.get(file);
+        if (fallback) files.set(file, { ...fallback, origin: 'fallback' });
+        options.onFallback?.({ locale, file, usedLocale: defaultLocale });
+      }
+    }
+    resolved.set(locale, files);
+  }
+  return resolved;
+}
+
+/**
+ * One locale's files compiled, its partials registered; then each rendered once with every declared
+ * variable, for what Handlebars only finds when it runs (problems go to `problems`).
+ */
+function compileLocale(locale: string, files: Map<string, ResolvedFile>, problems: string[]) {
+  const env = Handlebars.create();
+  const byFile = new Map<string, Compiled>();
+  const catalog = templateFiles();
+  for (const template of catalog) {
+    const fn = env.compile<Record<string, unknown>>(files.get(template.file)!.content, {
+      strict: true,
+      knownHelpersOnly: true,
+      noEscape: TEXT_PARTS.test(template.file),
+    });
+    byFile.set(template.file, fn);
+    if (template.partial) env.registerPartial(template.partial, fn);
+  }
+  for (const template of catalog) {
+    const sample = Object.fromEntries(template.variables.map((v) => [v, v]));
+    try {
+      byFile.get(template.file)!({ ...sample, lang: locale });
+    } catch (err) {
+      problems.push(`${files.get(template.file)!.path}: ${(err as Error).message}`);
+    }
+  }
+  return byFile;
+}
+
 /**
  * Reads, checks and compiles every template of every locale (built-in and overriding), or throws a
  * TemplateError naming each file and line that is wrong. A locale's missing file is the default
@@ -90,7 +168,6 @@ const hashOf = (files: { name: string; content: string }[]) => {
 export function loadTemplateSet(options: TemplateSetOptions) {
   const builtInDir = options.builtInDir ?? builtInTemplatesDir();
   const { overridesDir, defaultLocale } = options;
-  const catalog = templateFiles();
   const problems: string[] = [];
   if (overridesDir && !existsSync(overridesDir)) problems.push(`${overridesDir}: MAIL_TEMPLATES_DIR does not exist`);
   const locales = [...new Set([...localesIn(builtInDir), ...localesIn(overridesDir)])].sort();
@@ -100,45 +177,11 @@ export function loadTemplateSet(options: TemplateSetOptions) {
       `DEFAULT_LOCALE ${defaultLocale}: no templates for it (locales found: ${locales.join(', ') || 'none'})`,
     ]);
   }
-  const known = new Set(catalog.map((t) => t.file));
-  for (const locale of localesIn(overridesDir)) {
-    for (const file of readdirSync(join(overridesDir!, locale))) {
-      if (!known.has(file)) problems.push(`${join(overridesDir!, locale, file)}: not a template this product renders`);
-    }
-  }
-
-  /** Each locale's files: its own (override, else built-in), else the default locale's. */
-  const resolved = new Map<string, Map<string, ResolvedFile>>();
-  const own = (locale: string, file: string): ResolvedFile | undefined => {
-    for (const [dir, origin] of [
-      [overridesDir, 'override'],
-      [builtInDir, 'built-in'],
-    ] as const) {
-      if (!dir) continue;
-      const path = join(dir, locale, file);
-      const content = readIfExists(path);
-      if (content !== undefined) return { path, origin, content };
-    }
-    return undefined;
-  };
-  for (const locale of [defaultLocale, ...locales.filter((l) => l !== defaultLocale)]) {
-    const files = new Map<string, ResolvedFile>();
-    for (const { file } of catalog) {
-      const found = own(locale, file);
-      if (found) files.set(file, found);
-      else if (locale === defaultLocale) problems.push(`${join(builtInDir, locale, file)}: missing (DEFAULT_LOCALE needs every template)`);
-      else {
-        const fallback = resolved.get(defaultLocale)?.get(file);
-        if (fallback) files.set(file, { ...fallback, origin: 'fallback' });
-        options.onFallback?.({ locale, file, usedLocale: defaultLocale });
-      }
-    }
-    resolved.set(locale, files);
-  }
+  const resolved = resolveFiles({ ...options, builtInDir }, locales, problems);
 
   const checked = new Set<string>();
   for (const files of resolved.values()) {
-    for (const template of catalog) {
+    for (const template of templateFiles()) {
       const source = files.get(template.file);
       if (!source || checked.has(source.path)) continue;
       checked.add(source.path);
@@ -147,33 +190,7 @@ export function loadTemplateSet(options: TemplateSetOptions) {
   }
   if (problems.length > 0) throw new TemplateError(problems);
 
-  const compiled = new Map<string, Map<string, Compiled>>();
-  for (const [locale, files] of resolved) {
-    const env = Handlebars.create();
-    const byFile = new Map<string, Compiled>();
-    for (const template of catalog) {
-      const { content } = files.get(template.file)!;
-      const fn = env.compile<Record<string, unknown>>(content, {
-        strict: true,
-        knownHelpersOnly: true,
-        noEscape: TEXT_PARTS.test(template.file),
-      });
-      byFile.set(template.file, fn);
-      if (template.partial) env.registerPartial(template.partial, fn);
-    }
-    compiled.set(locale, byFile);
-  }
-  // A first render of each file with every declared variable: what Handlebars only finds when it runs.
-  for (const [locale, byFile] of compiled) {
-    for (const template of catalog) {
-      const sample = Object.fromEntries(template.variables.map((v) => [v, v]));
-      try {
-        byFile.get(template.file)!({ ...sample, lang: locale });
-      } catch (err) {
-        problems.push(`${resolved.get(locale)!.get(template.file)!.path}: ${(err as Error).message}`);
-      }
-    }
-  }
+  const compiled = new Map([...resolved].map(([locale, files]) => [locale, compileLocale(locale, files, problems)]));
   if (problems.length > 0) throw new TemplateError(problems);
 
   const localeFor = (asked: string | undefined) => chooseLocale([asked], locales, defaultLocale);
@@ -238,4 +255,3 @@ export function loadTemplateSet(options: TemplateSetOptions) {
 
 export type TemplateSet = ReturnType<typeof loadTemplateSet>;
 
-export type { TemplateFile };
