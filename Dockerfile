@@ -59,6 +59,8 @@ WORKDIR /app
 # Owned by root and read-only to the process's user.
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The built-in mail and page templates; a deployment overrides them from MAIL_TEMPLATES_DIR (docs/templates.md).
+COPY templates ./templates
 COPY package.json ./
 COPY deploy/healthcheck.js ./deploy/healthcheck.js
 # The official image's unprivileged user "node", by number, so that Kubernetes can verify runAsNonRoot.

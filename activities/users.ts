@@ -11,6 +11,8 @@ export interface NewUser {
   passwordHash: string;
   mobileNo?: string;
   workflowId: string;
+  /** The registration's locale, for the mails to this account's owner later (the notice). */
+  locale?: string;
 }
 
 /** What a refused save knows of a taken address. */
@@ -38,6 +40,7 @@ export function createUserActivities(tokens: ActivationTokens) {
         passwordHash: user.passwordHash,
         mobileNo: user.mobileNo,
         workflowId: user.workflowId,
+        ...(user.locale ? { locale: user.locale } : {}),
         status: 'DISABLED',
       });
     } catch (err) {
@@ -148,9 +151,13 @@ export function createUserActivities(tokens: ActivationTokens) {
      * Who holds this address now, for the notice that someone tried to register it: nobody once its
      * registration has expired (the address is released) or before its user is saved.
      */
-    async findAccountHolder({ email }: { email: string }): Promise<{ userId: string; loginName: string } | null> {
-      const holder = await User.findOne({ email }, { loginName: 1 }).lean();
-      return holder && { userId: holder._id, loginName: holder.loginName };
+    async findAccountHolder({
+      email,
+    }: {
+      email: string;
+    }): Promise<{ userId: string; loginName: string; locale?: string } | null> {
+      const holder = await User.findOne({ email }, { loginName: 1, locale: 1 }).lean();
+      return holder && { userId: holder._id, loginName: holder.loginName, locale: holder.locale };
     },
 
     /** ENABLED, bound to the default role and group, and the activation token revoked (paascloud's activeUser). */

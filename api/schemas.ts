@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAIL_EVENT_PROVIDERS, MAIL_EVENT_TYPES } from '../domain/mail-events';
 import { CONFIRM_STATUSES, MESSAGE_STATUSES } from '../domain/messaging';
+import { LOCALE_PATTERN } from '../domain/locale';
 import { USER_STATUSES } from '../domain/users';
 import { SUPPRESSION_REASONS } from '../domain/models/suppression';
 import type { RegistrationStage } from '../workflows/registration';
@@ -20,6 +21,17 @@ export const registerBody = z.strictObject({
     .string()
     .regex(/^[0-9]{5,20}$/, 'must be 5 to 20 digits')
     .optional(),
+  locale: z
+    .string()
+    .max(35)
+    .regex(LOCALE_PATTERN, 'must be a language tag such as en, de or de-AT')
+    .optional()
+    .meta({
+      description:
+        "The language of the registration's mails (every mail of it, resends included): a language tag such as " +
+        '`de` or `de-AT`. Without it, or when the deployment has no templates for it, the request’s ' +
+        'Accept-Language chooses, else the deployment’s DEFAULT_LOCALE.',
+    }),
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 
@@ -190,6 +202,19 @@ export const confirmResponse = z.object({
   /** The mail server's reply when it accepted the mail, and the provider's id of the mail read from it. */
   smtpResponse: z.string().optional(),
   providerMessageId: z.string().optional(),
+  sent: z
+    .object({
+      template: z.string(),
+      locale: z.string(),
+      templateVersion: z.string(),
+      subject: z.string(),
+    })
+    .optional()
+    .meta({
+      description:
+        'The mail consumer’s, once CONSUMED: the template, the locale and the version of the template files ' +
+        '(their content hash) the mail was rendered from, and its subject as sent. Never its body.',
+    }),
   ...auditTrail,
 });
 export const messageListResponse = z.object({

@@ -12,12 +12,15 @@ import { AesGcmPayloadCodec } from '../infra/payload-codec';
 import { createRedis } from '../infra/redis';
 import { serveMetrics } from '../infra/metrics-server';
 import { createTemporalClient } from '../infra/temporal';
+import { configuredTemplates } from '../infra/templates/configured';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 import { createServices } from './services';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before anything listens: a template that cannot render stops the API here, naming its file and line.
+  const templates = configuredTemplates(config);
   const mongo = connectMongoInBackground(config.mongodbUri, (err) =>
     logger.warn({ err }, 'MongoDB not reachable yet; trying again'),
   );
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
       config.healthCacheSeconds * 1000,
     ),
     trustProxy: config.trustProxy,
-    ...createServices({ client: temporal, redis, config, metrics }),
+    ...createServices({ client: temporal, redis, config, metrics, templates }),
     metrics,
     adminToken: config.adminToken,
     adminConsole: {

@@ -6,11 +6,11 @@
 import express from 'express';
 import mongoose, { Schema } from 'mongoose';
 import { randomBytes } from 'node:crypto';
-import { activationMail } from '../activities/consumers/mail-templates';
 import { createPasswordHasher } from '../api/services/password';
 import { registerBody } from '../api/schemas';
 import { loadConfig } from '../config';
 import { createMailer } from '../infra/mailer';
+import { loadTemplateSet } from '../infra/templates/template-set';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   await NaiveUser.createIndexes();
   const mailer = createMailer(config.smtpUrl);
   const hash = createPasswordHasher(config.passwordHash);
+  const templates = loadTemplateSet(config.templates);
 
   const app = express();
   app.use(express.json());
@@ -38,10 +39,20 @@ async function main(): Promise<void> {
     const { loginName, email, password } = parsed.data;
     const user = await NaiveUser.create({ loginName, email, passwordHash: await hash(password), status: 'DISABLED' });
     const link = `${config.publicBaseUrl}/activate/${randomBytes(32).toString('base64url')}`;
+    const codePage = `${config.publicBaseUrl}/activate/code`;
+    const mail = templates.mail('activation', undefined, {
+      loginName,
+      link,
+      code: '000000',
+      codePage,
+      validFor: '24 seconds',
+    });
     await mailer.sendMail({
       from: config.mailFrom,
       to: email,
-      ...activationMail(loginName, { link, code: '000000', codePage: `${config.publicBaseUrl}/activate/code` }, 24),
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
     });
     res.status(201).json({ userId: String(user._id), status: 'DISABLED' });
   });

@@ -7,6 +7,7 @@ import { parseMailEvents, type MailEventsConfig } from './mail-events';
 import { parsePayloadKeys } from './payload-keys';
 import { productionProblems } from './production';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy';
+import { LOCALE_PATTERN } from '../domain/locale';
 
 export { ConfigError, DEVELOPMENT_DEFAULTS };
 
@@ -102,6 +103,8 @@ const schema = z.object({
   MAIL_DKIM_SELECTOR: z.string().min(1).optional(),
   MAIL_DKIM_PRIVATE_KEY: z.string().min(1).optional(),
   LOG_LEVEL: logLevel,
+  DEFAULT_LOCALE: z.string().regex(LOCALE_PATTERN, 'must be a language tag such as en or de').default('en'),
+  MAIL_TEMPLATES_DIR: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -173,6 +176,11 @@ export type Config = {
   /** DKIM signing of every mail (nodemailer's `dkim`), when a key is given. */
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /**
+   * The mail and page templates (docs/templates.md): the locale of a registration that names none the
+   * person's browser prefers, and a directory whose `<locale>/<file>` replace the built-in ones.
+   */
+  templates: { defaultLocale: string; overridesDir?: string };
 };
 
 /**
@@ -262,6 +270,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): Config {
     mailEvents: parseMailEvents(e),
     dkim: parseDkim(e),
     logLevel: e.LOG_LEVEL,
+    templates: { defaultLocale: e.DEFAULT_LOCALE, overridesDir: e.MAIL_TEMPLATES_DIR },
   };
 }
 

@@ -49,6 +49,23 @@ export interface MailBody {
   tokenSalt?: string;
   /** A reminder's: when the activation window closes (ISO 8601), for the mail to say how long is left. */
   windowEndsAt?: string;
+  /**
+   * The locale the registration chose (docs/templates.md), for every mail of its flow. Absent in messages
+   * of registrations started before it existed, and in owner notices: those go in DEFAULT_LOCALE.
+   */
+  locale?: string;
+}
+
+/**
+ * What the mail consumer sent, kept in its confirm's audit trail: which template, in which locale, in
+ * which version of the files (their content hash), under which subject. Never the body: it holds a live
+ * link and code.
+ */
+export interface SentMail {
+  template: string;
+  locale: string;
+  templateVersion: string;
+  subject: string;
 }
 
 /** A consumer group subscribed to a topic, and the task queue its deliveries go to. */

@@ -7,10 +7,17 @@ import { createMailHandler, recordSmtpReply } from '../activities/consumers/mail
 import type { Config } from '../config';
 import { suppressionOf } from '../domain/suppression-list';
 import { createDeliveryMetrics } from '../infra/delivery-metrics';
+import type { TemplateSet } from '../infra/templates/template-set';
 import { defaultSubscriptions, EVENTS_CONSUMER, MAIL_CONSUMER, type ConsumerGroup } from '../domain/subscriptions';
 
 /** Every consumer group of the registry (domain/subscriptions.ts), with the task queue its deliveries arrive on. */
-export function createConsumers(deps: { config: Config; redis: Redis; mailer: Transporter; meter: MetricMeter }) {
+export function createConsumers(deps: {
+  config: Config;
+  redis: Redis;
+  mailer: Transporter;
+  meter: MetricMeter;
+  templates: TemplateSet;
+}) {
   const { config, redis, mailer, meter } = deps;
   // Typed by the registry: a consumer group without a handler does not compile.
   const handlers: Record<ConsumerGroup, MessageHandler> = {
@@ -22,6 +29,7 @@ export function createConsumers(deps: { config: Config; redis: Redis; mailer: Tr
       tokenTtlSeconds: config.activation.ttlSeconds,
       recordAccepted: recordSmtpReply,
       suppressionOf,
+      templates: deps.templates,
     }),
     [EVENTS_CONSUMER]: createEventsHandler(),
   };

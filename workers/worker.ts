@@ -19,6 +19,7 @@ import { CONSUMERS } from '../domain/subscriptions';
 import { logger } from '../infra/logger';
 import { DELIVERY_LATENCY, DELIVERY_LATENCY_BUCKETS_MS } from '../infra/delivery-metrics';
 import { createMailer } from '../infra/mailer';
+import { configuredTemplates } from '../infra/templates/configured';
 import { connectMongo } from '../infra/mongo';
 import { createRedis } from '../infra/redis';
 import { dataConverter } from '../infra/temporal';
@@ -40,6 +41,8 @@ const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'>
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before anything connects: a template that cannot render stops the worker here, naming its file and line.
+  const templates = configuredTemplates(config);
   Runtime.install({
     // The SDK's own messages go through the same JSON logger; its lifecycle chatter is left out.
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => logger[pinoLevel[level]]({ ...meta }, message)),
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
         codeKey: config.activation.codeKey,
       }),
     }),
-    ...createConsumers({ config, redis, mailer, meter }).map((consumer) =>
+    ...createConsumers({ config, redis, mailer, meter, templates }).map((consumer) =>
       Worker.create({
         connection,
         namespace,

@@ -13,6 +13,8 @@ export interface AccountNoticeInput {
    */
   userId?: string;
   loginName?: string;
+  /** The holder's locale, when the starter knows the holder; absent: the holder's own, looked up, or DEFAULT_LOCALE. */
+  locale?: string;
   /** No second notice to this address until this much time has passed since the first. */
   windowSeconds: number;
   deliveryMaxAttempts: number;
@@ -31,10 +33,10 @@ export async function accountNotice(input: AccountNoticeInput): Promise<void> {
   const { email } = input;
   const holder =
     input.userId !== undefined && input.loginName !== undefined
-      ? { userId: input.userId, loginName: input.loginName }
+      ? { userId: input.userId, loginName: input.loginName, locale: input.locale }
       : await bookkeeping.findAccountHolder({ email });
   if (!holder) return;
-  const { userId, loginName } = holder;
+  const { userId, loginName, locale } = holder;
   const attributes = new FlowAttributes(userId);
   const messages = new ReliableMessages(
     { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
@@ -46,7 +48,7 @@ export async function accountNotice(input: AccountNoticeInput): Promise<void> {
     tag: ACCOUNT_EXISTS_NOTICE,
     userId,
     workflowId,
-    body: { userId, loginName, email },
+    body: { userId, loginName, email, ...(locale ? { locale } : {}) },
   };
   const window = sleep(input.windowSeconds * 1000);
   // No local transaction to wait for: the pre-send record is confirmed at once.

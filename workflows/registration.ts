@@ -71,6 +71,11 @@ export interface RegistrationInput {
    * Absent in registrations started before reminders existed.
    */
   reminderBeforeSeconds?: number;
+  /**
+   * The locale the API chose for this registration's mails (docs/templates.md): every mail of the flow,
+   * resends included, goes in it. Absent in registrations started before it existed: DEFAULT_LOCALE.
+   */
+  locale?: string;
 }
 
 /** Who a registration is for: the login name and password an activation from the mail makes live. */
@@ -669,7 +674,8 @@ class Registration {
   }
 
   private mailBody() {
-    return { userId: this.userId, loginName: this.registrant.loginName, email: this.input.email };
+    const { email, locale } = this.input;
+    return { userId: this.userId, loginName: this.registrant.loginName, email, ...(locale ? { locale } : {}) };
   }
 
   /** Every message this registration has made, for telling its own mails from an earlier registration's. */

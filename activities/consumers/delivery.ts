@@ -7,7 +7,7 @@ import {
   idempotencyKey,
   type DeliveryOutcome,
 } from '../../domain/delivery';
-import { CONSUMED_STATUSES, type OutgoingMessage } from '../../domain/messaging';
+import { CONSUMED_STATUSES, type OutgoingMessage, type SentMail } from '../../domain/messaging';
 import { Confirm, confirmId } from '../../domain/models';
 import { confirmChange } from '../../domain/models/audit-transition';
 import { auditedTransition, auditedUpdate, recordedTransition } from '../../domain/models/audit-writes';
@@ -16,8 +16,11 @@ import { isNot } from '../../domain/models/transition';
 import type { DeliveryMetrics } from '../../infra/delivery-metrics';
 import { finishIfLastConsumer } from './message-finisher';
 
-/** What a consumer group does with a message; the delivery pipeline around it makes it run once. */
-export type MessageHandler = (message: OutgoingMessage) => Promise<void>;
+/**
+ * What a consumer group does with a message; the delivery pipeline around it makes it run once. The mail
+ * consumer answers what it sent, which the confirm keeps with its CONSUMED.
+ */
+export type MessageHandler = (message: OutgoingMessage) => Promise<SentMail | void>;
 
 /**
  * The workflow hands the message itself to each consumer, as a broker would (encrypted in Temporal's
@@ -88,8 +91,9 @@ export function createDeliverActivity(
     const key = idempotencyKey(consumerGroup, messageKey);
     const lease = `attempt ${attempt}`;
     if (await redis.set(key, lease, 'PX', DELIVERY_ATTEMPT_TIMEOUT_MS, 'NX')) {
+      let sent: SentMail | void;
       try {
-        await handler(message);
+        sent = await handler(message);
       } catch (err) {
         metrics.failed(message.tag, err);
         await Promise.allSettled([
@@ -104,7 +108,7 @@ export function createDeliverActivity(
       // when the other is down at this moment (a retry checks the confirm first, then the Redis mark).
       const [mark, consumed] = await Promise.allSettled([
         redis.set(key, CONSUMED_MARK, 'EX', CONSUMED_MARK_TTL_SECONDS),
-        markConsumed(messageKey, consumerGroup),
+        markConsumed(messageKey, consumerGroup, sent ?? undefined),
       ]);
       if (consumed.status === 'rejected') throw consumed.reason;
       if (mark.status === 'rejected') {
@@ -130,15 +134,14 @@ export function createDeliverActivity(
 /** Consumed, and perhaps bounced or complained about since: a late attempt leaves it as it is. */
 const isConsumed = (status: string) => (CONSUMED_STATUSES as readonly string[]).includes(status);
 
-/** CONSUMED, once: by the attempt that handled the message, or by a later one that finds its Redis mark. */
-function markConsumed(messageKey: string, consumerGroup: string) {
+/**
+ * CONSUMED, once: by the attempt that handled the message (with what it sent), or by a later one that
+ * finds its Redis mark (which knows nothing of what was sent: the confirm then has no `sent`).
+ */
+function markConsumed(messageKey: string, consumerGroup: string, sent?: SentMail) {
   const _id = confirmId(messageKey, consumerGroup);
-  return recordedTransition(
-    Confirm,
-    _id,
-    isNot(...CONSUMED_STATUSES),
-    confirmChange(messageKey, consumerGroup, 'CONSUMED'),
-  );
+  const change = confirmChange(messageKey, consumerGroup, 'CONSUMED');
+  return recordedTransition(Confirm, _id, isNot(...CONSUMED_STATUSES), change, sent ? { $set: { sent } } : {});
 }
 
 /** Frees the key for the next attempt, unless it no longer holds this attempt's lease. */

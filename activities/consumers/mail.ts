@@ -1,46 +1,52 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
-import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_REMINDER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
+import {
+  ACCOUNT_EXISTS_NOTICE,
+  ACTIVE_USER,
+  ACTIVE_USER_REMINDER,
+  ACTIVE_USER_SUCCESS,
+  type SentMail,
+} from '../../domain/messaging';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationCode } from '../../domain/activation-codes';
 import { deriveActivationToken } from '../../domain/tokens';
 import { Confirm, confirmId } from '../../domain/models';
 import { SUPPRESSED } from '../../domain/delivery';
+import type { RenderedMail, TemplateSet } from '../../infra/templates/template-set';
+import { durationInWords } from '../../infra/templates/duration';
 import type { MessageHandler } from './delivery';
-import {
-  accountExistsMail,
-  activationMail,
-  activationReminderMail,
-  activationSucceededMail,
-  type ActivationMeans,
-} from './mail-templates';
 
-/** CID_OPC, paascloud's mail sender: renders the mail for the message's tag and sends it over SMTP. */
+/**
+ * CID_OPC, paascloud's mail sender: renders the mail for the message's tag from the templates, in the
+ * registration's locale, sends it over SMTP, and answers what it sent for the audit trail.
+ */
 export function createMailHandler(deps: {
   mailer: Transporter;
   from: string;
   publicBaseUrl: string;
   tokenSecret: string;
   tokenTtlSeconds: number;
+  templates: TemplateSet;
   /** Keeps the server's reply with the delivery (recordSmtpReply), for provider events that name the mail by it. */
   recordAccepted: (messageKey: string, reply: AcceptedReply) => Promise<void>;
   /** The address's entry on the suppression list (domain/suppression-list.ts), if it has one. */
   suppressionOf: (email: string) => Promise<{ reason: string } | null>;
 }): MessageHandler {
+  const { templates } = deps;
   /** The link and the code the token salt derives, and the page the code is entered on. */
-  const meansOf = (tokenSalt: string): ActivationMeans => ({
+  const meansOf = (tokenSalt: string) => ({
     link: `${deps.publicBaseUrl}/api/users/activate/${deriveActivationToken(deps.tokenSecret, tokenSalt)}`,
     code: deriveActivationCode(deps.tokenSecret, tokenSalt),
     codePage: `${deps.publicBaseUrl}/activate/code`,
   });
-  return async (message) => {
-    const { loginName, email, tokenSalt, windowEndsAt } = message.body;
-    const suppressed = await deps.suppressionOf(email);
-    if (suppressed) throw suppressedFailure(suppressed.reason);
-    let mail;
+  const render = (message: Parameters<MessageHandler>[0]): [string, RenderedMail] => {
+    const { loginName, tokenSalt, locale, windowEndsAt } = message.body;
+    const inWords = (seconds: number) => durationInWords(seconds, templates.localeFor(locale));
     if (message.tag === ACTIVE_USER && tokenSalt) {
-      mail = activationMail(loginName, meansOf(tokenSalt), deps.tokenTtlSeconds);
-    } else if (message.tag === ACTIVE_USER_REMINDER && tokenSalt && windowEndsAt) {
+      const variables = { loginName, ...meansOf(tokenSalt), validFor: inWords(deps.tokenTtlSeconds) };
+      return ['activation', templates.mail('activation', locale, variables)];
+    }
+    if (message.tag === ACTIVE_USER_REMINDER && tokenSalt && windowEndsAt) {
       const leftSeconds = (Date.parse(windowEndsAt) - Date.now()) / 1000;
       if (!(leftSeconds > 0)) {
         throw ApplicationFailure.create({
@@ -49,24 +55,30 @@ export function createMailHandler(deps: {
           nonRetryable: true,
         });
       }
-      mail = activationReminderMail(loginName, meansOf(tokenSalt), leftSeconds);
-    } else if (message.tag === ACTIVE_USER_SUCCESS) {
-      mail = activationSucceededMail(loginName);
-    } else if (message.tag === ACCOUNT_EXISTS_NOTICE) {
-      mail = accountExistsMail();
-    } else {
-      throw ApplicationFailure.create({
-        type: 'UNKNOWN_TAG',
-        message: `no mail template for tag ${message.tag}`,
-        nonRetryable: true,
-      });
+      const variables = { loginName, ...meansOf(tokenSalt), timeLeft: inWords(leftSeconds) };
+      return ['reminder', templates.mail('reminder', locale, variables)];
     }
+    if (message.tag === ACTIVE_USER_SUCCESS) return ['success', templates.mail('success', locale, { loginName })];
+    if (message.tag === ACCOUNT_EXISTS_NOTICE) return ['account-exists', templates.mail('account-exists', locale, {})];
+    throw ApplicationFailure.create({
+      type: 'UNKNOWN_TAG',
+      message: `no mail template for tag ${message.tag}`,
+      nonRetryable: true,
+    });
+  };
+
+  return async (message): Promise<SentMail> => {
+    const suppressed = await deps.suppressionOf(message.body.email);
+    if (suppressed) throw suppressedFailure(suppressed.reason);
+    const [template, mail] = render(message);
     let info: { response?: unknown };
     try {
       info = await deps.mailer.sendMail({
         from: deps.from,
-        to: email,
-        ...mail,
+        to: message.body.email,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
         // The same Message-ID on a repeated delivery lets mail systems drop the duplicate, and provider
         // events name the delivery by it.
         messageId: mailMessageId(message.messageKey),
@@ -80,6 +92,7 @@ export function createMailHandler(deps: {
       // Sent: a reply that is not kept only costs provider events that name the mail by the provider's id.
       await deps.recordAccepted(message.messageKey, acceptedReply(info.response)).catch(() => undefined);
     }
+    return { template, locale: mail.locale, templateVersion: mail.version, subject: mail.subject };
   };
 }
 

@@ -6,7 +6,8 @@ import { activateBody, activationCode, resendActivationBody, tokenParams } from 
 import type { Services } from '../services';
 import { ALREADY_ACTIVE, type ActivationAnswer } from '../services/activation';
 import { validate, validated } from '../validate';
-import { activationPage, codePage } from '../views/activation-page';
+import type { TemplateSet } from '../../infra/templates/template-set';
+import { sendPage } from '../views/activation-page';
 
 /** What a GET of a pending registration's link answers a JSON client: it activates nothing. */
 export const CONFIRM_WITH_POST = {
@@ -25,8 +26,9 @@ const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html'
  * /api/users/activate, with the token or with the address and the mail's code, and the page
  * /activate/code for a person on another device.
  */
-export function activationRouter(deps: Pick<Services, 'activation'>): Router {
+export function activationRouter(deps: Pick<Services, 'activation' | 'templates'>): Router {
   const router = routerWithStrictPaths();
+  const { templates } = deps;
 
   router.get('/api/users/activate/:token', validate('params', tokenParams), async (req, res) => {
     const html = wantsHtml(req);
@@ -34,20 +36,20 @@ export function activationRouter(deps: Pick<Services, 'activation'>): Router {
     try {
       const state = await deps.activation.linkState(token);
       if (state === 'PENDING') {
-        if (html) res.type('html').send(activationPage({ kind: 'confirm', token }));
+        if (html) sendPage(templates, req, res, 'activation-confirm', { token });
         else res.json(CONFIRM_WITH_POST);
-      } else if (html) res.type('html').send(activationPage({ kind: 'already-active' }));
+      } else if (html) sendPage(templates, req, res, 'already-active', {});
       else res.json(ALREADY_ACTIVE);
     } catch (err) {
-      sendInvalidLinkPage(req, res, err);
+      sendInvalidLinkPage(templates, req, res, err);
     }
   });
 
   router.post('/api/users/activate/:token', form, validate('params', tokenParams), async (req, res) => {
     try {
-      answer(req, res, await deps.activation.activate(validated(res, 'params', tokenParams).token));
+      answer(templates, req, res, await deps.activation.activate(validated(res, 'params', tokenParams).token));
     } catch (err) {
-      sendInvalidLinkPage(req, res, err);
+      sendInvalidLinkPage(templates, req, res, err);
     }
   });
 
@@ -60,8 +62,8 @@ export function activationRouter(deps: Pick<Services, 'activation'>): Router {
     );
   });
 
-  router.get('/activate/code', (_req, res) => {
-    res.type('html').send(codePage('form'));
+  router.get('/activate/code', (req, res) => {
+    sendPage(templates, req, res, 'code-entry', {});
   });
 
   router.post('/activate/code', form, async (req, res) => {
@@ -71,35 +73,29 @@ export function activationRouter(deps: Pick<Services, 'activation'>): Router {
     try {
       if (!email.success || !code.success) throw new HttpError(400, 'VALIDATION_FAILED', 'invalid form');
       const activated = await deps.activation.redeemCode(email.data, code.data, clientKey(req));
-      res.type('html').send(activationPage({ kind: activated.status === 'ENABLED' ? 'activated' : 'already-active' }));
+      sendPage(templates, req, res, activated.status === 'ENABLED' ? 'activation-done' : 'already-active', {});
     } catch (err) {
       if (!(err instanceof HttpError) || ![400, 410, 429].includes(err.status)) throw err;
-      res
-        .status(err.status)
-        .set(err.headers)
-        .type('html')
-        .send(codePage(err.status === 429 ? 'limited' : 'invalid'));
+      res.status(err.status).set(err.headers);
+      sendPage(templates, req, res, err.status === 429 ? 'code-limited' : 'code-invalid', {});
     }
   });
 
   return router;
 }
 
-function answer(req: Request, res: Response, activated: ActivationAnswer): void {
+function answer(templates: TemplateSet, req: Request, res: Response, activated: ActivationAnswer): void {
   if (!wantsHtml(req)) {
     res.json(activated);
     return;
   }
-  res.type('html').send(activationPage({ kind: activated.status === 'ENABLED' ? 'activated' : 'already-active' }));
+  sendPage(templates, req, res, activated.status === 'ENABLED' ? 'activation-done' : 'already-active', {});
 }
 
 /** A link that does not work: a browser gets the page that offers a new one; anything else goes on as it is. */
-function sendInvalidLinkPage(req: Request, res: Response, err: unknown): void {
+function sendInvalidLinkPage(templates: TemplateSet, req: Request, res: Response, err: unknown): void {
   if (wantsHtml(req) && err instanceof HttpError && err.status === 410) {
-    res
-      .status(410)
-      .type('html')
-      .send(activationPage({ kind: 'invalid' }));
+    sendPage(templates, req, res.status(410), 'link-invalid', {});
     return;
   }
   throw err;

@@ -28,6 +28,10 @@ import { overviewPage } from '../views/admin/overview';
 import { registrationPage } from '../views/admin/registration';
 import { liftConfirmPage, suppressionsPage } from '../views/admin/suppressions';
 import { resendDeadChoosePage, resendDeadConfirmPage, resendDeadDonePage } from '../views/admin/resend-dead';
+import { templatesPage } from '../views/admin/templates';
+import { isPreviewName, renderPreview } from '../../infra/templates/preview';
+import type { TemplateSet } from '../../infra/templates/template-set';
+import type { SentMail } from '../../domain/messaging';
 
 const LOGIN_COOKIE = 'admin_login';
 const PAGE_SIZE = 50;
@@ -44,6 +48,7 @@ export interface AdminConsoleDeps {
   suppressions: SuppressionService;
   limits: { adminLogin: Limiter };
   adminConsole: { temporalUiUrl: string; namespace: string; secureCookies: boolean };
+  templates: TemplateSet;
 }
 
 type Locals = { session: AdminSession; sessionId: string };
@@ -188,10 +193,21 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
   ) => {
     const message = await deps.messages.get(messageKey);
     const events = await MailEventRecord.find({ 'target.messageKey': messageKey }).sort({ at: 1 }).lean();
+    const currentVersion = (sent: SentMail) =>
+      isPreviewName(sent.template) && deps.templates.locales.includes(sent.locale)
+        ? renderPreview(deps.templates, sent.template, sent.locale).version
+        : undefined;
     send(
       res,
       status,
-      messagePage(ctx(res), message, { workflowUrl: workflowUrlOf(message.workflowId) }, notice, events),
+      messagePage(
+        ctx(res),
+        message,
+        { workflowUrl: workflowUrlOf(message.workflowId) },
+        notice,
+        events,
+        currentVersion,
+      ),
     );
   };
   const messageKeyOf = (params: unknown) => {
@@ -219,6 +235,29 @@ export function adminRouter(deps: AdminConsoleDeps): Router {
       return showMessage(res, messageKey, 409, { ok: false, text: err.message });
     }
     res.redirect(303, `/admin/messages/${encodeURIComponent(messageKey)}?resent=1`);
+  });
+
+  const chosenTemplate = (query: Record<string, unknown>) => {
+    const name = query.template;
+    if (!isPreviewName(name)) throw new HttpError(404, 'TEMPLATE_NOT_FOUND', 'No such template.');
+    const locale = str(query.locale) ?? deps.templates.defaultLocale;
+    return { name, locale, preview: renderPreview(deps.templates, name, locale) };
+  };
+
+  router.get('/templates', (req, res) => {
+    const chosen = req.query.template === undefined ? undefined : chosenTemplate(req.query);
+    send(res, 200, templatesPage(ctx(res), deps.templates, chosen));
+  });
+
+  // The HTML part alone, for the preview's frame: sandboxed by its own CSP too, so that it runs nothing
+  // and loads nothing even when opened outside the frame.
+  router.get('/templates/frame', (req, res) => {
+    const { preview } = chosenTemplate(req.query);
+    res.set(
+      'Content-Security-Policy',
+      "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+    );
+    send(res, 200, preview.html);
   });
 
   const deadScope = (source: Record<string, unknown>) => {

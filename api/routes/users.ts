@@ -15,8 +15,9 @@ export function usersRouter(
     '/api/users/register',
     perClientIp(deps.limits.register),
     validate('body', registerBody),
-    async (_req, res) => {
-      res.status(202).json(await deps.registration.register(validated(res, 'body', registerBody)));
+    async (req, res) => {
+      const body = validated(res, 'body', registerBody);
+      res.status(202).json(await deps.registration.register(body, req.get('accept-language')));
     },
   );
 

@@ -10,7 +10,7 @@ import { accountNoticeWorkflowId } from './workflow-ids';
  */
 export function createAccountNotices(deps: { client: Client; config: Config }) {
   const { client, config } = deps;
-  return async (owner: { userId: string; loginName: string; email: string }): Promise<void> => {
+  return async (owner: { userId: string; loginName: string; email: string; locale?: string }): Promise<void> => {
     await client.workflow.start(accountNotice, {
       workflowId: accountNoticeWorkflowId(owner.email),
       taskQueue: config.temporal.taskQueue,

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type Redis from 'ioredis';
 import type { Config } from '../../config';
+import type { TemplateSet } from '../../infra/templates/template-set';
 import type { ApiMetrics } from '../metrics';
 import { createLimiter } from '../rate-limits';
 import { createAccountNotices } from './account-notice';
@@ -21,8 +22,15 @@ import { createRegistrationService } from './registration';
 import { createUserService } from './users';
 
 /** The API's domain logic, wired to its dependencies. */
-export function createServices(deps: { client: Client; redis: Redis; config: Config; metrics: ApiMetrics }) {
-  const { client, redis, config, metrics } = deps;
+export function createServices(deps: {
+  client: Client;
+  redis: Redis;
+  config: Config;
+  metrics: ApiMetrics;
+  /** The checked templates (infra/templates/configured.ts), loaded before anything else at start. */
+  templates: TemplateSet;
+}) {
+  const { client, redis, config, metrics, templates } = deps;
   // An attempt lives as long as a registration may wait for its activation.
   const attempts = createAttempts({ redis, ttlSeconds: config.registration.ceilingSeconds });
   /** What the mail-event webhooks hand each new event for a known delivery (applyToFlow). */
@@ -32,6 +40,7 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
     counted: (outcome) => metrics.mailOutcomes.inc({ outcome }),
   });
   return {
+    templates,
     attempts,
     suppressions: createSuppressionService(),
     mailOutcomes,
@@ -44,6 +53,7 @@ export function createServices(deps: { client: Client; redis: Redis; config: Con
       registered: metrics.registrations,
       answerTiming: createAnswerTiming(),
       attempts,
+      locales: templates.locales,
     }),
     users: createUserService({ client }),
     activation: createActivationService({

@@ -6,6 +6,7 @@ import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
 import { User } from '../../domain/models';
 import { newTokenSalt } from '../../domain/tokens';
+import { acceptedLanguages, chooseLocale } from '../../domain/locale';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import {
@@ -53,10 +54,12 @@ export function createRegistrationService(deps: {
   verifyPassword: (passwordHash: string, password: string) => Promise<boolean>;
   /** The login name and password hash of a pending registration's user. */
   findRegistrant?: (userId: string) => Promise<{ loginName: string; passwordHash: string } | null>;
-  notifyOwner: (owner: { userId: string; loginName: string; email: string }) => Promise<void>;
+  notifyOwner: (owner: { userId: string; loginName: string; email: string; locale?: string }) => Promise<void>;
   registered: Counter;
   answerTiming: AnswerTiming;
   attempts: Pick<Attempts, 'create'>;
+  /** The locales the deployment has templates for (default: DEFAULT_LOCALE alone). */
+  locales?: readonly string[];
 }) {
   const { client, config } = deps;
   const findRegistrant =
@@ -73,10 +76,10 @@ export function createRegistrationService(deps: {
     refusal: Partial<EmailTakenDetails>,
   ): Promise<RegistrationAccepted> {
     // A holder not found has just expired or not been saved yet: the address is no longer, or not yet, taken.
-    const owner = await User.findOne({ email }, { loginName: 1 }).lean();
+    const owner = await User.findOne({ email }, { loginName: 1, locale: 1 }).lean();
     // A registration started before it could notice the holder itself.
     if (!refusal.ownerNoticed && owner)
-      await deps.notifyOwner({ userId: owner._id, loginName: owner.loginName, email });
+      await deps.notifyOwner({ userId: owner._id, loginName: owner.loginName, email, locale: owner.locale });
     if (refusal.loginNameTaken ?? (await User.exists({ loginName }))) throw loginNameTaken();
     // The attempt follows the mail this call caused: the holder's notice.
     return accepted({ userId: owner?._id ?? '', mail: 'notice' });
@@ -132,7 +135,7 @@ export function createRegistrationService(deps: {
      * failure; a taken e-mail is then answered as accepted unless the deployment reveals it. Only a
      * registration this request started teaches the answer timing; every other answer is held to it.
      */
-    async register(body: RegisterBody): Promise<RegistrationAccepted> {
+    async register(body: RegisterBody, acceptLanguage?: string): Promise<RegistrationAccepted> {
       const startedAt = deps.answerTiming.now();
       const requestId = randomUUID();
       const concealing = config.registration.takenEmail === 'conceal';
@@ -153,6 +156,12 @@ export function createRegistrationService(deps: {
         requestId,
         ceilingSeconds: config.registration.ceilingSeconds,
         reminderBeforeSeconds: config.activation.reminderBeforeSeconds,
+        // The request's own choice, else its browser's, else the deployment's: kept for every mail of the flow.
+        locale: chooseLocale(
+          [body.locale, ...acceptedLanguages(acceptLanguage)],
+          deps.locales ?? [config.templates.defaultLocale],
+          config.templates.defaultLocale,
+        ),
         accountNotice: concealing
           ? { workflowId: accountNoticeWorkflowId(email), windowSeconds: config.registration.noticeWindowSeconds }
           : undefined,

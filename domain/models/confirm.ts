@@ -1,5 +1,5 @@
 import { model, Schema } from 'mongoose';
-import { CONFIRM_STATUSES, type ConfirmStatus } from '../messaging';
+import { CONFIRM_STATUSES, type ConfirmStatus, type SentMail } from '../messaging';
 import { auditTrailFields, type AuditTrail } from './history';
 
 export interface ConfirmDoc extends AuditTrail {
@@ -17,6 +17,8 @@ export interface ConfirmDoc extends AuditTrail {
   providerMessageId?: string;
   /** What a provider last said of the accepted mail short of a final bounce: delivered, delayed, soft-bounced. */
   mailOutcome?: MailOutcome;
+  /** The mail consumer's: what it sent, written with CONSUMED. */
+  sent?: SentMail;
 }
 
 export interface MailOutcome {
@@ -35,6 +37,10 @@ const schema = new Schema<ConfirmDoc>(
     smtpResponse: String,
     providerMessageId: String,
     mailOutcome: { type: { type: String }, at: Date, diagnostic: String },
+    sent: new Schema<SentMail>(
+      { template: String, locale: String, templateVersion: String, subject: String },
+      { _id: false },
+    ),
     ...auditTrailFields,
   },
   { timestamps: true, versionKey: false },

@@ -17,6 +17,8 @@ export interface UserDoc {
   expiredAt?: Date;
   /** An expired registration gives its e-mail and login name back; they are kept here for the record. */
   released?: { email: string; loginName: string };
+  /** The locale its registration chose (docs/templates.md); absent for users registered before it existed. */
+  locale?: string;
 }
 
 const schema = new Schema<UserDoc>(
@@ -33,6 +35,7 @@ const schema = new Schema<UserDoc>(
     activatedAt: Date,
     expiredAt: Date,
     released: { email: String, loginName: String },
+    locale: String,
   },
   { timestamps: true, versionKey: false },
 );

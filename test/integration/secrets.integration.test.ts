@@ -89,6 +89,8 @@ test('the audit trail shows no token salt (the token derives from it)', async ()
       userId: stored!.userId,
       loginName: user.loginName,
       email: user.email.toLowerCase(),
+      // The registration's locale (docs/templates.md): this request named none, nor did its Accept-Language.
+      locale: 'en',
     });
     for (const answer of [one, list]) expect(JSON.stringify(answer.body)).not.toContain(salt);
   } finally {

@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import { createMailHandler } from '../../activities/consumers/mail';
 import { loadConfig, type Config } from '../../config';
+import { loadTemplateSet } from '../../infra/templates/template-set';
 
 /** The mail handler as workers/consumers.ts builds it from `config` (the default one unless given), over `mailer`. */
 export function configuredMailHandler(
@@ -16,6 +17,7 @@ export function configuredMailHandler(
     tokenTtlSeconds: config.activation.ttlSeconds,
     recordAccepted: () => Promise.resolve(),
     suppressionOf: () => Promise.resolve(null),
+    templates: loadTemplateSet(config.templates),
     ...overrides,
   });
 }

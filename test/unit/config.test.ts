@@ -46,7 +46,9 @@ describe('defaults', () => {
       retention: { days: 7, batchSize: 500 },
       codec: { token: 'dev-codec-token', corsOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'] },
       logLevel: 'info',
+      templates: { defaultLocale: 'en' },
     });
+    expect(config.templates.overridesDir).toBeUndefined();
     expect(config.workerMetricsAddress).toBeUndefined();
     expect(config.apiMetricsAddress).toBeUndefined();
     expect(config.deadCountRefreshSeconds).toBe(30);
@@ -247,6 +249,8 @@ describe('invalid values are refused, naming the variable', () => {
     ['DEAD_COUNT_REFRESH_SECONDS', '0'],
     ['WORKER_MAX_CACHED_WORKFLOWS', '0'],
     ['LOG_LEVEL', 'verbose'],
+    ['DEFAULT_LOCALE', 'english'],
+    ['DEFAULT_LOCALE', '../de'],
   ])('%s=%j', (variable, value) => {
     const message = refusal({ [variable]: value });
     expect(message).toMatch(/^Invalid configuration: /);

@@ -83,6 +83,22 @@ describe('activation mail', () => {
     expect(mail.text).toMatch(/^Hello alice,/);
   });
 
+  it('goes in the registration’s locale, valid for 48 hours in its words, and answers what it sent for the audit trail', async () => {
+    const { handler, sent } = mailHandler();
+    const answer = await handler(message({}, { locale: 'de' }));
+    const [mail] = await sent();
+    expect(mail.subject).toBe('Aktivieren Sie Ihr Konto');
+    expect(mail.text).toContain('innerhalb von 48 Stunden');
+    expect(answer).toEqual({
+      template: 'activation',
+      locale: 'de',
+      templateVersion: expect.stringMatching(/^[0-9a-f]{12}$/),
+      subject: 'Aktivieren Sie Ihr Konto',
+    });
+    // A message without a locale (a registration from before locales): DEFAULT_LOCALE.
+    expect(await handler(message())).toMatchObject({ locale: 'en', subject: 'Activate your account' });
+  });
+
   it('carries the activation link and the code page, under PUBLIC_BASE_URL, the same in the text and the HTML part', async () => {
     const { handler, sent } = mailHandler();
     await handler(message());
@@ -196,7 +212,7 @@ describe('reminder', () => {
     const code = deriveActivationCode(config.activation.tokenSecret, activation.body.tokenSalt!);
     expect(reminder.text!.split('\n')).toContain(code);
     expect(String(reminder.html)).toContain(code);
-    expect(reminder.text).toContain('for 6 hours more');
+    expect(reminder.text).toContain('You have 6 hours left');
     expect(reminder.messageId).toBe('<msg-reminder.CID_OPC@reliable-signup>');
   });
 
@@ -351,7 +367,7 @@ describe("the mail server's reply", () => {
         return Promise.reject(new Error('MongoDB is down'));
       },
     });
-    await expect(handler(message())).resolves.toBeUndefined();
+    await expect(handler(message())).resolves.toMatchObject({ template: 'activation' });
     expect(recorded).toEqual([['msg-7f3a', { smtpResponse: '250 Ok: queued as ABC123', providerMessageId: 'ABC123' }]]);
   });
 });

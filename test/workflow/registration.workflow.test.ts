@@ -91,6 +91,8 @@ interface Options {
   producer?: Partial<{
     [K in keyof ProducerActivities]: (...args: Parameters<ProducerActivities[K]>) => Promise<unknown>;
   }>;
+  /** The locale the API chose (docs/templates.md); absent as in registrations started before it existed. */
+  locale?: string;
   /** A producer activity whose first call fails as a lost connection would (the call is recorded). */
   failFirstCall?: keyof ProducerActivities;
   /** What a consumer's `deliver` does on each attempt (the attempt is recorded first); succeeds by default. */
@@ -198,6 +200,7 @@ async function scenario(options: Options = {}) {
     accountNotice: options.accountNotice ? { workflowId: `account-notice-test-${id}`, windowSeconds: 3600 } : undefined,
     ...(options.replaceable && { requestId: `request-${id}`, ceilingSeconds: options.replaceable.ceilingSeconds }),
     ...(options.reminderHours !== undefined && { reminderBeforeSeconds: options.reminderHours * 3600 }),
+    ...(options.locale && { locale: options.locale }),
   };
 
   const workflowId = `registration-test-${id}`;
@@ -574,6 +577,33 @@ test('a resend issues a token from the salt it carries and the old token stops w
     expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
   });
 });
+
+test.each([
+  ['de', { locale: 'de' }],
+  ['none (a registration started before locales)', {}],
+])(
+  'the registration’s locale, %s, is in the body of every mail of its flow, the resend’s and the success mail’s included, and with its user',
+  async (_name, expected) => {
+    const s = await scenario('locale' in expected ? { locale: expected.locale } : {});
+    await s.run(async () => {
+      const { handle, userId } = await s.registeredAndMailed();
+      await handle.signal(resendActivationSignal, { tokenSalt: 'salt-of-the-resend' });
+      await waitUntil(() => s.named('finishMessage').length === 2, 'the second activation mail to be finished');
+      await handle.executeUpdate(activateUpdate, { args: [{ tokenHash: 'h2' }] });
+      expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
+
+      const bodies = s.named('recordPendingMessage').map((c) => [c.args.tag, c.args.body]);
+      expect(bodies.map(([tag]) => tag)).toEqual([ACTIVE_USER, ACTIVE_USER, ACTIVE_USER_SUCCESS]);
+      for (const [, body] of bodies) {
+        if ('locale' in expected) expect(body).toMatchObject(expected);
+        else expect(body).not.toHaveProperty('locale');
+      }
+      const [saved] = s.named('saveUser');
+      if ('locale' in expected) expect(saved.args).toMatchObject(expected);
+      else expect(saved.args).not.toHaveProperty('locale');
+    });
+  },
+);
 
 test('the activation link still works after 23 hours', async () => {
   const s = await scenario();

@@ -10,6 +10,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config';
 import { dataConverter } from '../../infra/temporal';
+import { payloadFromJson, type JsonPayload } from '../../infra/payload-json';
+import { decodeArrayFromPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { workflowBundlePath } from '../setup/workflow-bundle';
 
 const dir = join(__dirname, '..', 'fixtures', 'histories');
@@ -17,6 +19,20 @@ const histories = readdirSync(dir).filter((file) => file.endsWith('.json'));
 
 test('there are recorded histories to replay', () => {
   expect(histories.length).toBeGreaterThan(0);
+});
+
+test('a registration recorded before locales existed has none in its input, and replays: its mails go in DEFAULT_LOCALE', async () => {
+  const file = 'activated-window-from-mail-accepted.json';
+  const json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const stored = json.events[0].workflowExecutionStartedEventAttributes.input.payloads as JsonPayload[];
+  const converter = loadDataConverter(dataConverter(loadConfig({})));
+  const [input] = (await decodeArrayFromPayloads(converter, stored.map(payloadFromJson))) as Record<string, unknown>[];
+  expect(input).toEqual(expect.objectContaining({ email: expect.any(String), tokenSalt: expect.any(String) }));
+  expect(input).not.toHaveProperty('locale');
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: workflowBundlePath() }, dataConverter: dataConverter(loadConfig({})) },
+    historyFromJSON(json),
+  );
 });
 
 test.each(histories)('%s replays with the current workflow code', async (file) => {

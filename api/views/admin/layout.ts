@@ -29,7 +29,8 @@ export function layout(title: string, ctx: PageContext, body: Html): string {
     ? html`<nav aria-label="Console">
           <a href="/admin">Overview</a> · <a href="/admin/messages">Messages</a> ·
           <a href="/admin/resend-dead">Resend dead</a> · <a href="/admin/registrations">Find a registration</a> ·
-          <a href="/admin/suppressions">Suppressions</a>
+          <a href="/admin/suppressions">Suppressions</a> ·
+          <a href="/admin/templates">Templates</a>
         </nav>
         <form method="post" action="/admin/logout">${csrfField(ctx)}<button type="submit">Log out</button></form>`
     : '';

@@ -3,6 +3,8 @@ import type { createMessageService } from '../../services/messages';
 import { html } from '../html';
 import { fieldTable, table } from '../table';
 import { csrfField, layout, statusClass, statusColumn, time, type PageContext } from './layout';
+import { previewUrl } from './templates';
+import type { SentMail } from '../../../domain/messaging';
 
 type Detail = Awaited<ReturnType<ReturnType<typeof createMessageService>['get']>>;
 type ProviderEvent = Pick<
@@ -30,6 +32,26 @@ const providerEvents = (events: ProviderEvent[]) =>
       </ol>`;
 
 /**
+ * What the mail consumer sent: template, locale, the version of its files, the subject; and whether the
+ * deployment's files of that template are still that version (`current`, undefined when it has no such template).
+ */
+function sentMail(sent: SentMail, current: string | undefined) {
+  const now =
+    current === undefined
+      ? 'this deployment no longer has this template in this locale'
+      : current === sent.templateVersion
+        ? html`the same as now · <a href="${previewUrl(sent.template, sent.locale)}">preview it</a>`
+        : html`the files have changed since (now <code>${current}</code>) ·
+            <a href="${previewUrl(sent.template, sent.locale)}">preview them as they are now</a>`;
+  return fieldTable('The mail as sent (its body is not kept: it held the live link and code)', [
+    { header: 'template', value: sent.template },
+    { header: 'locale', value: sent.locale },
+    { header: 'template version', value: html`<code>${sent.templateVersion}</code> — ${now}` },
+    { header: 'subject', value: sent.subject },
+  ]);
+}
+
+/**
  * One message: its body as the audit API shows it (without the token salt), its trail, its confirms
  * with theirs, a resend button while it is DEAD, and its workflow in the Temporal Web UI.
  */
@@ -39,6 +61,7 @@ export function messagePage(
   links: { workflowUrl: string },
   notice?: { ok: boolean; text: string },
   events: ProviderEvent[] = [],
+  currentVersion: (sent: SentMail) => string | undefined = () => undefined,
 ): string {
   return layout(
     `Message ${m.messageKey}`,
@@ -64,6 +87,7 @@ export function messagePage(
             </form>`
           : ''
       }
+      ${m.confirms.map((c) => (c.sent ? sentMail(c.sent, currentVersion(c.sent)) : ''))}
       <h2>Body</h2>
       <pre>${JSON.stringify(m.body, null, 2)}</pre>
       <h2>State trail</h2>
@@ -76,6 +100,10 @@ export function messagePage(
           statusColumn(),
           { header: 'attempts', cell: (c) => c.consumeCount, class: 'num' },
           { header: 'last error', cell: (c) => c.lastError ?? '' },
+          {
+            header: 'sent',
+            cell: (c) => (c.sent ? `${c.sent.template} (${c.sent.locale}, ${c.sent.templateVersion})` : ''),
+          },
           { header: 'trail', cell: (c) => trail(c.history) },
           {
             header: 'provider events',
