@@ -134,6 +134,8 @@ export const REGISTRATION_STAGES = [
 export const userRegistrationResponse = userResponse.extend({
   workflowId: z.string(),
   stage: z.enum(REGISTRATION_STAGES),
+  /** The trace the registration started in, when tracing was on (docs/tracing.md). */
+  traceId: z.string().optional(),
 });
 
 /** What messages and confirms both keep: the last error and the trail of their states. */

@@ -4,13 +4,22 @@ import { join } from 'node:path';
 
 const workflowsPath = require.resolve('../workflows');
 const failureConverterPath = require.resolve('../infra/failure-converter');
+/** Temporal's tracing interceptors, in every bundle: they trace only where the worker exports spans. */
+const workflowInterceptorModules = [
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+];
 
 /** Where `npm run build` writes the bundle: `dist/workflow-bundle.js`, beside the built worker's folder. */
 const builtBundlePath = join(__dirname, '..', 'workflow-bundle.js');
 
 /** The workflow code as one bundle, with the failure converter the data converter names. */
 export async function buildWorkflowBundle(): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: undefined });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath,
+    workflowInterceptorModules,
+    logger: undefined,
+  });
   return code;
 }
 

@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { SpanKind } from '@opentelemetry/api';
 import type { Transporter } from 'nodemailer';
+import { inSpan } from '../../infra/tracing/tracer';
 import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER, ACTIVE_USER_SUCCESS } from '../../domain/messaging';
 import { MAIL_CONSUMER } from '../../domain/subscriptions';
 import { deriveActivationCode } from '../../domain/activation-codes';
@@ -38,17 +40,26 @@ export function createMailHandler(deps: {
         nonRetryable: true,
       });
     }
-    try {
-      await deps.mailer.sendMail({
-        from: deps.from,
-        to: email,
-        ...mail,
-        // The same Message-ID on a repeated delivery lets mail systems drop the duplicate.
-        messageId: `<${message.messageKey}.${MAIL_CONSUMER}@reliable-signup>`,
-      });
-    } catch (err) {
-      throw classifySmtpFailure(err);
-    }
+    // The SMTP conversation as a span of its own: the mail's tag and key, never its address or content.
+    await inSpan(
+      'smtp send',
+      { kind: SpanKind.CLIENT, attributes: { 'mail.tag': message.tag, 'mail.message_key': message.messageKey } },
+      async (span) => {
+        try {
+          await deps.mailer.sendMail({
+            from: deps.from,
+            to: email,
+            ...mail,
+            // The same Message-ID on a repeated delivery lets mail systems drop the duplicate.
+            messageId: `<${message.messageKey}.${MAIL_CONSUMER}@reliable-signup>`,
+          });
+        } catch (err) {
+          const { responseCode } = err as { responseCode?: number };
+          if (typeof responseCode === 'number') span.setAttribute('smtp.response_code', responseCode);
+          throw classifySmtpFailure(err);
+        }
+      },
+    );
   };
 }
 

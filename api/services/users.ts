@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { User } from '../../domain/models';
+import { TraceId } from '../../domain/search-attributes';
 import type { UserDoc } from '../../domain/models/user';
 import { normaliseEmail } from '../../domain/users';
 import { stageQuery, type RegistrationStage } from '../../workflows/registration';
@@ -17,6 +18,8 @@ export interface UserView {
 export interface UserRegistrationView extends UserView {
   workflowId: string;
   stage: RegistrationStage;
+  /** The trace the registration started in, when it was traced (its workflow's TraceId search attribute). */
+  traceId?: string;
 }
 
 /** A user as the API shows it: never the password hash; an expired one under the e-mail it was registered with. */
@@ -49,6 +52,15 @@ export function createUserService(deps: { client: Client }) {
     return 'AWAITING_ACTIVATION';
   }
 
+  async function traceIdOf(workflowId: string): Promise<string | undefined> {
+    try {
+      return (await deps.client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(TraceId);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   return {
     async get(userId: string): Promise<UserView> {
       const user = await User.findById(userId).lean();
@@ -63,7 +75,8 @@ export function createUserService(deps: { client: Client }) {
         (await User.findOne({ email: normalised }).lean()) ??
         (await User.findOne({ 'released.email': normalised }).sort({ createdAt: -1 }).lean());
       if (!user) throw new HttpError(404, 'USER_NOT_FOUND', 'No user registered with this e-mail address.');
-      return { ...view(user), workflowId: user.workflowId, stage: await stageOf(user) };
+      const [stage, traceId] = await Promise.all([stageOf(user), traceIdOf(user.workflowId)]);
+      return { ...view(user), workflowId: user.workflowId, stage, ...(traceId ? { traceId } : {}) };
     },
   };
 }
