@@ -4,10 +4,8 @@ import { join } from 'node:path';
 
 const workflowsPath = require.resolve('../workflows');
 const failureConverterPath = require.resolve('../infra/failure-converter');
-/** Temporal's tracing interceptors, in every bundle: they trace only where the worker exports spans. */
-const workflowInterceptorModules = [
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-];
+/** The trace context's way from a workflow's callers to its activities (workflows/trace-propagation.ts). */
+const workflowInterceptorModules = [require.resolve('../workflows/trace-propagation')];
 
 /** Where `npm run build` writes the bundle: `dist/workflow-bundle.js`, beside the built worker's folder. */
 const builtBundlePath = join(__dirname, '..', 'workflow-bundle.js');

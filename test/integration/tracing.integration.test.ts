@@ -29,7 +29,10 @@ const named = (spans: CollectedSpan[], name: string | RegExp) =>
   spans.filter((s) => (typeof name === 'string' ? s.name === name : name.test(s.name)));
 
 beforeAll(async () => {
-  collector = await TraceCollector.start({ file: join(process.env.TEST_DATA_DIR!, 'traces.jsonl') });
+  // TRACES_FILE keeps the spans (docs/tracing.md draws its waterfall from them).
+  collector = await TraceCollector.start({
+    file: process.env.TRACES_FILE ?? join(process.env.TEST_DATA_DIR!, 'traces.jsonl'),
+  });
   app = await startApp({
     ADMIN_TOKEN: 'tracing-admin',
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
@@ -78,8 +81,7 @@ test('it spans the API, the hash, the update-with-start, the workflow, its activ
   expect(services).toEqual(new Set(['reliable-signup-api', 'reliable-signup-worker']));
   expect(named(registrationTrace, 'password hash')).toHaveLength(1);
   expect(named(registrationTrace, 'UpdateWithStartWorkflow:registered')).toHaveLength(1);
-  expect(named(registrationTrace, 'RunWorkflow:registration').length).toBeGreaterThanOrEqual(1);
-  expect(named(registrationTrace, /^HandleUpdate:/).length).toBeGreaterThanOrEqual(1);
+  // The workflow's local activities (its first steps) and its delivery, each continuing the caller's trace.
   expect(named(registrationTrace, /^RunActivity:/).length).toBeGreaterThanOrEqual(2);
   expect(named(registrationTrace, 'RunActivity:deliver').length).toBeGreaterThanOrEqual(1);
   expect(
@@ -100,7 +102,7 @@ test('the activation is a trace of its own, linked to the registration', () => {
   expect(activationSpan.traceId).not.toBe(registrationTrace[0].traceId);
   expect(activationSpan.links.map((l) => l.traceId)).toContain(registrationTrace[0].traceId);
   const activationTrace = collector.trace(activationSpan.traceId);
-  expect(named(activationTrace, /^HandleUpdate:/).length).toBeGreaterThanOrEqual(1);
+  expect(named(activationTrace, /^RunActivity:/).length).toBeGreaterThanOrEqual(1);
 });
 
 test('the registration carries its trace id, as its TraceId search attribute, for the Web UI and the console', async () => {
