@@ -1,8 +1,8 @@
 /**
  * OpenTelemetry traces, off unless the standard variables ask for them: `OTEL_EXPORTER_OTLP_ENDPOINT`
  * (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) names the collector, spans go there as OTLP over HTTP;
- * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER` and `OTEL_BSP_SCHEDULE_DELAY`
- * are read as the specification says; `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none` turn them
+ * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER(_ARG)` and `OTEL_BSP_*` are read
+ * as the specification says; `OTEL_SDK_DISABLED=true` or `OTEL_TRACES_EXPORTER=none` turn them
  * off again. See docs/tracing.md.
  *
  * Import this module before any other of a process's entry point: the instrumentations patch http,
@@ -13,7 +13,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
@@ -37,9 +37,10 @@ export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean
   return Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT);
 }
 
-function scheduleDelayMillis(env: NodeJS.ProcessEnv): number | undefined {
-  const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY);
-  return env.OTEL_BSP_SCHEDULE_DELAY && Number.isFinite(delay) && delay >= 0 ? delay : undefined;
+/** A non-negative number from the environment, or nothing (the processor's default). */
+function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = Number(env[name]);
+  return env[name] && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /**
@@ -52,7 +53,12 @@ export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv 
     detectResources({ detectors: [envDetector] }),
   );
   const spanProcessor = new RedactingSpanProcessor(
-    new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: scheduleDelayMillis(env) }),
+    new BatchSpanProcessor({
+      exporter: new OTLPTraceExporter(),
+      scheduledDelayMillis: envNumber(env, 'OTEL_BSP_SCHEDULE_DELAY'),
+      maxQueueSize: envNumber(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),
+      maxExportBatchSize: envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    }),
   );
   const provider = new TracerProvider({ resource, sampler: samplerFromEnv(env), spanProcessors: [spanProcessor] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -67,7 +73,8 @@ export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv 
         // Probes and scrapes are no one's registration.
         ignoreIncomingRequestHook: (req) => /^\/(health|metrics)\b/.test(req.url ?? ''),
       }),
-      new ExpressInstrumentation(),
+      // The route's handler, not each middleware and router it passes on the way.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
       // Statements are recorded by their shape alone: which fields, never their values.
       new MongoDBInstrumentation({
         enhancedDatabaseReporting: false,
