@@ -12,6 +12,18 @@ const isDb = (s: CollectedSpan, system: string) =>
 const duration = (s: CollectedSpan) => s.endMs - s.startMs;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** The time at least one of the spans was open: pipelined commands overlap, and count once. */
+export function coveredMs(spans: CollectedSpan[]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const s of [...spans].sort((a, b) => a.startMs - b.startMs)) {
+    if (s.endMs <= end) continue;
+    total += s.endMs - Math.max(s.startMs, end);
+    end = s.endMs;
+  }
+  return total;
+}
+
 /** One registration's steps, in milliseconds; a step its trace lacks is left out. */
 export type Steps = Record<string, number>;
 
@@ -46,8 +58,8 @@ export function stepsOf(trace: CollectedSpan[]): Steps | undefined {
     const inside = trace.filter(within(activity));
     const add = (key: string, ms: number) => (steps[key] = (steps[key] ?? 0) + ms);
     add(`  ${name}`, duration(activity));
-    add(`    ${name}: MongoDB`, sum(inside.filter((s) => isDb(s, 'mongodb')).map(duration)));
-    add(`    ${name}: Redis`, sum(inside.filter((s) => isDb(s, 'redis')).map(duration)));
+    add(`    ${name}: MongoDB`, coveredMs(inside.filter((s) => isDb(s, 'mongodb'))));
+    add(`    ${name}: Redis`, coveredMs(inside.filter((s) => isDb(s, 'redis'))));
   }
   steps['workflow task between local activities'] = last.endMs - first.startMs - steps['local activities'];
   steps["update's answer back (last local activity → answer)"] = start.endMs - last.endMs;
