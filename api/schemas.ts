@@ -173,6 +173,8 @@ export const userRegistrationResponse = userResponse.extend({
     })
     .optional()
     .meta({ description: "the activation window, as the registration's workflow keeps it" }),
+  /** The trace the registration started in, when tracing was on (docs/tracing.md). */
+  traceId: z.string().optional(),
 });
 
 /** What messages and confirms both keep: the last error and the trail of their states. */

@@ -2,6 +2,8 @@
  * The API process: serves HTTP at once, reaching its dependencies as they become available (503 until
  * then, as during an outage), and drains in-flight requests on SIGTERM.
  */
+// First: the instrumentations patch the modules the imports below load.
+import { tracing } from './tracing';
 import { loadConfig } from '../config';
 import { checkHealth } from '../infra/health';
 import { cachedCheck } from '../infra/health-cache';
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   const mongo = connectMongoInBackground(config.mongodbUri, (err) =>
     logger.warn({ err }, 'MongoDB not reachable yet; trying again'),
   );
-  const temporal = createTemporalClient(config);
+  const temporal = createTemporalClient(config, { traced: Boolean(tracing) });
   const redis = createRedis(config.redis);
   const mailer = createMailer(config.smtpUrl);
   const metrics = createApiMetrics();
@@ -67,7 +69,12 @@ async function main(): Promise<void> {
     metricsServer?.close();
     server.close(() => {
       clearInterval(closeIdle);
-      void Promise.allSettled([mongo.disconnect(), redis.quit(), temporal.connection.close()]).then(() => {
+      void Promise.allSettled([
+        mongo.disconnect(),
+        redis.quit(),
+        temporal.connection.close(),
+        tracing?.shutdown(),
+      ]).then(() => {
         mailer.close();
         process.exit(0);
       });

@@ -25,6 +25,8 @@ import { hashLimit } from './hash-limit';
 import { runConcurrently, timed } from './load';
 import type { SmtpSink } from './smtp-sink';
 import { distribution, type Distribution } from './stats';
+import { breakdownTable, perThousandTable, registrationSteps } from './breakdown';
+import { TraceCollector } from '../stack/trace-collector';
 
 const { values: opts } = parseArgs({
   options: {
@@ -36,6 +38,8 @@ const { values: opts } = parseArgs({
     'hash-passes': { type: 'string', default: '2' },
     /** Writes a V8 CPU profile of each worker and API process into this directory (see bench/profile-summary.ts). */
     'cpu-prof': { type: 'string' },
+    /** `off` runs this project untraced: the breakdown's spans cost some CPU of their own. */
+    breakdown: { type: 'string', default: 'on' },
   },
 });
 const count = Number(opts.count);
@@ -175,8 +179,13 @@ async function projectScenario(
 ): Promise<ScenarioResult> {
   const port = await freePort();
   const run = `w${workers}c${concurrency}_`;
+  // The spans, collected here for the breakdown of where a registration's time goes.
+  const traces = opts.breakdown === 'on' ? await TraceCollector.start() : undefined;
   const appEnv: NodeJS.ProcessEnv = {
     ...env,
+    ...(traces
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url, OTEL_BSP_SCHEDULE_DELAY: '500', OTEL_BSP_MAX_QUEUE_SIZE: '65536' }
+      : {}),
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     MONGODB_URI: withDatabase(env.MONGODB_URI!, `bench_${run}`),
@@ -223,6 +232,7 @@ async function projectScenario(
     const cpuMsPerRegistration = Object.fromEntries(
       Object.entries(measured).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / count)]),
     );
+    if (traces) await printBreakdown(traces, `${workers} worker(s), concurrency ${concurrency}`);
 
     // Activations: the link from each mail, then the success mail.
     const activated = r.users.slice(0, activations);
@@ -298,7 +308,19 @@ async function projectScenario(
   } finally {
     await connection.close();
     await Promise.all(procs.map((p) => p.stop()));
+    await traces?.stop();
   }
+}
+
+/** The breakdown of the registrations whose traces arrived complete (through their SMTP span). */
+async function printBreakdown(traces: TraceCollector, scenario: string): Promise<void> {
+  const smtpCount = () => traces.spans.filter((s) => s.name === 'smtp send').length;
+  for (let waited = 0; smtpCount() < count && waited < 10_000; waited += 250) await sleep(250);
+  const registrations = registrationSteps(traces.spans);
+  console.log(`\nWhere the time goes, ${scenario} (${registrations.length} of ${count} traces complete):`);
+  console.log(breakdownTable(registrations));
+  const growth = perThousandTable(registrations);
+  if (growth) console.log(`\nPer thousand registrations, ${scenario}:\n${growth}`);
 }
 
 function table(limit: number, results: ScenarioResult[]): string {

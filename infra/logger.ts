@@ -27,7 +27,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Any text bound for a log: e-mail addresses masked, tokens in URLs redacted. */
-function scrubText(text: string): string {
+export function scrubText(text: string): string {
   return redactUrl(maskEmails(text));
 }
 

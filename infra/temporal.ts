@@ -1,5 +1,6 @@
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { Config } from '../config';
 import { AesGcmPayloadCodec } from './payload-codec';
 
@@ -21,10 +22,16 @@ export function dataConverter(config: Config): DataConverter {
  * is retried for about two seconds (the SDK's default is twenty), so that an HTTP client hears 503
  * soon.
  */
-export function createTemporalClient(config: Config): Client {
+export function createTemporalClient(config: Config, opts: { traced?: boolean } = {}): Client {
   const connection = Connection.lazy({
     address: config.temporal.address,
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 5 }))],
   });
-  return new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverter(config) });
+  return new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverter(config),
+    // While tracing, each call is a span, and the workflow's own spans continue its trace.
+    interceptors: opts.traced ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined,
+  });
 }

@@ -17,6 +17,7 @@ import { startMailSimulator } from './mail-simulator';
 import { assertPortFree } from './ports';
 import { waitUntilReady, type ManagedProcess } from './process';
 import { portsFrom, startStack, type Stack } from './supervisor';
+import { TraceCollector } from './trace-collector';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
 /** Where the worker and the API serve their Prometheus metrics, unless WORKER_/API_METRICS_ADDRESS say otherwise. */
@@ -26,6 +27,12 @@ const API_METRICS_PORT = 9465;
 const mailEventsSecret = process.env.MAIL_EVENTS_GENERIC_SECRET ?? DEVELOPMENT_MAIL_EVENTS_SECRET;
 /** How long after its acceptance the simulator reports a mail to bounce.test, complaint.test or delay.test. */
 const simulatorDelaySeconds = Number(process.env.MAIL_SIMULATOR_DELAY_SECONDS ?? 3);
+/**
+ * `npm start -- --traces`: the worker's and the API's spans, received here and appended to a file as
+ * OTLP JSON lines (docs/tracing.md says why not a viewer), unless OTEL_EXPORTER_OTLP_ENDPOINT names a
+ * collector of one's own.
+ */
+const showTraces = process.argv.includes('--traces') && !process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
@@ -78,8 +85,11 @@ async function main(): Promise<void> {
 
     const bundle = join(dataDir, 'workflow-bundle.js');
     buildWorkflowBundle(bundle);
+    const tracesFile = join(dataDir, 'traces.jsonl');
+    const traces = showTraces ? await TraceCollector.start({ file: tracesFile, keep: false }) : undefined;
     const env = {
       ...process.env,
+      ...(traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url } : {}),
       ...stack.env,
       WORKFLOW_BUNDLE_PATH: bundle,
       WORKER_METRICS_ADDRESS: config.workerMetricsAddress,
@@ -137,6 +147,10 @@ async function main(): Promise<void> {
       console.log(
         `  ${'Mail simulator'.padEnd(24)} mail to …@bounce.test bounces, …@complaint.test complains, …@delay.test is delayed`,
       );
+    if (traces) {
+      console.log(`  ${'Traces (OTLP JSON lines)'.padEnd(24)} ${tracesFile}`);
+      console.log(`  ${''.padEnd(24)} npm run traces:waterfall -- ${tracesFile} waterfall.svg`);
+    }
     console.log('Press Ctrl-C to stop.\n');
   } catch (err) {
     console.error(`\n${(err as Error).message}`);

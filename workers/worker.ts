@@ -3,6 +3,8 @@
  * queue, and one activity worker per consumer group on that group's task queue. At start it registers
  * the search attributes and the retention schedule; SIGTERM / SIGINT let in-flight tasks finish.
  */
+// First: the instrumentations patch the modules the imports below load.
+import { activityTracing, tracing, WORKFLOW_TRACING_INTERCEPTORS } from './tracing';
 import { Client, Connection } from '@temporalio/client';
 import {
   DefaultLogger,
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
   await ensureRetentionSchedule(client, config);
   await clientConnection.close();
 
+  const code = workflowCode();
   const workers = await Promise.all([
     Worker.create({
       connection,
@@ -86,7 +89,12 @@ async function main(): Promise<void> {
       // replay the others from history when their click or timer comes.
       maxCachedWorkflows: config.workerMaxCachedWorkflows,
       dataConverter: converter,
-      ...workflowCode(),
+      ...code,
+      // A worker that bundles the workflows itself adds the interceptors; a built bundle has them.
+      interceptors: {
+        activity: activityTracing,
+        workflowModules: 'workflowsPath' in code ? [WORKFLOW_TRACING_INTERCEPTORS] : [],
+      },
       activities: createProducerActivities({
         redis,
         tokenSecret: config.activation.tokenSecret,
@@ -100,6 +108,7 @@ async function main(): Promise<void> {
         taskQueue: consumer.taskQueue,
         shutdownGraceTime: SHUTDOWN_GRACE_MS,
         dataConverter: converter,
+        interceptors: { activity: activityTracing },
         activities: { deliver: consumer.deliver },
       }),
     ),
@@ -118,7 +127,7 @@ async function main(): Promise<void> {
   stopDeadCount?.();
   await connection.close();
   mailer.close();
-  await Promise.allSettled([redis.quit(), mongo.disconnect()]);
+  await Promise.allSettled([redis.quit(), mongo.disconnect(), tracing?.shutdown()]);
   logger.info('worker stopped');
 }
 

@@ -4,13 +4,20 @@ import { join } from 'node:path';
 
 const workflowsPath = require.resolve('../workflows');
 const failureConverterPath = require.resolve('../infra/failure-converter');
+/** The trace context's way from a workflow's callers to its activities (workflows/trace-propagation.ts). */
+const workflowInterceptorModules = [require.resolve('../workflows/trace-propagation')];
 
 /** Where `npm run build` writes the bundle: `dist/workflow-bundle.js`, beside the built worker's folder. */
 const builtBundlePath = join(__dirname, '..', 'workflow-bundle.js');
 
 /** The workflow code as one bundle, with the failure converter the data converter names. */
 export async function buildWorkflowBundle(): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: undefined });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    failureConverterPath,
+    workflowInterceptorModules,
+    logger: undefined,
+  });
   return code;
 }
 

@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { SpanKind } from '@opentelemetry/api';
 import type { Transporter } from 'nodemailer';
+import { inSpan } from '../../infra/tracing/tracer';
 import {
   ACCOUNT_EXISTS_NOTICE,
   ACTIVE_USER,
@@ -71,23 +73,31 @@ export function createMailHandler(deps: {
     const suppressed = await deps.suppressionOf(message.body.email);
     if (suppressed) throw suppressedFailure(suppressed.reason);
     const [template, mail] = render(message);
-    let info: { response?: unknown };
-    try {
-      info = await deps.mailer.sendMail({
-        from: deps.from,
-        to: message.body.email,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        // The same Message-ID on a repeated delivery lets mail systems drop the duplicate, and provider
-        // events name the delivery by it.
-        messageId: mailMessageId(message.messageKey),
-        // RFC 3834: no auto-reply (vacation notices, …) to a mail no one typed.
-        headers: { 'Auto-Submitted': 'auto-generated' },
-      });
-    } catch (err) {
-      throw classifySmtpFailure(err);
-    }
+    // The SMTP conversation as a span of its own: the mail's tag and key, never its address or content.
+    const info: { response?: unknown } = await inSpan(
+      'smtp send',
+      { kind: SpanKind.CLIENT, attributes: { 'mail.tag': message.tag, 'mail.message_key': message.messageKey } },
+      async (span) => {
+        try {
+          return await deps.mailer.sendMail({
+            from: deps.from,
+            to: message.body.email,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+            // The same Message-ID on a repeated delivery lets mail systems drop the duplicate, and provider
+            // events name the delivery by it.
+            messageId: mailMessageId(message.messageKey),
+            // RFC 3834: no auto-reply (vacation notices, …) to a mail no one typed.
+            headers: { 'Auto-Submitted': 'auto-generated' },
+          });
+        } catch (err) {
+          const { responseCode } = err as { responseCode?: number };
+          if (typeof responseCode === 'number') span.setAttribute('smtp.response_code', responseCode);
+          throw classifySmtpFailure(err);
+        }
+      },
+    );
     if (typeof info.response === 'string') {
       // Sent: a reply that is not kept only costs provider events that name the mail by the provider's id.
       await deps.recordAccepted(message.messageKey, acceptedReply(info.response)).catch(() => undefined);

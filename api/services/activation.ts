@@ -1,10 +1,12 @@
-import type { Client } from '@temporalio/client';
+import type { Link } from '@opentelemetry/api';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type Redis from 'ioredis';
 import type { Counter } from 'prom-client';
 import { createHash } from 'node:crypto';
 import { hashToken, newTokenSalt, spentTokenKey, TOKEN_PATTERN, tokenKey, type TokenRecord } from '../../domain/tokens';
 import { normaliseEmail } from '../../domain/users';
+import { activeTraceparent, inSpan, linkTo } from '../../infra/tracing/tracer';
 import { activateUpdate, resendActivationSignal, stageQuery, type Activated } from '../../workflows/registration';
 import { HttpError } from '../errors';
 import type { Limiter } from '../rate-limits';
@@ -32,6 +34,19 @@ export const codeInvalid = () =>
   );
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * While tracing, the activation's trace links to the registration's: the `traceparent` its start left
+ * in the workflow's memo. Read only then, since it costs a call to Temporal.
+ */
+async function registrationTrace(handle: WorkflowHandle): Promise<Link[]> {
+  if (!activeTraceparent()) return [];
+  try {
+    return linkTo((await handle.describe()).memo?.traceparent);
+  } catch {
+    return [];
+  }
+}
 
 export function createActivationService(deps: {
   client: Client;
@@ -66,7 +81,9 @@ export function createActivationService(deps: {
     const handle = deps.client.workflow.getHandle(record.workflowId);
     let activated: Activated;
     try {
-      activated = await handle.executeUpdate(activateUpdate, { args: [{ tokenHash }] });
+      activated = await inSpan('activation', { links: await registrationTrace(handle) }, () =>
+        handle.executeUpdate(activateUpdate, { args: [{ tokenHash }] }),
+      );
     } catch (err) {
       const refused = toHttpError(err, 'ACTIVATION_FAILED');
       // A second click while the first is still activating: the account is (being) activated.

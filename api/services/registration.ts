@@ -1,13 +1,15 @@
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Counter } from 'prom-client';
 import type { Config } from '../../config';
 import { User } from '../../domain/models';
 import { newTokenSalt } from '../../domain/tokens';
 import { acceptedLanguages, chooseLocale } from '../../domain/locale';
 import { normaliseEmail, normaliseLoginName } from '../../domain/users';
+import { ApplicationFailure, type TypedSearchAttributes } from '@temporalio/common';
+import { TraceId } from '../../domain/search-attributes';
+import { activeTraceparent, inSpan } from '../../infra/tracing/tracer';
 import { registeringSearchAttributes } from '../../workflows/flow-attributes';
 import {
   registeredUpdate,
@@ -45,6 +47,20 @@ const loginNameTaken = () => new HttpError(409, 'LOGIN_NAME_TAKEN', 'This login 
 function refusalDetails(err: unknown): Partial<EmailTakenDetails> {
   if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return {};
   return (err.cause.details?.[0] as Partial<EmailTakenDetails> | undefined) ?? {};
+}
+
+/**
+ * While tracing, a registration carries the trace it started in: its id as a search attribute (the Web
+ * UI finds the registration by it, the console shows it) and the request's `traceparent` in its memo,
+ * which the activation links its own trace to. Set at the start, they change nothing the workflow replays.
+ */
+function traceOfStart(): { typedSearchAttributes: TypedSearchAttributes; memo?: { traceparent: string } } {
+  const traceparent = activeTraceparent();
+  if (!traceparent) return { typedSearchAttributes: registeringSearchAttributes };
+  return {
+    typedSearchAttributes: registeringSearchAttributes.updateCopy([{ key: TraceId, value: traceparent.slice(3, 35) }]),
+    memo: { traceparent },
+  };
 }
 
 export function createRegistrationService(deps: {
@@ -142,7 +158,7 @@ export function createRegistrationService(deps: {
       const email = normaliseEmail(body.email);
       const loginName = normaliseLoginName(body.loginName);
       // Hashed whatever the outcome, so that a taken address takes as long to answer as a new one.
-      const passwordHash = await deps.hashPassword(body.password);
+      const passwordHash = await inSpan('password hash', {}, () => deps.hashPassword(body.password));
       const input: RegistrationInput = {
         email,
         loginName,
@@ -171,7 +187,7 @@ export function createRegistrationService(deps: {
           workflowId: registrationWorkflowId(email),
           taskQueue: config.temporal.taskQueue,
           workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: registeringSearchAttributes,
+          ...traceOfStart(),
           args: [input],
         });
       let answer: Registered;

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { User } from '../../domain/models';
+import { TraceId } from '../../domain/search-attributes';
 import type { UserDoc } from '../../domain/models/user';
 import { normaliseEmail } from '../../domain/users';
 import {
@@ -24,6 +25,8 @@ export interface UserRegistrationView extends UserView {
   stage: RegistrationStage;
   /** Where its activation window stands, as its workflow tells (absent when the workflow cannot be asked). */
   activation?: ActivationWindowView;
+  /** The trace the registration started in, when it was traced (its workflow's TraceId search attribute). */
+  traceId?: string;
 }
 
 /** The workflow's ActivationWindow, its times as dates. */
@@ -77,6 +80,15 @@ export function createUserService(deps: { client: Client }) {
     );
   }
 
+  async function traceIdOf(workflowId: string): Promise<string | undefined> {
+    try {
+      return (await deps.client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(TraceId);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   return {
     async get(userId: string): Promise<UserView> {
       const user = await User.findById(userId).lean();
@@ -91,8 +103,18 @@ export function createUserService(deps: { client: Client }) {
         (await User.findOne({ email: normalised }).lean()) ??
         (await User.findOne({ 'released.email': normalised }).sort({ createdAt: -1 }).lean());
       if (!user) throw new HttpError(404, 'USER_NOT_FOUND', 'No user registered with this e-mail address.');
-      const [stage, activation] = await Promise.all([stageOf(user), activationOf(user)]);
-      return { ...view(user), workflowId: user.workflowId, stage, ...(activation && { activation }) };
+      const [stage, activation, traceId] = await Promise.all([
+        stageOf(user),
+        activationOf(user),
+        traceIdOf(user.workflowId),
+      ]);
+      return {
+        ...view(user),
+        workflowId: user.workflowId,
+        stage,
+        ...(activation && { activation }),
+        ...(traceId ? { traceId } : {}),
+      };
     },
   };
 }

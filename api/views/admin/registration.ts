@@ -56,6 +56,7 @@ function details({ user, messages, workflowUrl }: FoundRegistration) {
     ...activationRows(user.activation),
     { header: 'activated', value: time(user.activatedAt) },
     { header: 'workflow', value: html`<a href="${workflowUrl}">${user.workflowId}</a> (Temporal Web UI)` },
+    ...(user.traceId ? [{ header: 'trace id', value: html`<code>${user.traceId}</code>` }] : []),
   ])}
   ${table({
     caption: 'Its messages, newest first',
