@@ -141,8 +141,9 @@ test('a hard bounce: BOUNCED delivery and message, the address suppressed, the r
   // The registration stops waiting: BOUNCED, its address and login name free again.
   const released = await eventually(async () => {
     const found = await client.lookUp(user.email);
-    return found.stage === 'BOUNCED' && found;
-  }, 'the registration to be BOUNCED');
+    // The workflow's stage turns first; the user is released by its next step.
+    return found.stage === 'BOUNCED' && found.status === 'BOUNCED' && found;
+  }, 'the registration to be BOUNCED and its user released');
   expect(released).toMatchObject({ userId, status: 'BOUNCED', email: user.email, loginName: user.loginName });
   expect(await attemptStatus(attempt)).toMatchObject({
     status: 'BOUNCED',
