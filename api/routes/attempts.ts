@@ -5,13 +5,19 @@ import { routerWithStrictPaths } from '../router';
 import { attemptParams } from '../schemas';
 import type { Attempts } from '../services/attempts';
 import { validate, validated } from '../validate';
-import { attemptPage, attemptProblemPage } from '../views/attempt-page';
+import { pageLocale, sendPage, sendRenderedPage } from '../views/activation-page';
+import { attemptPage } from '../views/attempt-page';
+import type { TemplateSet } from '../../infra/templates/template-set';
 
 /**
  * What became of a registration's mail: as JSON (GET /api/registrations/attempts/{attempt}) and as the
  * "check your inbox" page (/signup/sent?attempt=…). One rate limit per client for both.
  */
-export function attemptsRouter(deps: { attempts: Attempts; limits: { attemptStatus: Limiter } }): Router {
+export function attemptsRouter(deps: {
+  attempts: Attempts;
+  limits: { attemptStatus: Limiter };
+  templates: TemplateSet;
+}): Router {
   const router = routerWithStrictPaths();
 
   router.get(
@@ -31,14 +37,11 @@ export function attemptsRouter(deps: { attempts: Attempts; limits: { attemptStat
     try {
       await deps.limits.attemptStatus(clientKey(req));
       const view = await deps.attempts.status(attempt);
-      res.type('html').send(attemptPage(attempt, view));
+      sendRenderedPage(res, attemptPage(deps.templates, pageLocale(deps.templates, req), attempt, view));
     } catch (err) {
       if (!(err instanceof HttpError) || (err.status !== 404 && err.status !== 429)) throw err;
-      res
-        .status(err.status)
-        .set(err.headers)
-        .type('html')
-        .send(attemptProblemPage(err.status === 404 ? 'unknown' : 'limited'));
+      const page = err.status === 404 ? 'attempt-expired' : 'attempt-limited';
+      sendPage(deps.templates, req, res.status(err.status).set(err.headers), page, {});
     }
   });
 

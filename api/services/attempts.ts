@@ -32,7 +32,8 @@ export interface AttemptView {
   message: string;
 }
 
-const MESSAGES: Record<AttemptStatus, string> = {
+/** The JSON API's `message` of each status (English; the page says it in its own locale, from its templates). */
+export const ATTEMPT_MESSAGES: Record<AttemptStatus, string> = {
   QUEUED: 'The mail is on its way to our mail server.',
   SENT: 'Our mail server has accepted the mail and is passing it on. Check your inbox, and your spam folder.',
   DELIVERED: 'The mail has reached the mail server of the address. Check your inbox, and your spam folder.',
@@ -83,7 +84,7 @@ export function createAttempts(deps: { redis: Redis; ttlSeconds: number }) {
         throw new HttpError(404, 'ATTEMPT_NOT_FOUND', 'This registration attempt is unknown or has expired.');
       }
       const view = await statusOf(JSON.parse(stored) as AttemptTarget);
-      return { ...view, message: MESSAGES[view.status] };
+      return { ...view, message: ATTEMPT_MESSAGES[view.status] };
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { acceptedLanguages, chooseLocale } from '../../domain/locale';
 import type { PageName, PageVariables } from '../../infra/templates/catalog';
-import type { TemplateSet } from '../../infra/templates/template-set';
+import type { RenderedPage, TemplateSet } from '../../infra/templates/template-set';
 
 /**
  * The pages a person reaches from a mail, rendered from their templates (templates/<locale>/<name>.*.hbs)
@@ -15,6 +15,7 @@ import type { TemplateSet } from '../../infra/templates/template-set';
  *   code, a spent one and an address without a registration get the same page, so it tells no one who registered.
  * - `check-inbox`, `resend-invalid`, `resend-limited`: the answers to a request for a new link, the same
  *   for every address, known or not.
+ * - `attempt-*`: what became of a registration's mail (api/views/attempt-page.ts).
  */
 export function sendPage<N extends PageName>(
   templates: TemplateSet,
@@ -23,11 +24,13 @@ export function sendPage<N extends PageName>(
   name: N,
   variables: PageVariables<N>,
 ): void {
-  const locale = chooseLocale(
-    acceptedLanguages(req.get('accept-language')),
-    templates.locales,
-    templates.defaultLocale,
-  );
-  const page = templates.page(name, locale, variables);
+  sendRenderedPage(res, templates.page(name, pageLocale(templates, req), variables));
+}
+
+/** The locale of a page: the first of the browser's languages (Accept-Language) the deployment has, else DEFAULT_LOCALE. */
+export const pageLocale = (templates: TemplateSet, req: Request): string =>
+  chooseLocale(acceptedLanguages(req.get('accept-language')), templates.locales, templates.defaultLocale);
+
+export function sendRenderedPage(res: Response, page: RenderedPage): void {
   res.vary('Accept-Language').set('Content-Language', page.locale).type('html').send(page.html);
 }

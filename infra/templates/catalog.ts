@@ -16,7 +16,10 @@ export const MAIL_TEMPLATES = {
   'account-exists': [],
 } as const satisfies Record<string, readonly string[]>;
 
-/** Pages a person reaches from a mail: a title and an HTML body, inside `page-layout`. */
+const FINAL_ATTEMPT_VARIABLES = ['status', 'sentAt', 'sentAtText'] as const;
+const ATTEMPT_VARIABLES = [...FINAL_ATTEMPT_VARIABLES, 'refreshSeconds'] as const;
+
+/** Pages a person reaches from a mail or a registration: a title and an HTML body, inside `page-layout`. */
 export const PAGE_TEMPLATES = {
   /** A pending registration's link: one button that POSTs the token. */
   'activation-confirm': ['token'],
@@ -34,13 +37,32 @@ export const PAGE_TEMPLATES = {
   'check-inbox': [],
   'resend-invalid': [],
   'resend-limited': [],
+  /**
+   * The page that follows a registration's mail (/signup/sent?attempt=…), one per status of the attempt
+   * (api/services/attempts.ts): the status code (`status`, for `#attempt-status`), when the mail server
+   * accepted the mail (`sentAt` ISO 8601, `sentAtText` in words of the locale; both empty before) and,
+   * while the status may still change, how often the page reloads itself (`refreshSeconds`).
+   */
+  'attempt-queued': ATTEMPT_VARIABLES,
+  'attempt-sent': ATTEMPT_VARIABLES,
+  'attempt-delivered': ATTEMPT_VARIABLES,
+  'attempt-delayed': ATTEMPT_VARIABLES,
+  'attempt-bounced': FINAL_ATTEMPT_VARIABLES,
+  'attempt-active': FINAL_ATTEMPT_VARIABLES,
+  /** An attempt this server does not know (any more), and a client over the rate limit. */
+  'attempt-expired': [],
+  'attempt-limited': [],
 } as const satisfies Record<string, readonly string[]>;
 
 /**
  * What wraps the HTML parts, and the forms several pages share (used as `{{> resend-form}}`). A
  * layout's `body` is the rendered HTML part, the one value a template may output unescaped (`{{{body}}}`).
+ * A page's `refresh` is the content of its meta refresh (`5;url=/signup/sent?attempt=…`), empty for none.
  */
-export const LAYOUTS = { 'mail-layout': ['lang', 'title', 'body'], 'page-layout': ['lang', 'title', 'body'] } as const;
+export const LAYOUTS = {
+  'mail-layout': ['lang', 'title', 'body'],
+  'page-layout': ['lang', 'title', 'body', 'refresh'],
+} as const;
 export const PARTIALS = { 'resend-form': [], 'code-form': [] } as const satisfies Record<string, readonly string[]>;
 
 export type MailName = keyof typeof MAIL_TEMPLATES;

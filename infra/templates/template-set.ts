@@ -238,14 +238,20 @@ export function loadTemplateSet(options: TemplateSetOptions) {
       };
     },
 
-    page<N extends PageName>(name: N, asked: string | undefined, variables: PageVariables<N>): RenderedPage {
+    /** A page; `layout.refresh` makes it reload itself (the content of a meta refresh). */
+    page<N extends PageName>(
+      name: N,
+      asked: string | undefined,
+      variables: PageVariables<N>,
+      layout: { refresh?: string } = {},
+    ): RenderedPage {
       const locale = localeFor(asked);
       const title = run(locale, pageFile(name, 'title'), variables).trim();
       const body = run(locale, pageFile(name, 'html'), variables);
       const used = [pageFile(name, 'title'), pageFile(name, 'html'), layoutFile('page-layout'), ...partialFiles];
       return {
         title,
-        html: run(locale, layoutFile('page-layout'), { title, body }),
+        html: run(locale, layoutFile('page-layout'), { title, body, refresh: layout.refresh ?? '' }),
         locale,
         version: versionOf(locale, used),
       };

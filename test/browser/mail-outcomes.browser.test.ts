@@ -93,6 +93,37 @@ browserTest(
 );
 
 browserTest(
+  'a browser that prefers German gets the page in German: the same status element, the time of acceptance, the refresh',
+  () => page,
+  async () => {
+    const attempt = await registerAt(`someone.${randomUUID().slice(0, 8)}@example.com`);
+    const german = await (await browser.newContext({ baseURL: app.baseUrl, locale: 'de-DE' })).newPage();
+    try {
+      const opened = await german.goto(`/signup/sent?attempt=${attempt}`);
+      expect(opened?.headers()['content-language']).toBe('de');
+      await german.locator('#attempt-status[data-status="SENT"]').waitFor({ timeout: 60_000 });
+      await expect(german.locator('html').getAttribute('lang')).resolves.toBe('de');
+      await expect(german.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Sehen Sie in Ihr Postfach');
+      await expect(german.locator('#attempt-status').textContent()).resolves.toMatch(
+        /^SENT: Unser Mailserver hat die Mail angenommen/,
+      );
+      await expect(german.locator('body').textContent()).resolves.toMatch(/Von unserem Mailserver angenommen am/);
+      await expect(german.locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d\d-\d\dT/);
+      await expect(german.locator('meta[http-equiv="refresh"]').getAttribute('content')).resolves.toBe(
+        `5;url=/signup/sent?attempt=${attempt}`,
+      );
+
+      const expired = await german.goto('/signup/sent?attempt=AAAAAAAAAAAAAAAAAAAAAA');
+      expect(expired?.status()).toBe(404);
+      await expect(german.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Diese Seite ist abgelaufen');
+    } finally {
+      await german.context().close();
+    }
+  },
+  120_000,
+);
+
+browserTest(
   "the console's suppression page lists the address, finds it, and lifts it after a confirm page; the message's page shows the provider's event",
   () => page,
   async () => {

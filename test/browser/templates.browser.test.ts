@@ -2,11 +2,15 @@
  * Every HTML template as Chromium renders it, in both built-in locales (templates/en, templates/de):
  * each mail shows its button link and its code, each page its form; a login name like `<b>x</b>` shows
  * as text, not as markup; and nothing asks for a resource of any kind (images, styles, fonts, frames).
+ * The attempt pages show their status element and the time of acceptance, and reload themselves (a meta
+ * refresh) only while the status may change.
  * Then the console's preview: the HTML part in a sandboxed frame that runs nothing and loads nothing.
  */
 import type { Browser, Page } from 'playwright-core';
 import { MAIL_TEMPLATES, PAGE_TEMPLATES, type MailName, type PageName } from '../../infra/templates/catalog';
 import { loadTemplateSet } from '../../infra/templates/template-set';
+import { dateTimeInWords } from '../../infra/templates/date-time';
+import { attemptPage } from '../../api/views/attempt-page';
 import { startApp, type RunningApp } from '../setup/app';
 import { browserTest, launchBrowser } from '../setup/browser';
 
@@ -97,6 +101,22 @@ const PAGE_CONTROLS: Record<PageName, { button?: 'activate' | 'resend'; fields: 
   'check-inbox': { fields: [] },
   'resend-invalid': { button: 'resend', fields: ['email'] },
   'resend-limited': { button: 'resend', fields: ['email'] },
+  'attempt-queued': { fields: [] },
+  'attempt-sent': { fields: [] },
+  'attempt-delivered': { fields: [] },
+  'attempt-delayed': { fields: [] },
+  'attempt-bounced': { fields: [] },
+  'attempt-active': { fields: [] },
+  'attempt-expired': { fields: [] },
+  'attempt-limited': { fields: [] },
+};
+/** The attempt pages' values; a status with markup in it, to show it is escaped. */
+const SENT_AT = new Date('2026-12-03T12:00:02Z');
+const ATTEMPT_VALUES = {
+  status: '<b>SENT</b>',
+  sentAt: SENT_AT.toISOString(),
+  sentAtText: 'at noon',
+  refreshSeconds: '5',
 };
 const RESEND: Record<string, string> = { en: 'Send me a new activation link', de: 'Neuen Aktivierungslink senden' };
 
@@ -105,7 +125,8 @@ const pageCases = LOCALES.flatMap((locale) =>
 );
 
 describe.each(pageCases)('the %s page in %s', (name, locale) => {
-  const rendered = templates.page(name, locale, { token: 'a-token' });
+  const rendered = templates.page(name, locale, { token: 'a-token', ...ATTEMPT_VALUES });
+  const variables: readonly string[] = PAGE_TEMPLATES[name];
 
   browserTest(
     'shows its title and what a person needs to go on; loads nothing',
@@ -127,6 +148,36 @@ describe.each(pageCases)('the %s page in %s', (name, locale) => {
       for (const field of fields) await expect(page.locator(`input[name="${field}"]`).isVisible()).resolves.toBe(true);
       if (name === 'activation-confirm')
         await expect(page.locator('form').getAttribute('action')).resolves.toBe('/api/users/activate/a-token');
+      if (variables.includes('status')) {
+        const status = page.locator('#attempt-status');
+        await expect(status.getAttribute('data-status')).resolves.toBe(ATTEMPT_VALUES.status);
+        await expect(status.textContent()).resolves.toMatch(/^<b>SENT<\/b>: \S/);
+        await expect(page.locator('b').count()).resolves.toBe(0);
+        await expect(page.locator('time').getAttribute('datetime')).resolves.toBe(ATTEMPT_VALUES.sentAt);
+        await expect(page.locator('time').textContent()).resolves.toBe('at noon');
+      }
+      await expect(page.locator('meta[http-equiv="refresh"]').count()).resolves.toBe(0);
+    },
+  );
+});
+
+describe.each(LOCALES)('the attempt page in %s, as /signup/sent answers it', (locale) => {
+  browserTest(
+    'reloads itself with a meta refresh while the status may change, and stops once it is final',
+    () => page,
+    async () => {
+      const attempt = 'AAAAAAAAAAAAAAAAAAAAAA';
+      await open(attemptPage(templates, locale, attempt, { status: 'DELAYED', sentAt: SENT_AT }).html);
+      await expect(page.locator('meta[http-equiv="refresh"]').getAttribute('content')).resolves.toBe(
+        `5;url=/signup/sent?attempt=${attempt}`,
+      );
+      await expect(page.locator('#attempt-status').getAttribute('data-status')).resolves.toBe('DELAYED');
+      await expect(page.locator('time').textContent()).resolves.toBe(dateTimeInWords(SENT_AT, locale));
+      const { requests, loaders } = await open(attemptPage(templates, locale, attempt, { status: 'ACTIVE' }).html);
+      expect(requests).toEqual([]);
+      expect(loaders).toBe(0);
+      await expect(page.locator('meta[http-equiv="refresh"]').count()).resolves.toBe(0);
+      await expect(page.locator('time').count()).resolves.toBe(0);
     },
   );
 });

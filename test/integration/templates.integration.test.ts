@@ -105,6 +105,42 @@ test('the pages follow the browser: the code page in German for de, in English o
   });
 });
 
+test('the registration-attempt page follows the browser too: German for de, English otherwise; an expired one alike', async () => {
+  const registered = await client.api('POST', '/api/users/register', { json: client.newUser() });
+  expect(registered.status).toBe(202);
+  const page = async (attempt: string, lang?: string) => {
+    const res = await fetch(`${app.baseUrl}/signup/sent?attempt=${attempt}`, {
+      headers: lang ? { 'accept-language': lang } : {},
+    });
+    return {
+      status: res.status,
+      language: res.headers.get('content-language'),
+      vary: res.headers.get('vary'),
+      html: await res.text(),
+    };
+  };
+  const attempt = registered.body.attempt as string;
+  expect(await page(attempt, 'de-DE,de;q=0.9,en;q=0.5')).toMatchObject({
+    status: 200,
+    language: 'de',
+    vary: expect.stringContaining('Accept-Language'),
+    html: expect.stringMatching(
+      /<h1>Sehen Sie in Ihr Postfach<\/h1><p id="attempt-status" data-status="(QUEUED|SENT|DELIVERED)">/,
+    ),
+  });
+  expect(await page(attempt)).toMatchObject({
+    language: 'en',
+    html: expect.stringMatching(
+      /<h1>Check your inbox<\/h1><p id="attempt-status" data-status="(QUEUED|SENT|DELIVERED)">/,
+    ),
+  });
+  expect(await page('AAAAAAAAAAAAAAAAAAAAAA', 'de')).toMatchObject({
+    status: 404,
+    language: 'de',
+    html: expect.stringContaining('<h1>Diese Seite ist abgelaufen</h1>'),
+  });
+});
+
 test('an override directory with a broken template: the worker and the API exit non-zero, naming the file and line', async () => {
   const dir = mkdtempSync(join(process.env.TEST_DATA_DIR!, 'broken-templates-'));
   mkdirSync(join(dir, 'de'));

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acceptedLanguages, chooseLocale } from '../../domain/locale';
-import { templateFiles } from '../../infra/templates/catalog';
+import { PAGE_TEMPLATES, templateFiles, type PageName } from '../../infra/templates/catalog';
 import { durationInWords } from '../../infra/templates/duration';
 import { loadTemplateSet, TemplateError } from '../../infra/templates/template-set';
 
@@ -157,6 +157,68 @@ describe('pages', () => {
   it('the shared forms come as partials of the locale', () => {
     expect(builtIn.page('link-invalid', 'de', {}).html).toContain('Neuen Aktivierungslink senden');
     expect(builtIn.page('code-limited', 'en', {}).html).toContain('name="code"');
+  });
+
+  it('a page reloads itself only when asked to (the layout’s refresh), with the value escaped', () => {
+    expect(builtIn.page('check-inbox', 'en', {}).html).not.toContain('http-equiv');
+    expect(builtIn.page('attempt-expired', 'de', {}, { refresh: '5;url=/x?a="b' }).html).toContain(
+      '<meta http-equiv="refresh" content="5;url&#x3D;/x?a&#x3D;&quot;b">',
+    );
+  });
+
+  it('both built-in locales have every template of their own, the German pages in German', () => {
+    for (const locale of ['en', 'de']) {
+      expect([...builtIn.files(locale).values()].filter((f) => f.origin !== 'built-in')).toEqual([]);
+    }
+    for (const name of Object.keys(PAGE_TEMPLATES) as PageName[]) {
+      const variables = { token: 't', status: 'SENT', sentAt: '', sentAtText: '', refreshSeconds: '5' };
+      expect(builtIn.page(name, 'de', variables).title).not.toBe(builtIn.page(name, 'en', variables).title);
+    }
+  });
+});
+
+describe('the attempt pages (/signup/sent?attempt=…)', () => {
+  const variables = {
+    status: 'SENT',
+    sentAt: '2026-12-03T12:00:02.000Z',
+    sentAtText: 'Dec 3, 2026, 12:00:02 PM UTC',
+    refreshSeconds: '5',
+  };
+
+  it.each([
+    ['attempt-queued', 'Check your inbox', 'Sehen Sie in Ihr Postfach'],
+    ['attempt-sent', 'Check your inbox', 'Sehen Sie in Ihr Postfach'],
+    ['attempt-delivered', 'Check your inbox', 'Sehen Sie in Ihr Postfach'],
+    ['attempt-delayed', 'Your mail is delayed', 'Ihre Mail verzögert sich'],
+    ['attempt-bounced', 'This address does not accept mail', 'Diese Adresse nimmt keine Mails an'],
+    ['attempt-active', 'Your account is active', 'Ihr Konto ist aktiv'],
+    ['attempt-expired', 'This page has expired', 'Diese Seite ist abgelaufen'],
+    ['attempt-limited', 'Too many requests', 'Zu viele Anfragen'],
+  ] as const)('%s is titled "%s", in German "%s"', (name, en, de) => {
+    expect(builtIn.page(name, 'en', variables).title).toBe(en);
+    expect(builtIn.page(name, 'de', variables).title).toBe(de);
+  });
+
+  it('show the status, escaped, and the moment the mail server accepted the mail, when there is one', () => {
+    const sent = builtIn.page('attempt-sent', 'en', { ...variables, status: '<b>' });
+    expect(sent.html).toContain('<p id="attempt-status" data-status="&lt;b&gt;"><strong>&lt;b&gt;</strong>: ');
+    expect(sent.html).toContain(
+      'Accepted by our mail server at <time datetime="2026-12-03T12:00:02.000Z">Dec 3, 2026, 12:00:02 PM UTC</time>.',
+    );
+    expect(sent.html).toContain('This page updates itself every 5 seconds.');
+    expect(builtIn.page('attempt-queued', 'de', { ...variables, sentAt: '' }).html).not.toContain('<time');
+    expect(builtIn.page('attempt-bounced', 'de', variables).html).not.toContain('aktualisiert sich');
+  });
+
+  it('may use only their declared variables: a final one has no refreshSeconds, the problem pages none', () => {
+    const dir = overrides({
+      'en/attempt-active.html.hbs': '<p>{{status}} every {{refreshSeconds}} s</p>',
+      'de/attempt-expired.title.hbs': '{{status}}',
+    });
+    expect(refusal({ defaultLocale: 'en', overridesDir: dir }).map((p) => p.replace(`${dir}/`, ''))).toEqual([
+      'en/attempt-active.html.hbs:1: unknown variable "refreshSeconds" (this template may use: status, sentAt, sentAtText, lang)',
+      'de/attempt-expired.title.hbs:1: unknown variable "status" (this template may use: lang)',
+    ]);
   });
 });
 
