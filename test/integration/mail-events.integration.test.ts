@@ -1,8 +1,9 @@
 /**
  * The mail-event webhooks on the real stack (docs/mail-events.md): for each provider, an event signed as
- * that provider signs it is recorded once in `mail_events` and matched to the delivery of the mail it names
- * (by the Message-ID the delivery set, or by the provider's id from the SMTP server's reply); a wrongly signed
- * one is refused 401 and records nothing; the same post again is a duplicate. The SMTP server is the test's
+ * that provider signs it is recorded once in `mail_events`, matched to the delivery of the mail it names
+ * (by the Message-ID the delivery set, or by the provider's id from the SMTP server's reply), and reaches
+ * the flow (the message BOUNCED, the address suppressed); a wrongly signed one is refused 401 and records
+ * nothing; the same post again is a duplicate. The SMTP server is the test's
  * own, replying "250 Ok: queued as <id>" as providers do; SES's certificate is the test's own, served locally
  * (the host check off, as only a test may have it).
  */
@@ -176,7 +177,7 @@ beforeAll(async () => {
 });
 
 describe.each(Object.keys(providers))('%s', (provider) => {
-  test('a correctly signed bounce is recorded once, for the delivery it names; a wrongly signed one is refused and records nothing', async () => {
+  test('a correctly signed bounce is recorded once, for the delivery it names, and reaches the flow and the suppression list; a wrongly signed one is refused and records nothing', async () => {
     const sent = await sentMail();
     const refusalsBefore = total(await scrape(app.metricsUrls.api), 'reliable_signup_mail_event_refusals_total', {
       provider,
@@ -205,10 +206,28 @@ describe.each(Object.keys(providers))('%s', (provider) => {
     });
     expect(event.appliedAt).toBeInstanceOf(Date);
 
+    // It reached the flow: the delivery and its message BOUNCED, the address suppressed.
+    const message = await request(app.baseUrl, 'GET', `/api/messages/${sent.messageKey}`, { headers: client.admin });
+    expect(message.body.status).toBe('BOUNCED');
+    expect(message.body.confirms).toEqual(
+      expect.arrayContaining([expect.objectContaining({ consumerGroup: 'CID_OPC', status: 'BOUNCED' })]),
+    );
+    const listed = await request(app.baseUrl, 'GET', `/api/suppressions?email=${encodeURIComponent(sent.email)}`, {
+      headers: client.admin,
+    });
+    expect(listed.body.items).toEqual([expect.objectContaining({ email: sent.email, reason: 'hard-bounce' })]);
+
     const replayed = await post(provider, signed);
     expect(replayed.status).toBe(202);
     expect(replayed.body.events).toEqual([expect.objectContaining({ outcome: 'duplicate' })]);
     expect(await recorded({ recipient: sent.email })).toHaveLength(1);
+    expect(
+      (
+        await request(app.baseUrl, 'GET', `/api/suppressions?email=${encodeURIComponent(sent.email)}`, {
+          headers: client.admin,
+        })
+      ).body.items,
+    ).toHaveLength(1);
   });
 });
 
