@@ -7,6 +7,7 @@ import type { CollectedSpan } from '../stack/trace-collector';
 import { distribution } from './stats';
 
 const SERVER = 2;
+const DELIVERY = 'RunActivity:deliver';
 const isDb = (s: CollectedSpan, system: string) =>
   s.attributes['db.system'] === system || s.attributes['db.system.name'] === system;
 const duration = (s: CollectedSpan) => s.endMs - s.startMs;
@@ -38,12 +39,13 @@ export function stepsOf(trace: CollectedSpan[]): Steps | undefined {
   const start = trace.find((s) => s.name.startsWith('UpdateWithStartWorkflow:'));
   if (!root || !hash || !start) return undefined;
   const within = (outer: CollectedSpan) => (s: CollectedSpan) => s.startMs >= outer.startMs && s.endMs <= outer.endMs;
-  // The local activities the answer waits for: every activity run inside the update-with-start call.
+  // The local activities the answer waits for: every activity run inside the update-with-start call but
+  // the delivery, which may start and even end before a slow answer reaches the API.
   const localActivities = trace
-    .filter((s) => s.name.startsWith('RunActivity:') && within(start)(s))
+    .filter((s) => s.name.startsWith('RunActivity:') && s.name !== DELIVERY && within(start)(s))
     .sort((a, b) => a.startMs - b.startMs);
   if (localActivities.length === 0) return undefined;
-  const deliver = trace.find((s) => s.name === 'RunActivity:deliver');
+  const deliver = trace.find((s) => s.name === DELIVERY);
   const smtp = trace.find((s) => s.name === 'smtp send');
   const first = localActivities[0];
   const last = localActivities[localActivities.length - 1];
@@ -65,7 +67,8 @@ export function stepsOf(trace: CollectedSpan[]): Steps | undefined {
   steps["update's answer back (last local activity → answer)"] = start.endMs - last.endMs;
   steps['after the answer (API)'] = root.endMs - start.endMs;
   if (deliver) {
-    steps['answer → delivery picked up'] = deliver.startMs - last.endMs;
+    // From the answer, not from the last local activity: the update's answer back is a step of its own.
+    steps['answer → delivery picked up'] = deliver.startMs - start.endMs;
     steps.delivery = duration(deliver);
   }
   if (smtp) {
@@ -89,17 +92,31 @@ export function registrationSteps(spans: CollectedSpan[]): { startMs: number; en
     .sort((a, b) => a.startMs - b.startMs);
 }
 
+/** Each step's median and p95 in milliseconds, and its median share of the request in per cent. */
+export function breakdownOf(
+  registrations: { steps: Steps }[],
+): Record<string, { p50: number; p95: number; shareP50: number }> {
+  const names = [...new Set(registrations.flatMap((r) => Object.keys(r.steps)))];
+  return Object.fromEntries(
+    names.map((name) => {
+      const values = registrations.map((r) => r.steps[name]).filter((v): v is number => v !== undefined);
+      const shares = registrations
+        .filter((r) => r.steps[name] !== undefined)
+        .map((r) => (r.steps[name] / r.steps.request) * 100);
+      const d = distribution(values);
+      return [name, { p50: d.p50, p95: d.p95, shareP50: distribution(shares).p50 }];
+    }),
+  );
+}
+
 /** The breakdown table: each step's median and p95, and its median share of the request. */
 export function breakdownTable(registrations: { steps: Steps }[]): string {
-  const names = [...new Set(registrations.flatMap((r) => Object.keys(r.steps)))];
-  const rows = names.map((name) => {
-    const values = registrations.map((r) => r.steps[name]).filter((v): v is number => v !== undefined);
-    const shares = registrations
-      .filter((r) => r.steps[name] !== undefined)
-      .map((r) => (r.steps[name] / r.steps.request) * 100);
-    const d = distribution(values);
-    return [name, String(d.p50), String(d.p95), `${distribution(shares).p50} %`];
-  });
+  const rows = Object.entries(breakdownOf(registrations)).map(([name, d]) => [
+    name,
+    String(d.p50),
+    String(d.p95),
+    `${d.shareP50} %`,
+  ]);
   return markdown([['step', 'median ms', 'p95 ms', 'median share of request'], ...rows]);
 }
 

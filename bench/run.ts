@@ -25,7 +25,7 @@ import { hashLimit } from './hash-limit';
 import { runConcurrently, timed } from './load';
 import type { SmtpSink } from './smtp-sink';
 import { distribution, type Distribution } from './stats';
-import { breakdownTable, perThousandTable, registrationSteps } from './breakdown';
+import { breakdownOf, breakdownTable, perThousandTable, registrationSteps } from './breakdown';
 import { TraceCollector } from '../stack/trace-collector';
 
 const { values: opts } = parseArgs({
@@ -64,6 +64,8 @@ interface ScenarioResult {
   peakRssMb: Record<string, number>;
   /** CPU milliseconds per registration, by process, over the registration phase. */
   cpuMsPerRegistration?: Record<string, number>;
+  /** Where the time went (bench/breakdown.ts), over the registrations whose traces arrived complete. */
+  breakdown?: Breakdown;
   samples: { requestMs: number[]; mailMs: number[] };
 }
 
@@ -232,7 +234,7 @@ async function projectScenario(
     const cpuMsPerRegistration = Object.fromEntries(
       Object.entries(measured).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - cpuBefore[k]) * 1000) / count)]),
     );
-    if (traces) await printBreakdown(traces, `${workers} worker(s), concurrency ${concurrency}`);
+    const breakdown = traces && (await printBreakdown(traces, `${workers} worker(s), concurrency ${concurrency}`));
 
     // Activations: the link from each mail, then the success mail.
     const activated = r.users.slice(0, activations);
@@ -303,6 +305,7 @@ async function projectScenario(
         procs.map((p, i) => [i === procs.length - 1 ? 'api' : `worker${workers > 1 ? i + 1 : ''}`, peakRssMb(p.pid)]),
       ),
       cpuMsPerRegistration,
+      breakdown,
       samples: { requestMs: r.requestMs, mailMs: r.mailMs },
     };
   } finally {
@@ -312,8 +315,15 @@ async function projectScenario(
   }
 }
 
+interface Breakdown {
+  traces: number;
+  steps: ReturnType<typeof breakdownOf>;
+  /** Over more than a thousand registrations: the per-thousand table, line by line. */
+  perThousand?: string[];
+}
+
 /** The breakdown of the registrations whose traces arrived complete (through their SMTP span). */
-async function printBreakdown(traces: TraceCollector, scenario: string): Promise<void> {
+async function printBreakdown(traces: TraceCollector, scenario: string): Promise<Breakdown> {
   const smtpCount = () => traces.spans.filter((s) => s.name === 'smtp send').length;
   for (let waited = 0; smtpCount() < count && waited < 10_000; waited += 250) await sleep(250);
   const registrations = registrationSteps(traces.spans);
@@ -321,6 +331,11 @@ async function printBreakdown(traces: TraceCollector, scenario: string): Promise
   console.log(breakdownTable(registrations));
   const growth = perThousandTable(registrations);
   if (growth) console.log(`\nPer thousand registrations, ${scenario}:\n${growth}`);
+  return {
+    traces: registrations.length,
+    steps: breakdownOf(registrations),
+    ...(growth ? { perThousand: growth.split('\n') } : {}),
+  };
 }
 
 function table(limit: number, results: ScenarioResult[]): string {

@@ -56,11 +56,21 @@ test("a registration's steps come from its spans", () => {
     'workflow task between local activities': 0,
     "update's answer back (last local activity → answer)": 15,
     'after the answer (API)': 5,
-    'answer → delivery picked up': 30,
+    'answer → delivery picked up': 15,
     delivery: 40,
     '  SMTP': 25,
     'request → SMTP done': 140,
   });
+});
+
+test('a delivery that starts before the answer reaches the API is not counted as a local activity', () => {
+  const slowAnswer = registration(0).map((s) =>
+    s.name === 'RunActivity:deliver' ? { ...s, startMs: 85, endMs: 90 } : s,
+  );
+  const steps = stepsOf(slowAnswer)!;
+  expect(steps['local activities']).toBe(30);
+  expect(steps["update's answer back (last local activity → answer)"]).toBe(15);
+  expect(steps['answer → delivery picked up']).toBe(-10);
 });
 
 test('a trace without the update-with-start has no steps', () => {
