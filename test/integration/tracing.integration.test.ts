@@ -56,10 +56,13 @@ beforeAll(async () => {
     const trace = register && collector.trace(register.traceId);
     return Promise.resolve(trace && named(trace, 'smtp send').length > 0 && trace);
   }, 'the registration trace with its SMTP span');
-  activationSpan = await eventually(
-    () => Promise.resolve(collector.spans.find((s) => s.name === 'activation')),
-    'the activation span',
-  );
+  // The worker exports its spans on its own schedule: the activation's trace is complete once one of
+  // the worker's activity spans has arrived in it too.
+  activationSpan = await eventually(() => {
+    const span = collector.spans.find((s) => s.name === 'activation');
+    const complete = span && named(collector.trace(span.traceId), /^RunActivity:/).length > 0;
+    return Promise.resolve(complete && span);
+  }, 'the activation span, and an activity of the worker in its trace');
 }, 120_000);
 
 afterAll(async () => {
