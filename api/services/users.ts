@@ -1,4 +1,9 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { User } from '../../domain/models';
 import { TraceId } from '../../domain/search-attributes';
 import type { UserDoc } from '../../domain/models/user';
@@ -46,30 +51,44 @@ function view(user: UserDoc): UserView {
 
 /** Users for operators: by id, or by the address they registered with, with their registration's stage. */
 export function createUserService(deps: { client: Client }) {
+  /** The registration's workflow as Temporal describes it: its status and search attributes; none when gone. */
+  async function describe(handle: WorkflowHandle): Promise<WorkflowExecutionDescription | undefined> {
+    try {
+      return await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
   /**
    * A pending registration's stage comes from its running workflow (REGISTERING, AWAITING_ACTIVATION,
    * ACTIVATING); ENABLED and EXPIRED are final and are the user's status. A pending user whose workflow
    * no longer runs (terminated by hand) is shown as awaiting activation, as its record says.
    */
-  async function stageOf(user: UserDoc): Promise<RegistrationStage> {
+  async function stageOf(
+    user: UserDoc,
+    handle: WorkflowHandle,
+    description: WorkflowExecutionDescription | undefined,
+  ): Promise<RegistrationStage> {
     if (user.status !== 'DISABLED') return user.status;
-    const handle = deps.client.workflow.getHandle(user.workflowId);
+    if (description?.status.name !== 'RUNNING') return 'AWAITING_ACTIVATION';
     try {
-      if ((await handle.describe()).status.name === 'RUNNING') return await handle.query(stageQuery);
+      return await handle.query(stageQuery);
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return 'AWAITING_ACTIVATION';
     }
-    return 'AWAITING_ACTIVATION';
   }
 
   /**
    * The activation window as the registration's workflow keeps it, running or (within Temporal's
    * retention) closed; nothing when it cannot be asked: gone, or started before it kept one.
    */
-  async function activationOf(user: UserDoc): Promise<ActivationWindowView | undefined> {
+  async function activationOf(handle: WorkflowHandle): Promise<ActivationWindowView | undefined> {
     let window: ActivationWindow;
     try {
-      window = await deps.client.workflow.getHandle(user.workflowId).query(activationWindowQuery);
+      window = await handle.query(activationWindowQuery);
     } catch {
       return undefined;
     }
@@ -78,15 +97,6 @@ export function createUserService(deps: { client: Client }) {
         .filter(([, ms]) => typeof ms === 'number')
         .map(([key, ms]) => [key, new Date(ms as number)]),
     );
-  }
-
-  async function traceIdOf(workflowId: string): Promise<string | undefined> {
-    try {
-      return (await deps.client.workflow.getHandle(workflowId).describe()).typedSearchAttributes.get(TraceId);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
   }
 
   return {
@@ -103,11 +113,11 @@ export function createUserService(deps: { client: Client }) {
         (await User.findOne({ email: normalised }).lean()) ??
         (await User.findOne({ 'released.email': normalised }).sort({ createdAt: -1 }).lean());
       if (!user) throw new HttpError(404, 'USER_NOT_FOUND', 'No user registered with this e-mail address.');
-      const [stage, activation, traceId] = await Promise.all([
-        stageOf(user),
-        activationOf(user),
-        traceIdOf(user.workflowId),
-      ]);
+      const handle = deps.client.workflow.getHandle(user.workflowId);
+      // One describe serves the stage and the trace id; the window's query runs beside it.
+      const [description, activation] = await Promise.all([describe(handle), activationOf(handle)]);
+      const stage = await stageOf(user, handle, description);
+      const traceId = description?.typedSearchAttributes.get(TraceId);
       return {
         ...view(user),
         workflowId: user.workflowId,
