@@ -4,7 +4,7 @@
  * the search attributes and the retention schedule; SIGTERM / SIGINT let in-flight tasks finish.
  */
 // First: the instrumentations patch the modules the imports below load.
-import { activityTracing, tracing, WORKFLOW_TRACING_INTERCEPTORS } from './tracing';
+import { activityTracing, tracing, WORKFLOW_TRACING_INTERCEPTORS, workflowSpanSinks } from './tracing';
 import { Client, Connection } from '@temporalio/client';
 import {
   DefaultLogger,
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
         activity: activityTracing,
         workflowModules: 'workflowsPath' in code ? [WORKFLOW_TRACING_INTERCEPTORS] : [],
       },
+      sinks: workflowSpanSinks(),
       activities: createProducerActivities({
         redis,
         tokenSecret: config.activation.tokenSecret,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 const workflowsPath = require.resolve('../workflows');
 const failureConverterPath = require.resolve('../infra/failure-converter');
-/** The trace context's way from a workflow's callers to its activities (workflows/trace-propagation.ts). */
-const workflowInterceptorModules = [require.resolve('../workflows/trace-propagation')];
+/** The workflows' part of a trace (workflows/tracing.ts), in every bundle: the worker may or may not export it. */
+const workflowInterceptorModules = [require.resolve('../workflows/tracing')];
 
 /** Where `npm run build` writes the bundle: `dist/workflow-bundle.js`, beside the built worker's folder. */
 const builtBundlePath = join(__dirname, '..', 'workflow-bundle.js');

@@ -50,12 +50,14 @@ beforeAll(async () => {
   const { userId } = await client.lookUp(user.email);
   await client.messageWith(userId, 'ACTIVE_USER_SUCCESS', 'FINISHED');
 
-  // The registration's trace is complete once its mail's SMTP span has arrived, the activation's once its span has.
+  // The registration's trace is complete once its mail's SMTP span and its workflow's run have arrived.
   registrationTrace = await eventually(() => {
     const register = collector.spans.find((s) => s.kind === 2 && s.attributes['http.route'] === '/api/users/register');
     const trace = register && collector.trace(register.traceId);
-    return Promise.resolve(trace && named(trace, 'smtp send').length > 0 && trace);
-  }, 'the registration trace with its SMTP span');
+    const complete =
+      trace && named(trace, 'smtp send').length > 0 && named(trace, 'RunWorkflow:registration').length > 0;
+    return Promise.resolve(complete && trace);
+  }, 'the registration trace with its SMTP span and its workflow run, which ends after the activation');
   // The worker exports its spans on its own schedule: the activation's trace is complete once one of
   // the worker's activity spans has arrived in it too.
   activationSpan = await eventually(() => {
@@ -84,8 +86,17 @@ test('it spans the API, the hash, the update-with-start, the workflow, its activ
   expect(services).toEqual(new Set(['reliable-signup-api', 'reliable-signup-worker']));
   expect(named(registrationTrace, 'password hash')).toHaveLength(1);
   expect(named(registrationTrace, 'UpdateWithStartWorkflow:registered')).toHaveLength(1);
-  // The workflow's local activities (its first steps) and its delivery, each continuing the caller's trace.
-  expect(named(registrationTrace, /^RunActivity:/).length).toBeGreaterThanOrEqual(2);
+  // The workflow: its run and the update that answered the request, in the worker.
+  const [run] = named(registrationTrace, 'RunWorkflow:registration');
+  const [update] = named(registrationTrace, 'HandleUpdate:registered');
+  expect([run?.service, update?.service]).toEqual(['reliable-signup-worker', 'reliable-signup-worker']);
+  // Each local activity it schedules (its first steps) a span of the workflow, with the activity's run under it.
+  const scheduled = named(registrationTrace, /^StartActivity:/);
+  expect(scheduled.map((s) => s.name)).toEqual(expect.arrayContaining(['StartActivity:deliver']));
+  const runs = named(registrationTrace, /^RunActivity:/);
+  expect(runs.length).toBeGreaterThanOrEqual(2);
+  const parentOf = (s: CollectedSpan) => registrationTrace.find((p) => p.spanId === s.parentSpanId);
+  expect(runs.filter((r) => !parentOf(r)?.name.startsWith('StartActivity:'))).toEqual([]);
   expect(named(registrationTrace, 'RunActivity:deliver').length).toBeGreaterThanOrEqual(1);
   expect(
     registrationTrace.filter(
@@ -105,6 +116,7 @@ test('the activation is a trace of its own, linked to the registration', () => {
   expect(activationSpan.traceId).not.toBe(registrationTrace[0].traceId);
   expect(activationSpan.links.map((l) => l.traceId)).toContain(registrationTrace[0].traceId);
   const activationTrace = collector.trace(activationSpan.traceId);
+  expect(named(activationTrace, 'HandleUpdate:activate')).toHaveLength(1);
   expect(named(activationTrace, /^RunActivity:/).length).toBeGreaterThanOrEqual(1);
 });
 
