@@ -29,9 +29,9 @@ export function coveredMs(spans: CollectedSpan[]): number {
 export type Steps = Record<string, number>;
 
 /**
- * The steps of one registration trace, in the order a request goes through them. The workflow task
- * itself has no span (workflows/trace-propagation.ts says why): it is the time from the update-with-start
- * to its first local activity, between them, and from the last one to the answer.
+ * The steps of one registration trace, in the order a request goes through them. The workflow task's
+ * own time is no span's (workflow spans carry workflow time, docs/tracing.md): it is the time from the
+ * update-with-start to its first local activity, between them, and from the last one to the answer.
  */
 export function stepsOf(trace: CollectedSpan[]): Steps | undefined {
   const root = trace.find((s) => !s.parentSpanId && s.kind === SERVER);
