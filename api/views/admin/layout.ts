@@ -12,7 +12,7 @@ th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .notice{background:#e6f4ea;border:1px solid #34a853;padding:.5rem}.error{background:#fde7ea;border:1px solid #b00020;padding:.5rem}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}form.filters label{display:flex;flex-direction:column;font-size:.9rem}
 a:focus,button:focus,input:focus,select:focus{outline:3px solid #f9a825;outline-offset:1px}
-pre{background:#f6f6f6;padding:.5rem;overflow:auto}
+pre{background:#f6f6f6;padding:.5rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere}
 `;
 
 export interface PageContext {
