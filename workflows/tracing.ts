@@ -11,7 +11,7 @@
  * caller's header onto the activities and child workflows it schedules, where the worker's activity
  * interceptor continues the trace, and records no span of its own.
  */
-import type { Headers, Payload } from '@temporalio/common';
+import { defaultPayloadConverter, type Headers, type Payload } from '@temporalio/common';
 import {
   OpenTelemetryInboundInterceptor,
   OpenTelemetryInternalsInterceptor,
@@ -22,6 +22,18 @@ import { patched, type WorkflowInterceptorsFactory } from '@temporalio/workflow'
 const TRACE_HEADER = '_tracer-data';
 export const WORKFLOW_SPANS = 'workflow-spans';
 
+/** Whether a call carries a trace: a W3C `traceparent` in the header the client interceptor sets. */
+function carriesTrace(headers: Headers): boolean {
+  const header = headers[TRACE_HEADER];
+  if (!header) return false;
+  try {
+    const carrier = defaultPayloadConverter.fromPayload<Record<string, unknown>>(header);
+    return typeof carrier?.traceparent === 'string';
+  } catch {
+    return false;
+  }
+}
+
 export const interceptors: WorkflowInterceptorsFactory = () => {
   // Per workflow execution: the factory runs once for each.
   const spans = { inbound: new OpenTelemetryInboundInterceptor(), outbound: new OpenTelemetryOutboundInterceptor() };
@@ -30,7 +42,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
    * Decided once, by the first start, update or signal the execution handles (the same one on every
    * replay). Validators and queries never decide: they may not record a command.
    */
-  const decide = (headers: Headers) => (traced ??= headers[TRACE_HEADER] !== undefined && patched(WORKFLOW_SPANS));
+  const decide = (headers: Headers) => (traced ??= carriesTrace(headers) && patched(WORKFLOW_SPANS));
 
   let lastCallerContext: Payload | undefined;
   const remember = (headers: Headers) => {
