@@ -24,6 +24,13 @@ export const MESSAGE_STATUSES = [
   'COMPLAINED',
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+/** The final states retention deletes once they are old; a DEAD message waits for an operator. */
+export const RETAINED_FINAL_STATUSES = [
+  'FINISHED',
+  'CANCELLED',
+  'BOUNCED',
+  'COMPLAINED',
+] as const satisfies readonly MessageStatus[];
 
 export const CONFIRM_STATUSES = ['UNCONFIRMED', 'CONFIRMED', 'CONSUMED', 'DEAD', 'BOUNCED', 'COMPLAINED'] as const;
 export type ConfirmStatus = (typeof CONFIRM_STATUSES)[number];

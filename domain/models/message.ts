@@ -39,7 +39,7 @@ schema.index({ createdAt: -1, _id: -1 });
 schema.index({ status: 1, createdAt: -1, _id: -1 });
 schema.index({ topic: 1, createdAt: -1, _id: -1 });
 schema.index({ userId: 1, createdAt: -1, _id: -1 });
-// Retention (activities/retention.ts): the FINISHED messages last changed before the cutoff, oldest first,
+// Retention (activities/retention.ts): the final messages last changed before the cutoff, oldest first,
 // a batch at a time. Without it each batch reads every FINISHED message, most of the collection, and sorts them.
 schema.index({ status: 1, updatedAt: 1 });
 

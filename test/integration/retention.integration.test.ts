@@ -1,9 +1,9 @@
-/** Retention runs as a Temporal Schedule: old FINISHED audit records go, DEAD and recent ones stay. */
+/** Retention runs as a Temporal Schedule: old audit records in a final state go, DEAD and recent ones stay. */
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../config';
-import { AuditTransition, Confirm, Message } from '../../domain/models';
+import { AuditTransition, Confirm, MailEventRecord, Message, Suppression } from '../../domain/models';
 import { dataConverter } from '../../infra/temporal';
 import { retentionScheduleId } from '../../workers/retention-schedule';
 import { startApp, type RunningApp } from '../setup/app';
@@ -80,4 +80,55 @@ test('the schedule exists, runs daily, and a run deletes only FINISHED records o
     expect(await Confirm.exists({ messageKey: kept })).toBeTruthy();
     expect(await AuditTransition.exists({ messageKey: kept })).toBeTruthy();
   }
+});
+
+async function insertMailEvent(createdAt: Date, messageKey?: string): Promise<string> {
+  const eventId = randomUUID();
+  await MailEventRecord.collection.insertOne({
+    provider: 'generic',
+    eventId,
+    type: 'bounce',
+    bounceType: 'hard',
+    recipient: `${eventId}@example.test`,
+    at: createdAt,
+    createdAt,
+    ...(messageKey ? { target: { messageKey, consumerGroup: 'CID_OPC' } } : {}),
+  });
+  return eventId;
+}
+
+test('a run deletes old CANCELLED, BOUNCED and COMPLAINED messages too, with their provider events; suppressions stay', async () => {
+  const schedule = client.schedule.getHandle(retentionScheduleId(app.env.TEMPORAL_TASK_QUEUE!));
+  const oldFinal = await Promise.all(
+    ['CANCELLED', 'BOUNCED', 'COMPLAINED'].map((status) => insertMessage(status, daysAgo(8))),
+  );
+  const bounceOfOld = await insertMailEvent(daysAgo(8), oldFinal[1]);
+  const oldUnmatched = await insertMailEvent(daysAgo(8));
+  const recentUnmatched = await insertMailEvent(daysAgo(1));
+  const recentBounced = await insertMessage('BOUNCED', daysAgo(1));
+  const bounceOfRecent = await insertMailEvent(daysAgo(1), recentBounced);
+  const suppressed = `${randomUUID()}@example.test`;
+  await Suppression.create({
+    _id: suppressed,
+    email: suppressed,
+    reason: 'hard-bounce',
+    event: { provider: 'generic', eventId: bounceOfOld, messageKey: oldFinal[1] },
+    at: daysAgo(8),
+  });
+
+  await schedule.trigger();
+  await eventually(
+    async () => (await Message.countDocuments({ messageKey: { $in: oldFinal } })) === 0,
+    'old CANCELLED, BOUNCED and COMPLAINED messages deleted',
+  );
+  expect(await Confirm.countDocuments({ messageKey: { $in: oldFinal } })).toBe(0);
+  expect(await AuditTransition.countDocuments({ messageKey: { $in: oldFinal } })).toBe(0);
+  await eventually(
+    async () => (await MailEventRecord.countDocuments({ eventId: { $in: [bounceOfOld, oldUnmatched] } })) === 0,
+    'the old provider events deleted',
+  );
+  expect(await MailEventRecord.exists({ eventId: recentUnmatched })).toBeTruthy();
+  expect(await MailEventRecord.exists({ eventId: bounceOfRecent })).toBeTruthy();
+  expect(await Message.exists({ messageKey: recentBounced })).toBeTruthy();
+  expect(await Suppression.exists({ _id: suppressed })).toBeTruthy();
 });
