@@ -20,6 +20,7 @@ import {
   type Consumer,
   type OutgoingMessage,
 } from '../domain/messaging';
+import { SUPPRESSED } from '../domain/delivery';
 import { MAIL_CONSUMER } from '../domain/subscriptions';
 import { tokenCheckOf } from '../domain/token-check';
 import { accountNotice } from './account-notice';
@@ -160,6 +161,12 @@ const WINDOW_FROM_MAIL_ACCEPTED = 'activation-window-from-mail-accepted';
  * signalled while it waits for the click, ends it: stage BOUNCED, the address and login name released.
  */
 const MAIL_REFUSED_ENDS_WAIT = 'mail-refused-ends-wait';
+/**
+ * The patch under which the mail consumer's refusal of one of the registration's mails because its
+ * address is on the suppression list (its delivery DEAD as SUPPRESSED), while it waits for the click,
+ * ends it as a bounce does: stage BOUNCED, the address and login name released.
+ */
+const SUPPRESSED_ENDS_WAIT = 'suppressed-ends-wait';
 /** The patch under which one reminder mail goes a set time before the activation window closes. */
 const ACTIVATION_REMINDER = 'activation-reminder';
 
@@ -264,6 +271,7 @@ class Registration {
       { maxAttempts: input.deliveryMaxAttempts, pickupTimeoutSeconds: input.deliveryPickupTimeoutSeconds },
       (key, status) => this.attributes.update({ messages: { [key]: status } }),
       (key, consumerGroup) => this.onConsumed(key, consumerGroup),
+      (_key, consumerGroup, failureType) => this.onDeliveryDead(consumerGroup, failureType),
     );
     setHandler(stageQuery, () => this.stage);
     setHandler(activationWindowQuery, () => this.activationWindow());
@@ -490,6 +498,18 @@ class Registration {
     const messageKey: unknown = refused?.messageKey;
     if (typeof messageKey !== 'string' || !this.sentMessageKeys.has(messageKey)) return;
     if (this.stage !== 'AWAITING_ACTIVATION' || !patched(MAIL_REFUSED_ENDS_WAIT)) return;
+    this.setStage('BOUNCED');
+  }
+
+  /**
+   * A delivery of one of this registration's mails is DEAD. Refused by the mail consumer because the
+   * address is suppressed, it will never reach the address: a registration still waiting for the click
+   * stops waiting, as on a bounce (the main line releases the user). Any other DEAD delivery waits for an
+   * operator's resend.
+   */
+  private onDeliveryDead(consumerGroup: string, failureType: string | undefined): void {
+    if (consumerGroup !== MAIL_CONSUMER || failureType !== SUPPRESSED) return;
+    if (this.stage !== 'AWAITING_ACTIVATION' || !patched(SUPPRESSED_ENDS_WAIT)) return;
     this.setStage('BOUNCED');
   }
 

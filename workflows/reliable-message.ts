@@ -1,5 +1,6 @@
 import {
   ActivityFailure,
+  ApplicationFailure,
   condition,
   defineSignal,
   proxyActivities,
@@ -31,6 +32,12 @@ export type StatusListener = (messageKey: string, status: 'SENDING' | 'DEAD' | '
 export type ConsumedListener = (messageKey: string, consumerGroup: string) => void;
 
 /**
+ * Told when one consumer's delivery of a message has become DEAD, with the type of the failure that
+ * ended its attempts (SUPPRESSED, SMTP_REJECTED, …; none for a timeout or an untyped error).
+ */
+export type DeadListener = (messageKey: string, consumerGroup: string, failureType: string | undefined) => void;
+
+/**
  * The workflow side of the reliable-message flow after the local transaction: confirm the message
  * (SENDING + one confirm per subscribed consumer), deliver it to every consumer on its own task queue,
  * FINISHED when all have consumed it: by the last consumer's delivery, or here if none of them did
@@ -47,6 +54,7 @@ export class ReliableMessages {
     private readonly policy: DeliveryPolicy,
     private readonly onStatus: StatusListener = () => undefined,
     private readonly onConsumed: ConsumedListener = () => undefined,
+    private readonly onDead: DeadListener = () => undefined,
   ) {
     setHandler(resendSignal, (request) => {
       // A signal sent by hand without a message key must not fail the workflow task: it is ignored.
@@ -108,6 +116,8 @@ export class ReliableMessages {
         this.resent.delete(messageKey);
         await bookkeeping.markDead({ messageKey, consumerGroup: consumer.consumerGroup, error, round });
         this.onStatus(messageKey, 'DEAD');
+        const failureType = err.cause instanceof ApplicationFailure ? (err.cause.type ?? undefined) : undefined;
+        this.onDead(messageKey, consumer.consumerGroup, failureType);
         await condition(() => this.resent.has(messageKey));
         // One resend may revive several dead consumers at once: the first of them counts the resend.
         const resend = this.resends.get(messageKey) ?? 0;

@@ -4,6 +4,8 @@
  * - a hard bounce makes the delivery and the message BOUNCED, suppresses the address, ends the waiting
  *   registration as BOUNCED (address free again), and the attempt says so; the next registration of the
  *   address is refused before any SMTP connection;
+ * - a registration of an address already suppressed ends BOUNCED at once, as a bounce does: the
+ *   attempt says so, its login name is free again, and no SMTP connection is made;
  * - three soft bounces within the window count as a hard one;
  * - a delivery report shows as DELIVERED on the attempt.
  */
@@ -65,6 +67,7 @@ afterAll(async () => {
 });
 
 interface Trail {
+  messageKey: string;
   status: string;
   lastError?: string;
   history: { status: string; detail?: string }[];
@@ -168,6 +171,67 @@ test('a hard bounce: BOUNCED delivery and message, the address suppressed, the r
   expect(await attemptReaches(again, 'BOUNCED')).toMatchObject({ status: 'BOUNCED' });
   expect(connections.opened).toBe(openedBefore);
   expect(delivered.filter((to) => to === user.email)).toHaveLength(1);
+});
+
+test('a registration of an address already suppressed ends BOUNCED at once: the attempt says so, its login name is free again, no SMTP connection is made', async () => {
+  // A hard bounce of an earlier registration's mail puts the address on the suppression list.
+  const earlier = await mailed();
+  const diagnostic = '550 5.1.1 User unknown';
+  await provider.report(earlier.messageKey, {
+    type: 'bounce',
+    bounceType: 'hard',
+    recipient: earlier.user.email,
+    diagnostic,
+  });
+  await eventually(
+    async () => (await client.lookUp(earlier.user.email)).status === 'BOUNCED',
+    'the earlier registration to be BOUNCED',
+  );
+  await eventually(async () => connections.open === 0, 'the idle SMTP connections to close');
+  const openedBefore = connections.opened;
+
+  const user = { ...earlier.user, loginName: `${earlier.user.loginName}_again` };
+  const attempt = await register(user);
+  // The registration stops waiting at once: BOUNCED, its user released, as after a bounce.
+  const released = await eventually(async () => {
+    const found = await client.lookUp(user.email);
+    return found.userId !== earlier.userId && found.stage === 'BOUNCED' && found.status === 'BOUNCED' && found;
+  }, 'the registration of the suppressed address to be BOUNCED and its user released');
+  expect(released).toMatchObject({ email: user.email, loginName: user.loginName });
+  expect(await attemptStatus(attempt)).toEqual({
+    status: 'BOUNCED',
+    reportedAt: expect.any(String),
+    message: 'This address does not accept mail — check it and register again.',
+  });
+
+  // The audit trail: the activation message and its mail delivery DEAD as suppressed, after one attempt.
+  const refused = (await client.messageWith(released.userId, 'ACTIVE_USER', 'DEAD')) as Trail;
+  expect(refused.history.map((h) => h.status)).toEqual(['WAIT_SEND', 'SENDING', 'DEAD']);
+  expect(refused.lastError).toBe('CID_OPC: SUPPRESSED: the address is on the suppression list (hard-bounce)');
+  expect(mailConfirm(refused)).toMatchObject({
+    status: 'DEAD',
+    consumeCount: 1,
+    lastError: 'SUPPRESSED: the address is on the suppression list (hard-bounce)',
+  });
+  expect(mailConfirm(refused).history.map((h) => h.status)).toEqual(['UNCONFIRMED', 'CONFIRMED', 'DEAD']);
+  // Its workflow has ended, so an operator cannot resend the message to the suppressed address.
+  const resend = await client.api('POST', `/api/messages/${refused.messageKey}/resend`, { headers: client.admin });
+  expect(resend.status).toBe(409);
+  expect(resend.body.error.code).toBe('FLOW_NOT_RUNNING');
+
+  // Nothing was sent: no connection to the SMTP server since the address was suppressed.
+  expect(connections.opened).toBe(openedBefore);
+  expect(delivered.filter((to) => to === user.email)).toHaveLength(1);
+
+  // The login name is free again at once, for a registration with another address.
+  const elsewhere = { ...user, email: client.newUser().email };
+  const again = await client.retryingUnavailable('POST', '/api/users/register', { json: elsewhere });
+  expect(again.status).toBe(202);
+  expect(await client.lookUp(elsewhere.email)).toMatchObject({
+    loginName: user.loginName,
+    stage: 'AWAITING_ACTIVATION',
+    status: 'DISABLED',
+  });
 });
 
 test('soft bounces change nothing until the third within the window, which counts as hard', async () => {

@@ -18,6 +18,7 @@ import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DeliverActivity, ProducerActivities } from '../../activities';
 import { createFirstStepsActivities } from '../../activities/first-steps';
+import { suppressedFailure } from '../../activities/consumers/mail';
 import {
   ACCOUNT_EXISTS_NOTICE,
   ACTIVE_USER,
@@ -1235,6 +1236,98 @@ describe('a bounce or a complaint', () => {
           if (!(err instanceof WorkflowNotFoundError)) throw err;
         });
       expect(await handle.result()).toEqual({ userId, stage: 'ENABLED' });
+      expect(s.named('bounceUser')).toHaveLength(0);
+    });
+  });
+});
+
+describe('a suppressed address', () => {
+  /** The mail consumer as it refuses a suppressed address: at once, for good, before any SMTP traffic. */
+  const refusedAsSuppressed = () => {
+    throw suppressedFailure('hard-bounce');
+  };
+  /**
+   * The distinct arguments the local step was called with. The workflow ends in the task that records the
+   * DEAD: when the other consumer's delivery completes during that task, the server refuses its completion
+   * and the task's local steps run again on the retry. They are idempotent, so each is counted once.
+   */
+  const distinctCalls = (s: Awaited<ReturnType<typeof scenario>>, name: string) => [
+    ...new Map(s.named(name).map((c) => [JSON.stringify(c.args), c.args])).values(),
+  ];
+
+  test('its activation mail refused: the registration ends BOUNCED before any timer, its user released (bounceUser), nothing sent, no reminder', async () => {
+    const s = await scenario({
+      replaceable: { ceilingSeconds: 72 * 3600 },
+      reminderHours: 6,
+      consumers: { [MAIL]: refusedAsSuppressed },
+    });
+    await s.run(async () => {
+      const { handle, userId } = await s.registeredAndStarted();
+      expect(await handle.result()).toEqual({ userId, stage: 'BOUNCED' });
+
+      const { messageKey } = s.message(ACTIVE_USER);
+      expect(distinctCalls(s, 'markDead')).toEqual([
+        {
+          messageKey,
+          consumerGroup: MAIL,
+          error: 'SUPPRESSED: the address is on the suppression list (hard-bounce)',
+          round: 0,
+        },
+      ]);
+      expect(s.named('deliver').filter((c) => c.args.consumerGroup === MAIL)).toHaveLength(1);
+      expect(s.consumed[MAIL]).toBe(0);
+      expect(distinctCalls(s, 'bounceUser')).toEqual([{ userId }]);
+      expect(s.named('expireUser')).toHaveLength(0);
+      expect(s.named('recordPendingMessage').map((c) => c.args.tag)).toEqual([ACTIVE_USER]);
+      expect(await reported(handle, Stage)).toEqual(['AWAITING_ACTIVATION', 'BOUNCED']);
+      // It did not wait out the activation window or the ceiling: no timer of it ever fired.
+      const events = (await handle.fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.timerFiredEventAttributes)).toEqual([]);
+    });
+  });
+
+  test('a resent activation mail refused, after the first one left: the registration ends BOUNCED', async () => {
+    let firstMail: string | undefined;
+    const s = await scenario({
+      replaceable: {},
+      consumers: {
+        [MAIL]: ({ messageKey }) => {
+          firstMail ??= messageKey;
+          if (messageKey !== firstMail) refusedAsSuppressed();
+        },
+      },
+    });
+    await s.run(async () => {
+      const { handle, userId } = await s.registeredAndMailed();
+      await handle.signal(resendActivationSignal, { tokenSalt: 'salt-resent' });
+      expect(await handle.result()).toEqual({ userId, stage: 'BOUNCED' });
+      const resent = s.named('recordPendingMessage').find((c) => c.args.messageKey !== firstMail)!.args.messageKey;
+      expect(distinctCalls(s, 'markDead')).toEqual([
+        expect.objectContaining({
+          messageKey: resent,
+          consumerGroup: MAIL,
+          error: expect.stringMatching(/^SUPPRESSED/),
+        }),
+      ]);
+      expect(distinctCalls(s, 'bounceUser')).toEqual([{ userId }]);
+      expect(s.consumed[MAIL]).toBe(1);
+    });
+  });
+
+  test('a mail DEAD for another reason still waits for an operator’s resend', async () => {
+    const s = await scenario({
+      deliveryMaxAttempts: 2,
+      consumers: {
+        [MAIL]: () => {
+          throw ApplicationFailure.create({ type: 'SMTP_REJECTED', message: '550 relay denied', nonRetryable: true });
+        },
+      },
+    });
+    await s.run(async () => {
+      const { handle } = await s.registeredAndStarted();
+      await waitUntil(() => s.named('markDead').length === 1, 'the activation mail to be DEAD');
+      await skip(HOUR);
+      expect(await handle.query(stageQuery)).toBe('AWAITING_ACTIVATION');
       expect(s.named('bounceUser')).toHaveLength(0);
     });
   });

@@ -35,6 +35,35 @@ test('a registration recorded before locales existed has none in its input, and 
   );
 });
 
+test('a registration of an address already on the suppression list, recorded under the patch suppressed-ends-wait, ended BOUNCED as its mail was refused, and replays', async () => {
+  const json = JSON.parse(readFileSync(join(dir, 'bounced-address-suppressed.json'), 'utf8'));
+  const events = json.events as {
+    eventType: string;
+    markerRecordedEventAttributes?: { markerName: string; details?: Record<string, { payloads: JsonPayload[] }> };
+    workflowExecutionCompletedEventAttributes?: { result: { payloads: JsonPayload[] } };
+  }[];
+  const converter = loadDataConverter(dataConverter(loadConfig({})));
+  const patches = await Promise.all(
+    events
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+      .map(async (e) => {
+        const stored = e.markerRecordedEventAttributes!.details!['patch-data'].payloads;
+        const [data] = (await decodeArrayFromPayloads(converter, stored.map(payloadFromJson))) as { id: string }[];
+        return data.id;
+      }),
+  );
+  expect(patches).toContain('suppressed-ends-wait');
+  // No timer fired: it ended when the refusal came, not at its window's or its ceiling's end.
+  expect(events.map((e) => e.eventType)).not.toContain('EVENT_TYPE_TIMER_FIRED');
+  const stored = events.at(-1)!.workflowExecutionCompletedEventAttributes!.result.payloads;
+  const [result] = await decodeArrayFromPayloads(converter, stored.map(payloadFromJson));
+  expect(result).toEqual({ userId: expect.any(String), stage: 'BOUNCED' });
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: workflowBundlePath() }, dataConverter: dataConverter(loadConfig({})) },
+    historyFromJSON(json),
+  );
+});
+
 test.each(histories)('%s replays with the current workflow code', async (file) => {
   const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
   await Worker.runReplayHistory(
