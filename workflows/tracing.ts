@@ -12,11 +12,7 @@
  * interceptor continues the trace, and records no span of its own.
  */
 import { defaultPayloadConverter, type Headers, type Payload } from '@temporalio/common';
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type * as TemporalTracing from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import { patched, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
 
 const TRACE_HEADER = '_tracer-data';
@@ -34,15 +30,34 @@ function carriesTrace(headers: Headers): boolean {
   }
 }
 
+/**
+ * Temporal's workflow interceptors, loaded by a traced workflow only. The SDK keeps a module cache per
+ * workflow, so each workflow that loads OpenTelemetry evaluates all of it afresh: a cost an untraced
+ * workflow does not pay (docs/tracing.md).
+ */
+function temporalTracing() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, see above
+  const otel = require('@temporalio/interceptors-opentelemetry/lib/workflow') as typeof TemporalTracing;
+  return {
+    inbound: new otel.OpenTelemetryInboundInterceptor(),
+    outbound: new otel.OpenTelemetryOutboundInterceptor(),
+    internals: new otel.OpenTelemetryInternalsInterceptor(),
+  };
+}
+
 export const interceptors: WorkflowInterceptorsFactory = () => {
   // Per workflow execution: the factory runs once for each.
-  const spans = { inbound: new OpenTelemetryInboundInterceptor(), outbound: new OpenTelemetryOutboundInterceptor() };
-  let traced: boolean | undefined;
+  let decided = false;
+  let spans: ReturnType<typeof temporalTracing> | undefined;
   /**
    * Decided once, by the first start, update or signal the execution handles (the same one on every
    * replay). Validators and queries never decide: they may not record a command.
    */
-  const decide = (headers: Headers) => (traced ??= carriesTrace(headers) && patched(WORKFLOW_SPANS));
+  const decide = (headers: Headers) => {
+    if (!decided && carriesTrace(headers) && patched(WORKFLOW_SPANS)) spans = temporalTracing();
+    decided = true;
+    return spans;
+  };
 
   let lastCallerContext: Payload | undefined;
   const remember = (headers: Headers) => {
@@ -58,32 +73,43 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
       {
         execute: (input, next) => {
           remember(input.headers);
-          return decide(input.headers) ? spans.inbound.execute(input, next) : next(input);
+          const traced = decide(input.headers);
+          return traced ? traced.inbound.execute(input, next) : next(input);
         },
         handleUpdate: (input, next) => {
           remember(input.headers);
-          return decide(input.headers) ? spans.inbound.handleUpdate(input, next) : next(input);
+          const traced = decide(input.headers);
+          return traced ? traced.inbound.handleUpdate(input, next) : next(input);
         },
         handleSignal: (input, next) => {
           remember(input.headers);
-          return decide(input.headers) ? spans.inbound.handleSignal(input, next) : next(input);
+          const traced = decide(input.headers);
+          return traced ? traced.inbound.handleSignal(input, next) : next(input);
         },
-        validateUpdate: (input, next) => (traced ? spans.inbound.validateUpdate(input, next) : next(input)),
-        handleQuery: (input, next) => (traced ? spans.inbound.handleQuery(input, next) : next(input)),
+        validateUpdate: (input, next) => (spans ? spans.inbound.validateUpdate(input, next) : next(input)),
+        handleQuery: (input, next) => (spans ? spans.inbound.handleQuery(input, next) : next(input)),
       },
     ],
     outbound: [
       {
-        scheduleActivity: (input, next) => (traced ? spans.outbound.scheduleActivity(input, next) : next(carry(input))),
+        scheduleActivity: (input, next) => (spans ? spans.outbound.scheduleActivity(input, next) : next(carry(input))),
         scheduleLocalActivity: (input, next) =>
-          traced ? spans.outbound.scheduleLocalActivity(input, next) : next(carry(input)),
+          spans ? spans.outbound.scheduleLocalActivity(input, next) : next(carry(input)),
         startChildWorkflowExecution: (input, next) =>
-          traced ? spans.outbound.startChildWorkflowExecution(input, next) : next(carry(input)),
-        signalWorkflow: (input, next) => (traced ? spans.outbound.signalWorkflow(input, next) : next(input)),
-        continueAsNew: (input, next) => (traced ? spans.outbound.continueAsNew(input, next) : next(input)),
-        getLogAttributes: (input, next) => (traced ? spans.outbound.getLogAttributes(input, next) : next(input)),
+          spans ? spans.outbound.startChildWorkflowExecution(input, next) : next(carry(input)),
+        signalWorkflow: (input, next) => (spans ? spans.outbound.signalWorkflow(input, next) : next(input)),
+        continueAsNew: (input, next) => (spans ? spans.outbound.continueAsNew(input, next) : next(input)),
+        getLogAttributes: (input, next) => (spans ? spans.outbound.getLogAttributes(input, next) : next(input)),
       },
     ],
-    internals: [new OpenTelemetryInternalsInterceptor()],
+    internals: [
+      {
+        dispose: (input, next) => {
+          // Temporal's is async, but calls `next` before it could wait for anything.
+          if (spans) void spans.internals.dispose(input, next);
+          else next(input);
+        },
+      },
+    ],
   };
 };
