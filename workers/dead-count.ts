@@ -1,4 +1,5 @@
 import type { MetricMeter } from '@temporalio/common';
+import { SUPPRESSED } from '../domain/delivery';
 import { Confirm, Message } from '../domain/models';
 import { logger } from '../infra/logger';
 
@@ -6,17 +7,37 @@ export const DEAD_MESSAGES = 'reliable_signup_dead_messages';
 export const DEAD_CONFIRMS = 'reliable_signup_dead_confirms';
 
 /**
- * Keeps two gauges current, every `intervalSeconds`, from MongoDB: the messages in DEAD (a count on
- * the indexed `status`), and their DEAD confirms per consumer group (found through the DEAD messages'
- * keys, the first field of the confirms' unique index: DEAD messages are few, and none at all in normal
- * operation). Every worker process reports the same numbers: alert on their max, not their sum.
+ * The DEAD messages an operator has to act on, and their DEAD confirms per consumer group (found through
+ * the DEAD messages' keys, the first field of the confirms' unique index: DEAD messages are few, and none
+ * at all in normal operation). A mail refused because its address is on the suppression list is DEAD too,
+ * but it is no consumer's failure and no resend helps it (docs/suppressed-registrations.md): a message
+ * none of whose DEAD confirms is anything else is not counted.
+ */
+export async function countDead(): Promise<{ messages: number; perGroup: Map<string, number> }> {
+  const perGroup = new Map<string, number>();
+  const keys = (await Message.find({ status: 'DEAD' }, { _id: 1 }).lean()).map((m) => m._id);
+  if (keys.length === 0) return { messages: 0, perGroup };
+  const dead = await Confirm.find(
+    { messageKey: { $in: keys }, status: 'DEAD' },
+    { messageKey: 1, consumerGroup: 1, lastError: 1 },
+  ).lean();
+  const failed = dead.filter((c) => !c.lastError?.startsWith(SUPPRESSED));
+  for (const { consumerGroup } of failed) perGroup.set(consumerGroup, (perGroup.get(consumerGroup) ?? 0) + 1);
+  const onlySuppressed = new Set(dead.map((c) => c.messageKey));
+  for (const { messageKey } of failed) onlySuppressed.delete(messageKey);
+  return { messages: keys.length - onlySuppressed.size, perGroup };
+}
+
+/**
+ * Keeps two gauges current, every `intervalSeconds`, from MongoDB: `countDead`'s messages and confirms
+ * per consumer group. Every worker process reports the same numbers: alert on their max, not their sum.
  */
 export function startDeadCount(meter: MetricMeter, intervalSeconds: number, consumerGroups: string[]): () => void {
   const messages = meter.createGauge(
     DEAD_MESSAGES,
     'int',
     '',
-    'Messages in DEAD, waiting for an operator to resend them',
+    'Messages in DEAD, waiting for an operator to resend them (those refused only as suppressed are not counted)',
   );
   const confirms = meter.createGauge(
     DEAD_CONFIRMS,
@@ -28,13 +49,7 @@ export function startDeadCount(meter: MetricMeter, intervalSeconds: number, cons
   const groups = new Set(consumerGroups);
 
   const refresh = async () => {
-    const count = await Message.countDocuments({ status: 'DEAD' });
-    const perGroup = new Map<string, number>();
-    if (count > 0) {
-      const keys = (await Message.find({ status: 'DEAD' }, { _id: 1 }).lean()).map((m) => m._id);
-      const dead = await Confirm.find({ messageKey: { $in: keys }, status: 'DEAD' }, { consumerGroup: 1 }).lean();
-      for (const { consumerGroup } of dead) perGroup.set(consumerGroup, (perGroup.get(consumerGroup) ?? 0) + 1);
-    }
+    const { messages: count, perGroup } = await countDead();
     messages.set(count);
     for (const group of perGroup.keys()) groups.add(group);
     for (const group of groups) confirms.set(perGroup.get(group) ?? 0, { consumer_group: group });
