@@ -53,8 +53,15 @@ export function stepsOf(trace: CollectedSpan[]): Steps | undefined {
     request: duration(root),
     hash: duration(hash),
     'API → Temporal → worker (until the first local activity)': first.startMs - start.startMs,
-    'local activities': sum(localActivities.map(duration)),
   };
+  // A traced workflow's run starts at its first workflow task's start, as the server stamped it (workflow
+  // time, whole milliseconds): the crossing splits into the server's part and the worker's.
+  const run = trace.find((s) => s.name.startsWith('RunWorkflow:'));
+  if (run && run.startMs >= Math.floor(start.startMs) && run.startMs <= first.startMs) {
+    steps['  Temporal: start → first workflow task started'] = run.startMs - start.startMs;
+    steps['  worker: workflow task started → first local activity runs'] = first.startMs - run.startMs;
+  }
+  steps['local activities'] = sum(localActivities.map(duration));
   for (const activity of localActivities) {
     const name = activity.name.slice('RunActivity:'.length);
     const inside = trace.filter(within(activity));

@@ -73,6 +73,20 @@ test('a delivery that starts before the answer reaches the API is not counted as
   expect(steps['answer → delivery picked up']).toBe(-10);
 });
 
+test("a traced workflow's run splits the crossing into the server's part and the worker's", () => {
+  const traced = [...registration(0), span('RunWorkflow:registration', 38, 400)];
+  const steps = stepsOf(traced)!;
+  expect(steps['API → Temporal → worker (until the first local activity)']).toBe(20);
+  expect(steps['  Temporal: start → first workflow task started']).toBe(8);
+  expect(steps['  worker: workflow task started → first local activity runs']).toBe(12);
+  expect(Object.keys(steps).slice(2, 6)).toEqual([
+    'API → Temporal → worker (until the first local activity)',
+    '  Temporal: start → first workflow task started',
+    '  worker: workflow task started → first local activity runs',
+    'local activities',
+  ]);
+});
+
 test('a trace without the update-with-start has no steps', () => {
   expect(stepsOf(registration(0).filter((s) => !s.name.startsWith('UpdateWithStart')))).toBeUndefined();
 });
