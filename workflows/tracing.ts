@@ -1,16 +1,15 @@
 /**
  * The workflows' part of a trace. A workflow called by a traced caller (its start, update or signal
- * carries the `_tracer-data` header Temporal's OpenTelemetry client interceptor sets) records the
- * `workflow-spans` patch and runs under Temporal's own workflow interceptors: a span for the run, each
- * update, signal and query, and each activity and local activity it schedules, handed to the worker's
- * `exporter` sink.
+ * carries a sampled trace in the `_tracer-data` header Temporal's OpenTelemetry client interceptor
+ * sets) records the `workflow-spans` patch and runs under Temporal's own workflow interceptors: a span
+ * for the run, each update, signal and query, and each activity and local activity it schedules, handed
+ * to the worker's `exporter` sink.
  *
  * Those interceptors resolve an activity's result a few promise steps later than the workflow alone
  * would, so a history recorded without them may not replay with them. A workflow without the patch
- * (started before it, or by an untraced caller) therefore keeps the older behaviour: it only copies the
- * caller's header onto the activities and child workflows it schedules, where the worker's activity
- * interceptor continues the trace, and records no span of its own.
- */
+ * (started before it, or by an untraced or unsampled caller) therefore keeps the older behaviour: it
+ * only copies the caller's header onto the activities and child workflows it schedules, where the
+ * worker's activity interceptor continues the trace, and records no span of its own. */
 import { defaultPayloadConverter, type Headers, type Payload } from '@temporalio/common';
 import type * as TemporalTracing from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import { patched, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
@@ -18,13 +17,21 @@ import { patched, type WorkflowInterceptorsFactory } from '@temporalio/workflow'
 const TRACE_HEADER = '_tracer-data';
 export const WORKFLOW_SPANS = 'workflow-spans';
 
-/** Whether a call carries a trace: a W3C `traceparent` in the header the client interceptor sets. */
-function carriesTrace(headers: Headers): boolean {
+/**
+ * Whether a call carries a sampled trace: a W3C `traceparent` with its sampled flag in the header the
+ * client interceptor sets. A trace the caller's sampler dropped gets no workflow spans, so it does not
+ * pay for them.
+ */
+function carriesSampledTrace(headers: Headers): boolean {
   const header = headers[TRACE_HEADER];
   if (!header) return false;
   try {
-    const carrier = defaultPayloadConverter.fromPayload<Record<string, unknown>>(header);
-    return typeof carrier?.traceparent === 'string';
+    const { traceparent } = defaultPayloadConverter.fromPayload<{ traceparent?: unknown }>(header) ?? {};
+    const flags =
+      typeof traceparent === 'string'
+        ? /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-([0-9a-f]{2})/.exec(traceparent)?.[1]
+        : undefined;
+    return flags !== undefined && (parseInt(flags, 16) & 1) === 1;
   } catch {
     return false;
   }
@@ -54,7 +61,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
    * replay). Validators and queries never decide: they may not record a command.
    */
   const decide = (headers: Headers) => {
-    if (!decided && carriesTrace(headers) && patched(WORKFLOW_SPANS)) spans = temporalTracing();
+    if (!decided && carriesSampledTrace(headers) && patched(WORKFLOW_SPANS)) spans = temporalTracing();
     decided = true;
     return spans;
   };

@@ -1,10 +1,10 @@
 /**
  * Workflow spans (workflows/tracing.ts): a workflow started by a traced caller records the
- * `workflow-spans` patch and hands its spans to the worker's sink; one started untraced, or with a trace
- * header that holds no trace, records neither. Shown on the retention workflow, the smallest: the
+ * `workflow-spans` patch and hands its spans to the worker's sink; one started untraced, with a trace
+ * header that holds no trace, or with a trace its caller did not sample, records neither. Shown on the retention workflow, the smallest: the
  * decision is the same for every workflow.
  */
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
@@ -108,4 +108,17 @@ test('a trace header that holds no trace (no propagator on the caller’s side):
   } finally {
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   }
+});
+
+test('a caller whose sampler dropped its trace: no patch, no span', async () => {
+  const unsampled = trace.setSpanContext(context.active(), {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: TraceFlags.NONE,
+  });
+  const { patches, exported } = await context.with(unsampled, () =>
+    runRetention([new OpenTelemetryWorkflowClientInterceptor()]),
+  );
+  expect(patches).toEqual([]);
+  expect(exported).toEqual([]);
 });
