@@ -54,12 +54,15 @@ export function stepsOf(trace: CollectedSpan[]): Steps | undefined {
     hash: duration(hash),
     'API → Temporal → worker (until the first local activity)': first.startMs - start.startMs,
   };
-  // A traced workflow's run starts at its first workflow task's start, as the server stamped it (workflow
-  // time, whole milliseconds): the crossing splits into the server's part and the worker's.
-  const run = trace.find((s) => s.name.startsWith('RunWorkflow:'));
-  if (run && run.startMs >= Math.floor(start.startMs) && run.startMs <= first.startMs) {
-    steps['  Temporal: start → first workflow task started'] = run.startMs - start.startMs;
-    steps['  worker: workflow task started → first local activity runs'] = first.startMs - run.startMs;
+  // A traced workflow's first spans (its run, the update's validation and handling; the run's own span
+  // ends only with the workflow) start at its first workflow task's start as the server stamped it
+  // (workflow time, whole milliseconds): the crossing splits into the server's part and the worker's.
+  const firstTask = trace
+    .filter((s) => /^(RunWorkflow|ValidateUpdate|HandleUpdate):/.test(s.name))
+    .find((s) => s.startMs >= Math.floor(start.startMs) && s.startMs <= first.startMs);
+  if (firstTask) {
+    steps['  Temporal: start → first workflow task started'] = firstTask.startMs - start.startMs;
+    steps['  worker: workflow task started → first local activity runs'] = first.startMs - firstTask.startMs;
   }
   steps['local activities'] = sum(localActivities.map(duration));
   for (const activity of localActivities) {

@@ -73,8 +73,9 @@ test('a delivery that starts before the answer reaches the API is not counted as
   expect(steps['answer → delivery picked up']).toBe(-10);
 });
 
-test("a traced workflow's run splits the crossing into the server's part and the worker's", () => {
-  const traced = [...registration(0), span('RunWorkflow:registration', 38, 400)];
+test("a traced workflow's first spans split the crossing into the server's part and the worker's", () => {
+  // The run's own span ends with the workflow, so it may not be there; the update's is.
+  const traced = [...registration(0), span('HandleUpdate:registered', 38, 45)];
   const steps = stepsOf(traced)!;
   expect(steps['API → Temporal → worker (until the first local activity)']).toBe(20);
   expect(steps['  Temporal: start → first workflow task started']).toBe(8);
