@@ -25,3 +25,7 @@ export type DeliveryOutcome = 'consumed' | 'already-consumed' | 'finished';
 
 /** The failure type, and the start of the DEAD delivery's error, of a mail refused to a suppressed address. */
 export const SUPPRESSED = 'SUPPRESSED';
+
+/** Whether a DEAD delivery's error says its mail was refused because the address is suppressed. */
+export const refusedAsSuppressed = (lastError: string | undefined): boolean =>
+  lastError?.startsWith(SUPPRESSED) ?? false;

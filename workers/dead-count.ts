@@ -1,5 +1,5 @@
 import type { MetricMeter } from '@temporalio/common';
-import { SUPPRESSED } from '../domain/delivery';
+import { refusedAsSuppressed } from '../domain/delivery';
 import { Confirm, Message } from '../domain/models';
 import { logger } from '../infra/logger';
 
@@ -21,7 +21,7 @@ export async function countDead(): Promise<{ messages: number; perGroup: Map<str
     { messageKey: { $in: keys }, status: 'DEAD' },
     { messageKey: 1, consumerGroup: 1, lastError: 1 },
   ).lean();
-  const failed = dead.filter((c) => !c.lastError?.startsWith(SUPPRESSED));
+  const failed = dead.filter((c) => !refusedAsSuppressed(c.lastError));
   for (const { consumerGroup } of failed) perGroup.set(consumerGroup, (perGroup.get(consumerGroup) ?? 0) + 1);
   const onlySuppressed = new Set(dead.map((c) => c.messageKey));
   for (const { messageKey } of failed) onlySuppressed.delete(messageKey);

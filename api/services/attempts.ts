@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { SUPPRESSED } from '../../domain/delivery';
+import { refusedAsSuppressed } from '../../domain/delivery';
 import { ACCOUNT_EXISTS_NOTICE, ACTIVE_USER } from '../../domain/messaging';
 import { Confirm, confirmId, Message, User } from '../../domain/models';
 import type { ConfirmDoc } from '../../domain/models/confirm';
@@ -115,6 +115,6 @@ export function deliveryStatus(confirm: Pick<ConfirmDoc, 'status' | 'history' | 
 }
 
 const refusedForGood = (lastError: string | undefined) =>
-  lastError !== undefined && (lastError.startsWith(SUPPRESSED) || /^5\d\d\b/.test(lastError));
+  refusedAsSuppressed(lastError) || (lastError !== undefined && /^5\d\d\b/.test(lastError));
 
 export type Attempts = ReturnType<typeof createAttempts>;

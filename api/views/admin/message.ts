@@ -1,3 +1,4 @@
+import { refusedAsSuppressed } from '../../../domain/delivery';
 import type { MailEventDoc } from '../../../domain/models/mail-event';
 import type { createMessageService } from '../../services/messages';
 import { html } from '../html';
@@ -80,6 +81,15 @@ export function messagePage(
           value: html`<a href="${links.workflowUrl}" rel="noopener noreferrer">${m.workflowId}</a> (Temporal Web UI)`,
         },
       ])}
+      ${
+        m.status === 'DEAD' && m.confirms.every((c) => c.status !== 'DEAD' || refusedAsSuppressed(c.lastError))
+          ? html`<p class="notice">
+              Refused before any SMTP traffic: the address is on the
+              <a href="/admin/suppressions">suppression list</a>. No consumer failed; a resend is refused again until
+              the address is lifted, and a registration that ended <code>BOUNCED</code> takes none.
+            </p>`
+          : ''
+      }
       ${
         m.status === 'DEAD'
           ? html`<form method="post" action="/admin/messages/${encodeURIComponent(m.messageKey)}/resend">
