@@ -105,6 +105,27 @@ install_chromium() {
   fi
 }
 
+# Zipkin, the local trace viewer of `npm start -- --traces`, only when asked for (RELIABLE_SIGNUP_ZIPKIN=1):
+# its server's executable jar from Maven Central, checked against the SHA-1 published beside it. A
+# `zipkin-server.jar` named by ZIPKIN_JAR is used instead.
+zipkin_version="3.6.1"
+install_zipkin() {
+  local dir="$cache/zipkin-$zipkin_version"
+  if [ "${RELIABLE_SIGNUP_ZIPKIN:-}" != "1" ] || [ -n "${ZIPKIN_JAR:-}" ] || [ -f "$dir/zipkin-server.jar" ]; then return; fi
+  log "Zipkin $zipkin_version (Maven Central) -> $dir"
+  local url="https://repo1.maven.org/maven2/io/zipkin/zipkin-server/$zipkin_version/zipkin-server-$zipkin_version-exec.jar"
+  mkdir -p "$dir"
+  curl -fsSL --retry 3 -o "$dir/zipkin-server.jar.tmp" "$url"
+  local expected
+  expected="$(curl -fsSL --retry 3 "$url.sha1" | cut -c1-40)"
+  if [ "$(sha1sum "$dir/zipkin-server.jar.tmp" | cut -c1-40)" != "$expected" ]; then
+    rm -f "$dir/zipkin-server.jar.tmp"
+    log "Zipkin: the jar does not match its published SHA-1"
+    exit 1
+  fi
+  mv "$dir/zipkin-server.jar.tmp" "$dir/zipkin-server.jar"
+}
+
 install_temporal_wheels &
 p1=$!
 # The supported Node.js lines, which CI and docs/node-versions.md run the tests on.
@@ -118,6 +139,8 @@ install_chromium &
 p4=$!
 install_schemathesis &
 p5=$!
+install_zipkin &
+p6=$!
 status=0
 wait $p0 || { log "Node.js install failed"; status=1; }
 wait $p1 || { log "Temporal wheels failed"; status=1; }
@@ -125,4 +148,5 @@ wait $p2 || { log "FerretDB build failed"; status=1; }
 wait $p3 || { log "redis-server install failed"; status=1; }
 wait $p4 || { log "chromium install failed"; status=1; }
 wait $p5 || { log "schemathesis install failed"; status=1; }
+wait $p6 || { log "Zipkin install failed"; status=1; }
 exit $status

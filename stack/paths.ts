@@ -9,6 +9,9 @@ export const repoRoot = join(__dirname, '..');
 export const cacheDir =
   process.env.RELIABLE_SIGNUP_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'reliable-signup');
 
+/** Zipkin's version, as stack/install.sh names its cache directory. */
+export const zipkinVersion = '3.6.1';
+
 /** FerretDB's version and build tag, as stack/install.sh names its cache directory. */
 export const ferretdbBuild = 'v1.24.2-idpushdown';
 
@@ -37,6 +40,7 @@ export const binaries = {
   ferretdb: () => onPath('ferretdb') ?? join(cacheDir, `ferretdb-${ferretdbBuild}`, 'ferretdb'),
   redisServer: () => onPath('redis-server') ?? '/usr/bin/redis-server',
   maildev: () => require.resolve('maildev/bin/maildev'),
+  zipkinJar: () => process.env.ZIPKIN_JAR || join(cacheDir, `zipkin-${zipkinVersion}`, 'zipkin-server.jar'),
   /** The Python of schemathesis' venv: run the fuzzer as `<it> -m schemathesis.cli`. */
   schemathesisPython: () => join(venvDir('schemathesis', 'schemathesis-requirements.txt'), 'bin', 'python'),
 };

@@ -3,6 +3,7 @@
  * worker and the API, prints the URLs, restarts any of them that dies (with backoff, giving up after
  * repeated quick crashes), and on Ctrl-C (or SIGTERM) stops everything it started.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
@@ -18,6 +19,7 @@ import { assertPortFree } from './ports';
 import { waitUntilReady, type ManagedProcess } from './process';
 import { portsFrom, startStack, type Stack } from './supervisor';
 import { TraceCollector } from './trace-collector';
+import { zipkinForwarder, zipkinProcess, zipkinReady } from './zipkin';
 
 const dataDir = process.env.RELIABLE_SIGNUP_DATA ?? join(repoRoot, '.data');
 /** Where the worker and the API serve their Prometheus metrics, unless WORKER_/API_METRICS_ADDRESS say otherwise. */
@@ -28,11 +30,13 @@ const mailEventsSecret = process.env.MAIL_EVENTS_GENERIC_SECRET ?? DEVELOPMENT_M
 /** How long after its acceptance the simulator reports a mail to bounce.test, complaint.test or delay.test. */
 const simulatorDelaySeconds = Number(process.env.MAIL_SIMULATOR_DELAY_SECONDS ?? 3);
 /**
- * `npm start -- --traces`: the worker's and the API's spans, received here and appended to a file as
- * OTLP JSON lines (docs/tracing.md says why not a viewer), unless OTEL_EXPORTER_OTLP_ENDPOINT names a
- * collector of one's own.
+ * `npm start -- --traces`: the worker's and the API's spans, received here, appended to a file as OTLP
+ * JSON lines and shown in Zipkin (stack/zipkin.ts; Java needed, else the file alone), unless
+ * OTEL_EXPORTER_OTLP_ENDPOINT names a collector of one's own.
  */
 const showTraces = process.argv.includes('--traces') && !process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+const ZIPKIN_PORT = Number(process.env.ZIPKIN_PORT ?? 9411);
+const hasJava = () => spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
   });
   let stack: Stack | undefined;
   const apps: ManagedProcess[] = [];
+  let viewer: ManagedProcess | undefined;
   const supervised: { stop(): void }[] = [];
   let stopping = false;
   const starting = new AbortController();
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
     console.log('\nStopping reliable-signup…');
     // The API first, so no new work arrives; then the worker finishes what it has; then the servers.
     for (const app of [...apps].reverse()) await app.stop(30_000);
+    await viewer?.stop();
     await stack?.stop();
     lock.release();
     process.exit(code);
@@ -73,7 +79,19 @@ async function main(): Promise<void> {
       [config.apiMetricsAddress!, 'API metrics'],
     ])
       await assertPortFree(Number(address.split(':').pop()), owner);
+    const zipkin = showTraces && hasJava();
+    if (showTraces && !zipkin) console.log('No Java on PATH: traces go to the trace file only (docs/tracing.md).');
+    if (zipkin) {
+      await assertPortFree(ZIPKIN_PORT, 'zipkin');
+      process.env.RELIABLE_SIGNUP_ZIPKIN = '1';
+    }
     installStack();
+    const zipkinUrl = `http://127.0.0.1:${ZIPKIN_PORT}`;
+    if (zipkin) {
+      mkdirSync(join(dataDir, 'logs'), { recursive: true });
+      viewer = zipkinProcess(ZIPKIN_PORT, join(dataDir, 'logs', 'zipkin.log'));
+      viewer.start();
+    }
     stackStarting = startStack({
       dataDir,
       ports: portsFrom(process.env),
@@ -81,12 +99,18 @@ async function main(): Promise<void> {
       signal: starting.signal,
     });
     stack = await stackStarting;
-    lock.update([...stack.processes.values()].map((p) => p.pid!));
+    lock.update([...stack.processes.values(), ...(viewer ? [viewer] : [])].map((p) => p.pid!));
 
     const bundle = join(dataDir, 'workflow-bundle.js');
     buildWorkflowBundle(bundle);
     const tracesFile = join(dataDir, 'traces.jsonl');
-    const traces = showTraces ? await TraceCollector.start({ file: tracesFile, keep: false }) : undefined;
+    const traces = showTraces
+      ? await TraceCollector.start({
+          file: tracesFile,
+          keep: false,
+          onSpans: viewer ? zipkinForwarder(zipkinUrl, (line) => console.error(`[zipkin] ${line}`)) : undefined,
+        })
+      : undefined;
     const env = {
       ...process.env,
       ...(traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.url } : {}),
@@ -104,7 +128,8 @@ async function main(): Promise<void> {
       apps.push(app);
     }
     const processes = [...stack.processes.values(), ...apps];
-    const recordPids = () => lock.update(processes.map((p) => p.pid!));
+    // The viewer is not kept running: should it die, the product goes on, and the trace file with it.
+    const recordPids = () => lock.update([...processes, ...(viewer ? [viewer] : [])].map((p) => p.pid!));
     for (const proc of processes) {
       supervised.push(
         keepRunning(proc, {
@@ -119,6 +144,7 @@ async function main(): Promise<void> {
     }
     recordPids();
     await waitUntilReady(apps[1], () => fetch(`http://127.0.0.1:${config.port}/health`), 60_000);
+    if (viewer) await waitUntilReady(viewer, () => zipkinReady(zipkinUrl), 90_000);
     // With the stack's own maildev: mails to bounce.test, complaint.test and delay.test get their events.
     if (stack.env.MAIL_API_URL) {
       supervised.push(
@@ -139,6 +165,7 @@ async function main(): Promise<void> {
       ...stack.urls,
       'Worker metrics': `http://${config.workerMetricsAddress}/metrics`,
       'API metrics': `http://${config.apiMetricsAddress}/metrics`,
+      ...(viewer ? { 'Traces (Zipkin)': `http://localhost:${ZIPKIN_PORT}/zipkin/` } : {}),
     };
     console.log('\nreliable-signup is running:');
     for (const [name, url] of Object.entries(urls)) console.log(`  ${name.padEnd(24)} ${url}`);

@@ -119,8 +119,13 @@ export class TraceCollector {
     readonly spans: CollectedSpan[],
   ) {}
 
-  /** Listens on a free loopback port; with `file`, also appends each request to it as a line. */
-  static async start(opts: { file?: string; port?: number; keep?: boolean } = {}): Promise<TraceCollector> {
+  /**
+   * Listens on a free loopback port; with `file`, also appends each request to it as a line; with
+   * `onSpans`, hands each request's spans on (to Zipkin, in `npm start`).
+   */
+  static async start(
+    opts: { file?: string; port?: number; keep?: boolean; onSpans?: (spans: CollectedSpan[]) => void } = {},
+  ): Promise<TraceCollector> {
     const keep = opts.keep ?? true;
     const spans: CollectedSpan[] = [];
     const server = createServer((req, res) => {
@@ -136,7 +141,11 @@ export class TraceCollector {
           if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
           const request = JSON.parse(body.toString('utf8')) as OtlpTraceRequest;
           if (opts.file) appendFileSync(opts.file, JSON.stringify(request) + '\n');
-          if (keep) spans.push(...spansOf(request));
+          if (keep || opts.onSpans) {
+            const received = spansOf(request);
+            if (keep) spans.push(...received);
+            opts.onSpans?.(received);
+          }
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         } catch {
           res.writeHead(400).end();
