@@ -81,11 +81,8 @@ async function main(): Promise<void> {
       await assertPortFree(Number(address.split(':').pop()), owner);
     const zipkin = showTraces && hasJava();
     if (showTraces && !zipkin) console.log('No Java on PATH: traces go to the trace file only (docs/tracing.md).');
-    if (zipkin) {
-      await assertPortFree(ZIPKIN_PORT, 'zipkin');
-      process.env.RELIABLE_SIGNUP_ZIPKIN = '1';
-    }
-    installStack();
+    if (zipkin) await assertPortFree(ZIPKIN_PORT, 'zipkin');
+    installStack(zipkin ? { RELIABLE_SIGNUP_ZIPKIN: '1' } : {});
     const zipkinUrl = `http://127.0.0.1:${ZIPKIN_PORT}`;
     if (zipkin) {
       mkdirSync(join(dataDir, 'logs'), { recursive: true });

@@ -23,8 +23,7 @@ let collector: TraceCollector;
 let app: RunningApp;
 
 beforeAll(async () => {
-  process.env.RELIABLE_SIGNUP_ZIPKIN = '1';
-  installStack();
+  installStack({ RELIABLE_SIGNUP_ZIPKIN: '1' });
   dir = mkdtempSync(join(tmpdir(), 'zipkin-'));
   const port = await freePort();
   zipkinUrl = `http://127.0.0.1:${port}`;
