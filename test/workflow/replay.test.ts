@@ -12,9 +12,19 @@ import { loadConfig } from '../../config';
 import { dataConverter } from '../../infra/temporal';
 import { payloadFromJson, type JsonPayload } from '../../infra/payload-json';
 import { decodeArrayFromPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { workflowSpanSinks } from '../../workers/tracing';
 import { workflowBundlePath } from '../setup/workflow-bundle';
 
 const dir = join(__dirname, '..', 'fixtures', 'histories');
+/**
+ * The worker's workflow settings: the default configuration (its development key encrypted the recorded
+ * payloads), and the span sink a traced history's workflow calls (the worker's, exporting nowhere here).
+ */
+const replayOptions = () => ({
+  workflowBundle: { codePath: workflowBundlePath() },
+  dataConverter: dataConverter(loadConfig({})),
+  sinks: workflowSpanSinks(),
+});
 const histories = readdirSync(dir).filter((file) => file.endsWith('.json'));
 
 test('there are recorded histories to replay', () => {
@@ -29,10 +39,7 @@ test('a registration recorded before locales existed has none in its input, and 
   const [input] = (await decodeArrayFromPayloads(converter, stored.map(payloadFromJson))) as Record<string, unknown>[];
   expect(input).toEqual(expect.objectContaining({ email: expect.any(String), tokenSalt: expect.any(String) }));
   expect(input).not.toHaveProperty('locale');
-  await Worker.runReplayHistory(
-    { workflowBundle: { codePath: workflowBundlePath() }, dataConverter: dataConverter(loadConfig({})) },
-    historyFromJSON(json),
-  );
+  await Worker.runReplayHistory(replayOptions(), historyFromJSON(json));
 });
 
 test('a registration of an address already on the suppression list, recorded under the patch suppressed-ends-wait, ended BOUNCED as its mail was refused, and replays', async () => {
@@ -58,20 +65,10 @@ test('a registration of an address already on the suppression list, recorded und
   const stored = events.at(-1)!.workflowExecutionCompletedEventAttributes!.result.payloads;
   const [result] = await decodeArrayFromPayloads(converter, stored.map(payloadFromJson));
   expect(result).toEqual({ userId: expect.any(String), stage: 'BOUNCED' });
-  await Worker.runReplayHistory(
-    { workflowBundle: { codePath: workflowBundlePath() }, dataConverter: dataConverter(loadConfig({})) },
-    historyFromJSON(json),
-  );
+  await Worker.runReplayHistory(replayOptions(), historyFromJSON(json));
 });
 
 test.each(histories)('%s replays with the current workflow code', async (file) => {
   const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-  await Worker.runReplayHistory(
-    {
-      workflowBundle: { codePath: workflowBundlePath() },
-      // The default configuration: its development key encrypted the recorded payloads.
-      dataConverter: dataConverter(loadConfig({})),
-    },
-    history,
-  );
+  await Worker.runReplayHistory(replayOptions(), history);
 });
