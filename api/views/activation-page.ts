@@ -32,5 +32,6 @@ export const pageLocale = (templates: TemplateSet, req: Request): string =>
   chooseLocale(acceptedLanguages(req.get('accept-language')), templates.locales, templates.defaultLocale);
 
 export function sendRenderedPage(res: Response, page: RenderedPage): void {
+  if (page.refresh) res.set('Refresh', page.refresh);
   res.vary('Accept-Language').set('Content-Language', page.locale).type('html').send(page.html);
 }

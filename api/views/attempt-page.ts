@@ -18,7 +18,8 @@ const ATTEMPT_PAGES = {
 
 /**
  * "Check your inbox", telling what became of the mail (/signup/sent?attempt=…), in `locale`. It reloads
- * itself with a meta refresh, no script (the CSP allows none inline), until the state is final.
+ * itself until the state is final, with no script (the CSP allows none inline): by the page layout's
+ * meta refresh, and by the same `Refresh` header, which an overriding layout cannot drop.
  */
 export function attemptPage(
   templates: TemplateSet,
@@ -30,7 +31,7 @@ export function attemptPage(
   const refresh = final
     ? ''
     : `${ATTEMPT_PAGE_REFRESH_SECONDS};url=/signup/sent?attempt=${encodeURIComponent(attempt)}`;
-  return templates.page(
+  const page = templates.page(
     ATTEMPT_PAGES[view.status],
     locale,
     {
@@ -41,4 +42,5 @@ export function attemptPage(
     },
     { refresh },
   );
+  return refresh ? { ...page, refresh } : page;
 }

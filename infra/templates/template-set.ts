@@ -45,6 +45,8 @@ export interface RenderedPage {
   html: string;
   locale: string;
   version: string;
+  /** When the page reloads itself: its `Refresh` header's value. */
+  refresh?: string;
 }
 
 /** Where one locale's file came from. */

@@ -116,6 +116,7 @@ test('the registration-attempt page follows the browser too: German for de, Engl
       status: res.status,
       language: res.headers.get('content-language'),
       vary: res.headers.get('vary'),
+      refresh: res.headers.get('refresh'),
       html: await res.text(),
     };
   };
@@ -124,6 +125,8 @@ test('the registration-attempt page follows the browser too: German for de, Engl
     status: 200,
     language: 'de',
     vary: expect.stringContaining('Accept-Language'),
+    // The reload as a header too: an overriding page layout without the meta refresh cannot drop it.
+    refresh: `5;url=/signup/sent?attempt=${attempt}`,
     html: expect.stringMatching(
       /<h1>Sehen Sie in Ihr Postfach<\/h1><p id="attempt-status" data-status="(QUEUED|SENT|DELIVERED)">/,
     ),
