@@ -54,12 +54,20 @@ afterAll(async () => {
   }
 });
 
-function healthy(): Promise<unknown> {
+/** /health answering 200; if `npm start` has exited meanwhile, the end of its log says why. */
+async function healthy(): Promise<unknown> {
+  const log = join(dataDir, 'npm-start.log');
+  const tail = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-30).join('\n') : '');
   return eventually(
-    async () => (await request(baseUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200,
-    `/health to answer 200 (see ${dataDir}/npm-start.log)`,
+    async () => {
+      if (supervisor.exitCode !== null) throw new Error(`npm start exited (${supervisor.exitCode})`);
+      return (await request(baseUrl, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200;
+    },
+    `/health to answer 200 (see ${log})`,
     120_000,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\nThe end of npm start's log:\n${tail()}`);
+  });
 }
 
 /** The processes the supervisor runs now, by name, from its lock file and their command lines. */
