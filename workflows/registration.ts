@@ -251,6 +251,8 @@ class Registration {
   /** How long before the window closes the reminder goes (0: none; see ACTIVATION_REMINDER). */
   private reminderBeforeMs = 0;
   private reminderSentAt: number | undefined;
+  /** Every message this registration has made, for telling its own mails from an earlier registration's. */
+  private readonly sentMessageKeys = new Set<string>();
   /** Every delivery started, awaited before the workflow returns. */
   private readonly deliveries: Promise<unknown>[] = [];
   /** Recorded by the click, delivered by the main line once the user is ENABLED. */
@@ -697,9 +699,6 @@ class Registration {
     const { email, locale } = this.input;
     return { userId: this.userId, loginName: this.registrant.loginName, email, ...(locale ? { locale } : {}) };
   }
-
-  /** Every message this registration has made, for telling its own mails from an earlier registration's. */
-  private readonly sentMessageKeys = new Set<string>();
 
   private outgoing(tag: string, extra: { tokenSalt?: string; windowEndsAt?: string } = {}): OutgoingMessage {
     const messageKey = uuid4();
