@@ -62,6 +62,8 @@ interface ScenarioResult {
   /** Temporal Cloud's billable actions (bench/billable-actions.ts), over the same stretches. */
   billableActions?: { registration: number; flow: number };
   peakRssMb: Record<string, number>;
+  /** Over a long run (`--count` over 1000): each process's resident memory after each thousand registrations. */
+  rssMbPerThousand?: ({ registrations: number } & Record<string, number>)[];
   /** CPU milliseconds per registration, by process, over the registration phase. */
   cpuMsPerRegistration?: Record<string, number>;
   /** Where the time went (bench/breakdown.ts), over the registrations whose traces arrived complete. */
@@ -75,10 +77,12 @@ const cpuSeconds = (pid: number | undefined) => {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 
-const peakRssMb = (pid: number | undefined) => {
+/** A process's peak (`VmHWM`) or current (`VmRSS`) resident memory, in MB. */
+const rssMb = (pid: number | undefined, which: 'VmHWM' | 'VmRSS') => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024);
+  return Math.round(Number(new RegExp(`${which}:\\s+(\\d+)`).exec(status)![1]) / 1024);
 };
+const peakRssMb = (pid: number | undefined) => rssMb(pid, 'VmHWM');
 
 /** Until the process answers at `url` (any status below 500). */
 function waitForHttp(url: string, proc: ManagedProcess): Promise<void> {
@@ -104,6 +108,8 @@ async function drive(
   sink: SmtpSink,
   run: string,
   concurrency: number,
+  /** Told the number of registrations answered so far, after each answer. */
+  onAnswered: (answered: number) => void = () => undefined,
 ): Promise<{
   users: ReturnType<typeof newUser>[];
   requestMs: number[];
@@ -112,8 +118,9 @@ async function drive(
 }> {
   const users = Array.from({ length: count }, () => newUser(run));
   const started = performance.now();
-  const results = await runConcurrently(count, concurrency, (i) =>
-    timed(async () => {
+  let answered = 0;
+  const results = await runConcurrently(count, concurrency, async (i) => {
+    const result = await timed(async () => {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -122,8 +129,10 @@ async function drive(
       // 201 from the naive handler, 202 from this project's API.
       if (!res.ok) throw new Error(`${name}: register answered ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
-    }),
-  );
+    });
+    onAnswered(++answered);
+    return result;
+  });
   await sink.waitFor(
     users.map((u) => u.email),
     1,
@@ -214,13 +223,22 @@ async function projectScenario(
     };
     const cpuBefore = Object.fromEntries(Object.entries(measured).map(([k, pid]) => [k, cpuSeconds(pid)]));
     const windowStartUs = process.hrtime.bigint() / 1000n;
+    // A cost that grows with the data shows as memory that grows with it too.
+    const rssMbPerThousand: ({ registrations: number } & Record<string, number>)[] = [];
     const r = await drive(
       `${workers} worker(s)`,
       `http://127.0.0.1:${port}/api/users/register`,
       sink,
       run,
       concurrency,
+      (answered) => {
+        if (count <= 1000 || answered % 1000 !== 0) return;
+        const current: Record<string, number> = {};
+        for (const [k, pid] of Object.entries(measured)) current[k] = rssMb(pid, 'VmRSS');
+        rssMbPerThousand.push({ ...current, registrations: answered });
+      },
     );
+    if (rssMbPerThousand.length) printRssPerThousand(rssMbPerThousand);
     if (opts['cpu-prof']) {
       // The registration phase on the profiles' clock (both are the monotonic clock): the summary keeps only it.
       const window = {
@@ -304,6 +322,7 @@ async function projectScenario(
       peakRssMb: Object.fromEntries(
         procs.map((p, i) => [i === procs.length - 1 ? 'api' : `worker${workers > 1 ? i + 1 : ''}`, peakRssMb(p.pid)]),
       ),
+      ...(rssMbPerThousand.length ? { rssMbPerThousand } : {}),
       cpuMsPerRegistration,
       breakdown,
       samples: { requestMs: r.requestMs, mailMs: r.mailMs },
@@ -313,6 +332,15 @@ async function projectScenario(
     await Promise.all(procs.map((p) => p.stop()));
     await traces?.stop();
   }
+}
+
+/** Each process's resident memory after each thousand registrations, a row per thousand. */
+function printRssPerThousand(rows: ({ registrations: number } & Record<string, number>)[]): void {
+  const names = Object.keys(rows[0]).filter((k) => k !== 'registrations');
+  console.log('Resident memory (MB) after each thousand registrations:');
+  console.log(`| registrations | ${names.join(' | ')} |`);
+  console.log(`|---|${names.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.registrations} | ${names.map((n) => row[n]).join(' | ')} |`);
 }
 
 interface Breakdown {
