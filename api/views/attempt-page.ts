@@ -31,7 +31,7 @@ export function attemptPage(
   const refresh = final
     ? ''
     : `${ATTEMPT_PAGE_REFRESH_SECONDS};url=/signup/sent?attempt=${encodeURIComponent(attempt)}`;
-  const page = templates.page(
+  return templates.page(
     ATTEMPT_PAGES[view.status],
     locale,
     {
@@ -42,5 +42,4 @@ export function attemptPage(
     },
     { refresh },
   );
-  return refresh ? { ...page, refresh } : page;
 }

@@ -45,7 +45,7 @@ export interface RenderedPage {
   html: string;
   locale: string;
   version: string;
-  /** When the page reloads itself: its `Refresh` header's value. */
+  /** When the page reloads itself: its meta refresh's content, which its answer also sends as a `Refresh` header. */
   refresh?: string;
 }
 
@@ -256,6 +256,7 @@ export function loadTemplateSet(options: TemplateSetOptions) {
         html: run(locale, layoutFile('page-layout'), { title, body, refresh: layout.refresh ?? '' }),
         locale,
         version: versionOf(locale, used),
+        ...(layout.refresh ? { refresh: layout.refresh } : {}),
       };
     },
   };
