@@ -498,9 +498,8 @@ class Registration {
    */
   private onMailRefused(refused: MailRefused | undefined): void {
     const messageKey: unknown = refused?.messageKey;
-    if (typeof messageKey !== 'string' || !this.sentMessageKeys.has(messageKey)) return;
-    if (this.stage !== 'AWAITING_ACTIVATION' || !patched(MAIL_REFUSED_ENDS_WAIT)) return;
-    this.setStage('BOUNCED');
+    if (typeof messageKey === 'string' && this.sentMessageKeys.has(messageKey))
+      this.bounceIfWaiting(MAIL_REFUSED_ENDS_WAIT);
   }
 
   /**
@@ -510,9 +509,12 @@ class Registration {
    * operator's resend.
    */
   private onDeliveryDead(consumerGroup: string, failureType: string | undefined): void {
-    if (consumerGroup !== MAIL_CONSUMER || failureType !== SUPPRESSED) return;
-    if (this.stage !== 'AWAITING_ACTIVATION' || !patched(SUPPRESSED_ENDS_WAIT)) return;
-    this.setStage('BOUNCED');
+    if (consumerGroup === MAIL_CONSUMER && failureType === SUPPRESSED) this.bounceIfWaiting(SUPPRESSED_ENDS_WAIT);
+  }
+
+  /** A registration still waiting for the click, under `patch`, stops waiting as BOUNCED. */
+  private bounceIfWaiting(patch: string): void {
+    if (this.stage === 'AWAITING_ACTIVATION' && patched(patch)) this.setStage('BOUNCED');
   }
 
   private onResendActivation(request: { tokenSalt: string } | undefined): void {
